@@ -1,0 +1,23 @@
+"""Prefect defaults for a laptop that may be offline. Explicit settings of the operator win."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULTS = {
+    # Never phone home.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    # The embedded server can take a while to start on a busy 2-core laptop.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    # Operators read goodwork's own messages; Prefect's chatter stays at warnings.
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_EXTRA_LOGGERS": "goodwork_pipeline",
+    # Task results may hold file names: keep them out of Prefect's storage unless asked.
+    "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+}
+
+
+def configure_prefect() -> None:
+    for key, value in DEFAULTS.items():
+        os.environ.setdefault(key, value)

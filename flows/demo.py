@@ -1,0 +1,81 @@
+"""The demo: the whole path on a sample interview, with a clearly labelled demo participant."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from flows.process_inbox import process_inbox
+from goodwork_pipeline.files import atomic_write_text
+from goodwork_pipeline.samples import (
+    SAMPLE_CONVERSATION,
+    SAMPLE_SIDECAR,
+    fill_in_as_participant,
+    synthesize,
+)
+from goodwork_pipeline.settings import SETTINGS_FILE, load_settings
+from goodwork_pipeline.status import status_rows
+from goodwork_pipeline.store import Store
+
+DEMO_SETTINGS = """\
+# Settings of the demo programme folder (see 'goodwork settings' for all of them).
+programme = "Beelden van Goed Werk (demo)"
+settle_seconds = 0.5
+"""
+
+
+def run_demo(folder: Path, console: Console) -> None:
+    started = time.monotonic()
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / SETTINGS_FILE).exists():
+        atomic_write_text(folder / SETTINGS_FILE, DEMO_SETTINGS)
+    settings = load_settings(folder)
+    for path in (settings.inbox_dir, settings.outbox_dir, settings.workspace_dir):
+        path.mkdir(parents=True, exist_ok=True)
+
+    console.rule("1. Een voorbeeldgesprek (gesproken door espeak-ng) gaat de inbox in")
+    recording = settings.inbox_dir / "gesprek-anna.wav"
+    synthesize(SAMPLE_CONVERSATION, recording)
+    atomic_write_text(recording.with_suffix(".yaml"), SAMPLE_SIDECAR)
+    console.print(f"opname: {recording}")
+
+    console.rule("2. goodwork run: uitschrijven en een concept maken")
+    first = process_inbox(str(folder))
+    drafts = [Path(o) for r in first for o in r["outputs"] if str(o).endswith(".docx")]
+    for result in first:
+        console.print(
+            f"  {'✓' if result['ok'] else '✗'} {result['message_nl'] or result['message']}"
+        )
+    if not drafts:
+        store = Store(settings.database_url)
+        rows, _ = status_rows(store, settings)
+        existing = sorted((settings.outbox_dir / "concepten").glob("*.docx"))
+        if not existing:
+            console.print("[red]Er is geen concept gemaakt; zie 'goodwork -C demo status'.[/]")
+            return
+        drafts = existing[-1:]
+        console.print(f"  (al eerder gemaakt: {len(rows)} verhaal/verhalen)")
+    draft = drafts[-1]
+    console.print(f"concept voor de deelnemer: {draft}")
+
+    console.rule("3. DEMO-deelnemer: keurt goed, kiest website + LinkedIn, alleen voornaam")
+    returned = settings.inbox_dir / "teruggestuurd-concept.docx"
+    fill_in_as_participant(draft, returned)
+    console.print(f"ingevuld als demo (duidelijk gemarkeerd) en teruggezet: {returned}")
+
+    console.rule("4. goodwork run: toestemming lezen en publiceren")
+    second = process_inbox(str(folder))
+    for result in second:
+        console.print(
+            f"  {'✓' if result['ok'] else '✗'} {result['message_nl'] or result['message']}"
+        )
+        for output in result["outputs"]:
+            console.print(f"      → {output}")
+
+    console.rule("Klaar")
+    console.print(f"Concept:            {draft}")
+    console.print(f"Publicatiemap(pen): {settings.outbox_dir}")
+    console.print(f"Status:             goodwork -C {folder} status")
+    console.print(f"Tijd:               {time.monotonic() - started:.0f} s")

@@ -1,0 +1,100 @@
+"""Flow: process everything in the inbox once.
+
+New recordings become stories, are transcribed and drafted; returned drafts are read, their
+consent recorded and the outbox brought in line with it. Stories left half-way by a crash are
+finished. Every file is its own task, so one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.states import State
+
+from goodwork_pipeline.intake import InboxItem, Kind
+from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline.settings import load_settings
+
+
+@task(name="receive-recording", cache_policy=NO_CACHE)
+def receive_recording(pipeline: Pipeline, path: Path) -> StepResult:
+    return pipeline.receive(path)
+
+
+@task(name="transcribe", cache_policy=NO_CACHE, tags=["goodwork-transcription"])
+def transcribe_story(pipeline: Pipeline, story_id: str) -> StepResult:
+    return pipeline.transcribe(story_id)
+
+
+@task(name="draft", cache_policy=NO_CACHE)
+def draft_story(pipeline: Pipeline, story_id: str) -> StepResult:
+    return pipeline.draft(story_id)
+
+
+@task(name="review-returned-draft", cache_policy=NO_CACHE)
+def review_document(pipeline: Pipeline, path: Path) -> StepResult:
+    return pipeline.review(path)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_story(pipeline: Pipeline, story_id: str) -> StepResult:
+    return pipeline.publish(story_id)
+
+
+@task(name="reject-unsupported", cache_policy=NO_CACHE)
+def reject_unsupported(pipeline: Pipeline, item: InboxItem) -> StepResult:
+    return pipeline.reject_unsupported(item)
+
+
+@flow(name="process-inbox")
+def process_inbox(folder: str | None = None) -> list[dict[str, object]]:
+    """Process the inbox of the programme folder ``folder`` (default: the current folder)."""
+    settings = load_settings(folder)
+    pipeline = Pipeline(settings, source="flow:process-inbox")
+    return [asdict(result) for result in run_once(pipeline)]
+
+
+def run_once(pipeline: Pipeline) -> list[StepResult]:
+    """The body of the flow, callable from any flow that already holds a pipeline."""
+    logger = get_run_logger()
+    results: list[StepResult] = []
+    for item in pipeline.scan():
+        if item.kind == Kind.RECORDING:
+            received = _value(receive_recording(pipeline, item.path, return_state=True))
+            results.append(received)
+            if received.ok and received.story_id:
+                results.extend(_story_steps(pipeline, received.story_id))
+        elif item.kind == Kind.DOCUMENT:
+            results.append(_value(review_document(pipeline, item.path, return_state=True)))
+        elif item.kind == Kind.UNSUPPORTED:
+            results.append(_value(reject_unsupported(pipeline, item, return_state=True)))
+    # Stories a crash left half-way.
+    for story_id, _step in pipeline.pending():
+        results.extend(_story_steps(pipeline, story_id))
+    done = sum(1 for r in results if r.ok)
+    logger.info("inbox processed: %d step(s) done, %d problem(s)", done, len(results) - done)
+    return results
+
+
+def _story_steps(pipeline: Pipeline, story_id: str) -> list[StepResult]:
+    results = []
+    story = pipeline.store.story(story_id)
+    if story.state.value == "received":
+        transcribed = _value(transcribe_story(pipeline, story_id, return_state=True))
+        results.append(transcribed)
+        if not transcribed.ok:
+            return results
+        story = pipeline.store.story(story_id)
+    if story.state.value == "transcribed":
+        results.append(_value(draft_story(pipeline, story_id, return_state=True)))
+    return results
+
+
+def _value(state: State) -> StepResult:
+    """A task's StepResult; a crashed task becomes a failed result, so the run goes on."""
+    if state.is_completed():
+        return state.result()
+    return StepResult(False, message=f"task {state.name}: {state.message}")

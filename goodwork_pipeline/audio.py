@@ -1,0 +1,178 @@
+"""Decoding and checking recordings with PyAV (FFmpeg's libraries; no ffmpeg binary needed).
+
+``load_audio`` returns 16 kHz float32 samples, mono or one row per stereo channel, after
+checking that the file is real, complete, long enough and not silent. Every rejection is an
+``AudioError`` naming the file, the reason and what to do.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from .errors import AudioError
+
+SAMPLE_RATE = 16_000
+AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".flac", ".webm", ".mp4")
+
+# Below this RMS level (about -60 dBFS) a whole recording counts as silence.
+SILENCE_RMS = 0.001
+# A file whose decoded audio is this much shorter than its header promised is truncated.
+TRUNCATED_RATIO = 0.97
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Decoded audio: ``samples`` has shape (channels, n), 16 kHz float32 in [-1, 1]."""
+
+    samples: np.ndarray
+    source_channels: int
+    source_rate: int
+    codec: str
+
+    @property
+    def duration(self) -> float:
+        return self.samples.shape[1] / SAMPLE_RATE
+
+    @property
+    def channels(self) -> int:
+        return self.samples.shape[0]
+
+    def mono(self) -> np.ndarray:
+        return self.samples.mean(axis=0) if self.channels > 1 else self.samples[0]
+
+
+def load_audio(path: Path, *, min_duration: float = 3.0, keep_stereo: bool = True) -> Audio:
+    """Decode and check a recording; raise ``AudioError`` with a clear reason if unusable."""
+    size = _size(path)
+    if size == 0:
+        raise _reject(
+            path,
+            "is empty (0 bytes)",
+            "is leeg (0 bytes). Misschien is het kopiëren mislukt; zet de opname opnieuw "
+            "in de inbox",
+        )
+    _check_wav_header(path, size)
+    audio = _decode(path, keep_stereo=keep_stereo)
+    if audio.duration < min_duration:
+        raise _reject(
+            path,
+            f"is only {audio.duration:.1f} s long (minimum {min_duration:.0f} s)",
+            f"duurt maar {audio.duration:.1f} seconden; een gesprek moet minstens "
+            f"{min_duration:.0f} seconden duren. Controleer of dit de juiste opname is",
+        )
+    rms = float(np.sqrt(np.mean(np.square(audio.mono(), dtype=np.float64))))
+    if rms < SILENCE_RMS:
+        raise _reject(
+            path,
+            "contains only silence",
+            "bevat alleen stilte. Controleer of de microfoon aan stond en zet de juiste opname "
+            "in de inbox",
+        )
+    return audio
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise _reject(path, f"cannot be read ({exc.strerror})", "kan niet worden gelezen") from exc
+
+
+def _decode(path: Path, *, keep_stereo: bool) -> Audio:
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
+        raise _not_audio(path) from exc
+    with container:
+        if not container.streams.audio:
+            raise _not_audio(path)
+        stream = container.streams.audio[0]
+        source_channels = stream.codec_context.channels or 1
+        source_rate = stream.codec_context.sample_rate or 0
+        codec = stream.codec_context.name
+        declared = _declared_seconds(container, stream)
+        layout = "stereo" if keep_stereo and source_channels == 2 else "mono"
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
+        chunks: list[np.ndarray] = []
+        errors = 0
+        try:
+            for packet in container.demux(stream):
+                try:
+                    frames = packet.decode()
+                except av.error.FFmpegError:
+                    errors += 1
+                    continue
+                for frame in frames:
+                    chunks.extend(f.to_ndarray() for f in resampler.resample(frame))
+            chunks.extend(f.to_ndarray() for f in resampler.resample(None))
+        except (av.error.FFmpegError, ValueError) as exc:
+            if not chunks:
+                raise _not_audio(path) from exc
+            raise _truncated(path) from exc
+    if not chunks:
+        raise _not_audio(path)
+    samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+    audio = Audio(samples, source_channels, source_rate, codec)
+    if declared and audio.duration < declared * TRUNCATED_RATIO and declared - audio.duration > 1:
+        raise _truncated(path)
+    if errors and errors > 3:
+        raise _truncated(path)
+    return audio
+
+
+def _declared_seconds(container: av.container.InputContainer, stream: av.AudioStream) -> float:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    if container.duration:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def _check_wav_header(path: Path, size: int) -> None:
+    """FFmpeg derives a WAV's length from the file size, so compare the header's own claim."""
+    with path.open("rb") as handle:
+        head = handle.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return
+        offset = 12
+        while offset + 8 <= size:
+            handle.seek(offset)
+            chunk_id, chunk_size = struct.unpack("<4sI", handle.read(8))
+            if chunk_id == b"data":
+                # 0 and 0xFFFFFFFF mean "unknown" (streaming recorders); nothing to compare.
+                if chunk_size not in (0, 0xFFFFFFFF) and offset + 8 + chunk_size > size:
+                    raise _truncated(path)
+                return
+            offset += 8 + chunk_size + (chunk_size & 1)
+        raise _truncated(path)
+
+
+def _not_audio(path: Path) -> AudioError:
+    return _reject(
+        path,
+        "is not an audio file that can be decoded (wrong extension or damaged)",
+        "is geen geluidsbestand dat te openen is (verkeerde extensie of beschadigd). "
+        "Controleer of dit de opname is en exporteer die opnieuw als .m4a, .mp3 of .wav",
+    )
+
+
+def _truncated(path: Path) -> AudioError:
+    return _reject(
+        path,
+        "is truncated: the file ends before the recording does",
+        "is onvolledig: het bestand houdt op voordat de opname klaar is. Kopieer de opname "
+        "opnieuw vanaf het opnameapparaat",
+    )
+
+
+def _reject(path: Path, problem_en: str, problem_nl: str) -> AudioError:
+    return AudioError(
+        f"{path.name} {problem_en}. The file stays in the inbox.",
+        nl=f"{path.name} {problem_nl}. Het bestand blijft in de inbox staan.",
+        path=path,
+    )

@@ -1,0 +1,547 @@
+"""The stages of one story, as plain functions over the settings, the store and the workspace.
+
+Flows (``flows/``) and the CLI call these; nothing here knows about Prefect. Each step
+returns a value that says what happened; a problem with an input (a ``GoodworkError``) is
+recorded on the story or the inbox file and returned, never raised into the run, so one bad
+file never stops the others. Unexpected errors are recorded too, then raised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import consent as consent_rules
+from .audio import load_audio
+from .clock import Clock, SystemClock
+from .consent_wording import CHANNEL_BOXES
+from .draft import build_beeld
+from .draft_document import DraftInfo, write_draft
+from .errors import DocumentError, GoodworkError, InputError
+from .files import atomic_copy, atomic_write_text, sha256_file
+from .guide import load_guide
+from .intake import InboxItem, scan_inbox, wait_until_complete
+from .models import Beeld, Channel, State
+from .publish import PublishResult, sync_story
+from .render import Renderer
+from .returned_document import read_document
+from .review import Outcome, ReviewDecision, decide, interpret
+from .settings import Settings
+from .sidecar import read_sidecar, sidecar_for
+from .store import Store, Story
+from .transcribe import (
+    FasterWhisperTranscriber,
+    TranscribeOptions,
+    Transcriber,
+    read_transcript,
+    transcribe_audio,
+    write_transcript,
+)
+from .workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+DRAFTS_FOLDER = "concepten"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one step did: ``ok`` false means it was recorded as a problem, with messages."""
+
+    ok: bool
+    story_id: str | None = None
+    message: str = ""
+    message_nl: str = ""
+    outputs: tuple[Path, ...] = ()
+    details: dict[str, object] = field(default_factory=dict)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        transcriber: Transcriber | None = None,
+        clock: Clock | None = None,
+        source: str = "cli",
+    ):
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.store = store or Store(settings.database_url, clock=self.clock)
+        self.workspace = Workspace(settings.workspace_dir)
+        self._transcriber = transcriber
+        self.source = source
+        self.actor = settings.actor
+
+    @property
+    def transcriber(self) -> Transcriber:
+        if self._transcriber is None:
+            self._transcriber = FasterWhisperTranscriber.from_settings(self.settings)
+        return self._transcriber
+
+    # Inbox ---------------------------------------------------------------------------------
+
+    def scan(self) -> list[InboxItem]:
+        return scan_inbox(self.settings.inbox_dir)
+
+    def receive(self, path: Path) -> StepResult:
+        """Take a recording from the inbox: check it, create (or find) its story, archive it."""
+        if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
+            return StepResult(False, message=f"{path.name} is still being written; later.")
+        sha = sha256_file(path)
+        sidecar_path = sidecar_for(path)
+        fingerprint = _fingerprint(sha, sidecar_path)
+        known = self.store.story_by_source(sha)
+        if known is not None and self.workspace.story(known.id).original() is not None:
+            return self._duplicate(path, sidecar_path, known)
+        previous = self.store.input_outcome(fingerprint, path.name)
+        if known is None and previous is not None and previous.outcome == "rejected":
+            return StepResult(
+                False, message=previous.message or "", message_nl=previous.message_nl or ""
+            )
+        try:
+            sidecar = read_sidecar(sidecar_path)
+            load_audio(path, min_duration=self.settings.min_duration_s)
+        except InputError as error:
+            return self._reject(path, fingerprint, "recording", error)
+        story, _created = self.store.create_story(
+            source_sha256=sha,
+            source_name=path.name,
+            kind="audio",
+            sidecar=sidecar,
+            actor=self.actor,
+            source=self.source,
+        )
+        self.workspace.archive_original(story.id, path, sha)
+        if sidecar_path is not None:
+            atomic_copy(sidecar_path, self.workspace.story(story.id).root / "sidecar.yaml")
+        self.store.record_input(
+            sha256=fingerprint,
+            name=path.name,
+            kind="recording",
+            outcome="accepted",
+            story_id=story.id,
+        )
+        self._remove_from_inbox(path, sidecar_path)
+        log.info("story %s: recording received and archived", story.id)
+        return StepResult(True, story.id, message=f"received as {story.id}")
+
+    def _duplicate(self, path: Path, sidecar_path: Path | None, story: Story) -> StepResult:
+        keep = self.workspace.story(story.id).root / "duplicates"
+        for item in (path, sidecar_path):
+            if item is not None:
+                atomic_copy(item, keep / item.name)
+        self.store.record_event(
+            story.id,
+            "duplicate",
+            actor=self.actor,
+            source=self.source,
+            message=f"the same recording arrived again as {path.name}; not processed twice",
+            message_nl=f"Dezelfde opname kwam nog een keer binnen ({path.name}); "
+            "niet opnieuw verwerkt.",
+        )
+        self._remove_from_inbox(path, sidecar_path)
+        return StepResult(
+            True, story.id, message=f"{path.name} is the same recording as {story.id}"
+        )
+
+    def _reject(self, path: Path, fingerprint: str, kind: str, error: GoodworkError) -> StepResult:
+        self.store.record_input(
+            sha256=fingerprint,
+            name=path.name,
+            kind=kind,
+            outcome="rejected",
+            message=str(error),
+            message_nl=error.nl,
+        )
+        log.warning("inbox file rejected: %s", error)
+        return StepResult(False, message=str(error), message_nl=error.nl)
+
+    def reject_unsupported(self, item: InboxItem) -> StepResult:
+        path = item.path
+        fingerprint = _fingerprint(path.name, None)
+        if self.store.input_outcome(fingerprint, path.name) is not None:
+            return StepResult(False, message=f"{path.name}: already reported")
+        if path.is_symlink():
+            error = InputError(
+                f"{path.name} is a link to a file outside the inbox; it is not read. "
+                "Copy the file itself into the inbox.",
+                nl=f"{path.name} is een snelkoppeling naar een bestand buiten de inbox. Zet het "
+                "bestand zelf in de inbox.",
+                path=path,
+            )
+        else:
+            error = InputError(
+                f"{path.name} is not a file goodwork handles (recordings: .wav .mp3 .m4a .aac "
+                ".ogg .opus .flac .webm .mp4; returned drafts: .docx). It stays in the inbox.",
+                nl=f"{path.name} is geen opname of teruggestuurd concept (.docx). Het bestand "
+                "blijft in de inbox staan.",
+                path=path,
+            )
+        return self._reject(path, fingerprint, "unsupported", error)
+
+    def _remove_from_inbox(self, *paths: Path | None) -> None:
+        for path in paths:
+            if path is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+
+    # Transcription -------------------------------------------------------------------------
+
+    def transcribe(self, story_id: str) -> StepResult:
+        story = self.store.story(story_id)
+        files = self.workspace.story(story.id)
+        if files.transcript_json.is_file():
+            if story.state in (State.RECEIVED, State.FAILED) and story.draft_version == 0:
+                self.store.transition(
+                    story.id,
+                    State.TRANSCRIBED,
+                    actor=self.actor,
+                    source=self.source,
+                    message="transcript already present; not transcribed again",
+                    message_nl="Transcript was er al",
+                )
+            return StepResult(
+                True, story.id, "already transcribed", outputs=(files.transcript_json,)
+            )
+        with self._guard(story.id, "transcription"):
+            original = files.original()
+            if original is None:
+                raise InputError(
+                    f"The archived recording of {story.id} is missing from the workspace.",
+                    nl="De bewaarde opname ontbreekt in de werkmap.",
+                )
+            audio = load_audio(original, min_duration=self.settings.min_duration_s)
+            options = TranscribeOptions(
+                language=story.sidecar.language or self.settings.language,
+                beam_size=self.settings.beam_size,
+                vocabulary=story.sidecar.vocabulary,
+            )
+            started = self.clock.now()
+            transcript = transcribe_audio(audio, self.transcriber, options)
+            paths = write_transcript(transcript, files.transcript_dir)
+            self.store.transition(
+                story.id,
+                State.TRANSCRIBED,
+                actor=self.actor,
+                source=self.source,
+                message=(
+                    f"transcribed {transcript.duration:.0f} s with {transcript.engine} "
+                    f"{transcript.model}: {len(transcript.segments)} segments"
+                ),
+                message_nl="Gesprek uitgeschreven",
+                detail={
+                    "segments": len(transcript.segments),
+                    "duration_s": transcript.duration,
+                    "engine": transcript.engine,
+                    "model": transcript.model,
+                    "started": started.isoformat(),
+                },
+            )
+            return StepResult(True, story.id, "transcribed", outputs=tuple(paths.values()))
+        return self._failed(story.id)
+
+    # Draft ---------------------------------------------------------------------------------
+
+    def draft(self, story_id: str) -> StepResult:
+        story = self.store.story(story_id)
+        files = self.workspace.story(story.id)
+        with self._guard(story.id, "drafting"):
+            guide = load_guide(self.settings.templates_dir)
+            transcript = read_transcript(files.transcript_json)
+            beeld = build_beeld(transcript, story.sidecar, guide)
+            version = story.draft_version + 1
+            atomic_write_text(
+                files.draft_beeld(version),
+                json.dumps(beeld.to_json(), ensure_ascii=False, indent=1),
+            )
+            info = DraftInfo(
+                story_id=story.id,
+                version=version,
+                programme=self.settings.programme,
+                participant=story.sidecar.participant,
+                date=story.sidecar.date,
+            )
+            private = write_draft(beeld, info, files.draft_docx(version))
+            outgoing = self.draft_outbox_path(story.id, version)
+            atomic_copy(private, outgoing)
+            self.store.transition(
+                story.id,
+                State.DRAFTED,
+                actor=self.actor,
+                source=self.source,
+                message=f"draft version {version} written to the outbox",
+                message_nl=f"Concept (versie {version}) klaar om te versturen",
+                detail={"version": version, "words": _words(beeld)},
+                draft_version=version,
+            )
+            return StepResult(True, story.id, f"draft v{version}", outputs=(outgoing,))
+        return self._failed(story.id)
+
+    def draft_outbox_path(self, story_id: str, version: int) -> Path:
+        return self.settings.outbox_dir / DRAFTS_FOLDER / f"{story_id}-v{version}.docx"
+
+    def draft_beeld(self, story_id: str, version: int) -> Beeld:
+        path = self.workspace.story(story_id).draft_beeld(version)
+        return Beeld.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    # Review --------------------------------------------------------------------------------
+
+    def review(self, path: Path) -> StepResult:
+        """Read a returned draft and act on what the participant decided."""
+        if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
+            return StepResult(False, message=f"{path.name} is still being written; later.")
+        sha = sha256_file(path)
+        previous = self.store.input_outcome(sha, path.name)
+        if previous is not None and previous.outcome == "rejected":
+            return StepResult(
+                False, message=previous.message or "", message_nl=previous.message_nl or ""
+            )
+        try:
+            raw = read_document(path)
+            story = self._story_of(raw.ids.story_id, path)
+            version = raw.ids.version or story.draft_version
+            draft = self.draft_beeld(story.id, min(max(version, 1), story.draft_version))
+            returned = interpret(raw, draft)
+            if returned is None:
+                raise DocumentError(
+                    f"{path.name} belongs to {story.id}, but its headings 'Titel' and "
+                    "'Jouw toestemming' are gone, so the text cannot be read safely.",
+                    nl=f"In {path.name} ontbreken de kopjes 'Titel' of 'Jouw toestemming'. "
+                    "Vraag de deelnemer die kopjes te laten staan, of verwerk de wijzigingen "
+                    "met de hand.",
+                    path=path,
+                )
+        except InputError as error:
+            return self._reject(path, sha, "document", error)
+        decision = decide(returned, current_version=story.draft_version, file_name=path.name)
+        kept = self.workspace.story(story.id).returned_dir / f"{sha}.docx"
+        if not kept.exists():
+            atomic_copy(path, kept, expected_sha256=sha)
+        result = self._apply(story, decision, sha)
+        self.store.record_input(
+            sha256=sha,
+            name=path.name,
+            kind="document",
+            outcome="accepted",
+            story_id=story.id,
+            message=decision.message,
+            message_nl=decision.message_nl,
+        )
+        self._remove_from_inbox(path)
+        return result
+
+    def _story_of(self, story_id: str | None, path: Path) -> Story:
+        if story_id is None:
+            raise DocumentError(
+                f"{path.name} is not one of our drafts (no story code found). "
+                "It stays in the inbox.",
+                nl=f"{path.name} is geen concept van ons: er staat geen verhaalcode in. Het "
+                "bestand blijft in de inbox staan.",
+                path=path,
+            )
+        story = self.store.find_story(story_id)
+        if story is None or story.draft_version == 0:
+            raise DocumentError(
+                f"{path.name} carries story code {story_id}, which this workspace has never "
+                "seen. Check that it was dropped in the right programme's inbox.",
+                nl=f"{path.name} hoort bij verhaal {story_id}, maar dat verhaal kennen we hier "
+                "niet. Controleer of het in de inbox van het juiste programma staat.",
+                path=path,
+            )
+        return story
+
+    def _apply(self, story: Story, decision: ReviewDecision, doc_sha: str) -> StepResult:
+        returned = decision.returned
+        assert returned is not None
+        common = {"actor": returned.signer or "participant", "source": "document"}
+        if decision.outcome in (Outcome.STALE, Outcome.CONTRADICTORY):
+            self.store.record_event(
+                story.id,
+                "attention",
+                message=decision.message,
+                message_nl=decision.message_nl,
+                detail={"outcome": decision.outcome.value, "document": doc_sha},
+                **common,
+            )
+            return StepResult(False, story.id, decision.message, decision.message_nl)
+        if decision.outcome == Outcome.NOT_APPROVED:
+            consent_rules.decline(self.store, story.id, source_ref=doc_sha, **common)
+            self.store.transition(
+                story.id,
+                State.DECLINED,
+                message=decision.message,
+                message_nl=decision.message_nl,
+                detail={"outcome": decision.outcome.value, "document": doc_sha},
+                **common,
+            )
+            publish = self.publish(story.id)
+            return StepResult(
+                True, story.id, decision.message, decision.message_nl, publish.outputs
+            )
+        approved = returned.beeld
+        text_sha = self.save_approved(story.id, approved)
+        consent_rules.grant(
+            self.store,
+            story.id,
+            channels=returned.choices.channels,
+            name_display=returned.choices.name_display,
+            text_sha256=text_sha,
+            source_ref=doc_sha,
+            **common,
+        )
+        self.store.transition(
+            story.id,
+            State.APPROVED,
+            message=decision.message,
+            message_nl=decision.message_nl,
+            detail={
+                "outcome": decision.outcome.value,
+                "document": doc_sha,
+                "text_sha256": text_sha,
+                "comments": [c.text for c in returned.comments],
+            },
+            approved_sha256=text_sha,
+            **common,
+        )
+        publish = self.publish(story.id)
+        return StepResult(True, story.id, decision.message, decision.message_nl, publish.outputs)
+
+    def save_approved(self, story_id: str, beeld: Beeld) -> str:
+        text_sha = beeld.text_sha256()
+        path = self.workspace.story(story_id).approved_beeld(text_sha)
+        if not path.exists():
+            atomic_write_text(path, json.dumps(beeld.to_json(), ensure_ascii=False, indent=1))
+        return text_sha
+
+    def approved_beeld(self, story_id: str, text_sha256: str) -> Beeld | None:
+        path = self.workspace.story(story_id).approved_beeld(text_sha256)
+        if not path.is_file():
+            return None
+        beeld = Beeld.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return beeld if beeld.text_sha256() == text_sha256 else None
+
+    # Publish -------------------------------------------------------------------------------
+
+    def publish(self, story_id: str) -> StepResult:
+        """Make the outbox match the story's current consent (publish, update or remove)."""
+        story = self.store.story(story_id)
+        consent = consent_rules.consent_for(self.store, story.id)
+        approved = (
+            self.approved_beeld(story.id, consent.text_sha256) if consent is not None else None
+        )
+        with self._guard(story.id, "publishing"):
+            result = sync_story(
+                story_id=story.id,
+                consent=consent,
+                approved=approved,
+                sidecar=story.sidecar,
+                renderer=Renderer(self.settings.templates_dir),
+                outbox=self.settings.outbox_dir,
+                programme=self.settings.programme,
+                date=story.sidecar.date or story.created_at.date(),
+                now=self.clock.now(),
+            )
+            self._record_publication(story, result)
+            outputs = tuple(result.folder / f for f in result.files) if result.folder else ()
+            return StepResult(True, story.id, _describe(result), outputs=outputs)
+        return self._failed(story.id)
+
+    def _record_publication(self, story: Story, result: PublishResult) -> None:
+        story = self.store.story(story.id)
+        if result.folder is not None:
+            self.store.transition(
+                story.id,
+                State.PUBLISHED,
+                actor=self.actor,
+                source=self.source,
+                message=f"published to outbox/{result.folder.name} for "
+                + ", ".join(sorted(c.value for c in result.channels)),
+                message_nl="Klaar om te publiceren voor "
+                + ", ".join(CHANNEL_BOXES[c] for c in Channel if c in result.channels),
+                detail={"folder": result.folder.name, "files": list(result.files)},
+            )
+        elif result.removed or story.state == State.PUBLISHED:
+            self.store.transition(
+                story.id,
+                State.WITHDRAWN,
+                actor=self.actor,
+                source=self.source,
+                message="no valid consent: every published file removed from the outbox",
+                message_nl="Geen geldige toestemming meer: alle bestanden uit de outbox gehaald",
+                detail={"removed": [p.name for p in result.removed]},
+            )
+
+    # Bookkeeping ---------------------------------------------------------------------------
+
+    def pending(self) -> list[tuple[str, Callable[[str], StepResult]]]:
+        """Stories whose next automatic step was not done (e.g. after a crash)."""
+        work: list[tuple[str, Callable[[str], StepResult]]] = []
+        for story in self.store.stories([State.RECEIVED, State.TRANSCRIBED]):
+            if story.state == State.RECEIVED:
+                work.append((story.id, self.transcribe))
+            else:
+                work.append((story.id, self.draft))
+        return work
+
+    def failed_in(self, story_id: str) -> State | None:
+        """The state a failed story was in when its step failed."""
+        event = self.store.last_event(story_id, "state")
+        if event is None or event.state != State.FAILED or not event.detail:
+            return None
+        value = event.detail.get("failed_in")
+        return State(value) if value else None
+
+    @contextlib.contextmanager
+    def _guard(self, story_id: str, step: str) -> Iterator[None]:
+        """Record a failed step on the story; expected errors become a value, others re-raise."""
+        try:
+            yield
+        except GoodworkError as error:
+            self.store.fail(
+                story_id,
+                message=f"{step} failed: {error}",
+                message_nl=error.nl,
+                actor=self.actor,
+                source=self.source,
+            )
+            log.error("story %s: %s failed: %s", story_id, step, error)
+        except Exception as error:
+            self.store.fail(
+                story_id,
+                message=f"{step} failed unexpectedly: {error.__class__.__name__}: {error}",
+                message_nl="Er ging iets mis in goodwork zelf. De beheerder kan het opnieuw "
+                "proberen met 'goodwork retry'.",
+                actor=self.actor,
+                source=self.source,
+            )
+            raise
+
+    def _failed(self, story_id: str) -> StepResult:
+        story = self.store.story(story_id)
+        return StepResult(False, story_id, story.last_error or "", story.last_error_nl or "")
+
+
+def _fingerprint(sha: str, sidecar: Path | None) -> str:
+    """Identify an input together with its sidecar, so fixing the sidecar retries it."""
+    if sidecar is None or not sidecar.is_file():
+        return sha
+    return hashlib.sha256(f"{sha}:{sha256_file(sidecar)}".encode()).hexdigest()
+
+
+def _words(beeld: Beeld) -> int:
+    return sum(len(s.text.split()) for s in beeld.sections)
+
+
+def _describe(result: PublishResult) -> str:
+    if result.folder is None:
+        return "nothing published" + (
+            f"; removed {len(result.removed)} folder(s)" if result.removed else ""
+        )
+    return f"published {len(result.files)} file(s) to {result.folder.name}"

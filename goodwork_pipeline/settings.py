@@ -1,0 +1,213 @@
+"""One settings object with every default in one place.
+
+Layers, lowest to highest: the defaults below, ``goodwork.toml`` in the folder goodwork runs
+in, ``GOODWORK_<NAME>`` environment variables, then explicit overrides (tests, CLI flags).
+Relative paths are resolved against that folder, so one install serves several programmes'
+folders. Build the settings once at the entry point and pass them down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import SettingsError
+
+SETTINGS_FILE = "goodwork.toml"
+ENV_PREFIX = "GOODWORK_"
+
+ComputeType = Literal["int8", "int8_float32", "float32", "float16", "auto"]
+
+
+def _default_threads() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _default_model_cache() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "goodwork-pipeline"
+
+
+class Settings(BaseModel):
+    """Everything a run needs to know. Field descriptions are the settings documentation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_dir: Path = Field(
+        default_factory=Path.cwd,
+        description="The programme folder goodwork runs in; relative paths start here.",
+    )
+    inbox: Path = Field(Path("inbox"), description="Where recordings and returned drafts land.")
+    outbox: Path = Field(Path("outbox"), description="Drafts to send and publish-ready assets.")
+    workspace: Path = Field(
+        Path("workspace"),
+        description="Private state: originals, transcripts, drafts, the database. Never shared.",
+    )
+    templates: Path | None = Field(
+        None, description="A local templates folder; empty means the project's bundled templates."
+    )
+    model: str = Field(
+        "base",
+        description=(
+            "Whisper model: 'base' is the bundled offline model (verified by SHA-256); a folder "
+            "path loads a local CTranslate2 model; another name (e.g. 'small', 'large-v3') is "
+            "downloaded by faster-whisper when online."
+        ),
+    )
+    model_cache: Path = Field(
+        default_factory=_default_model_cache,
+        description="Where the bundled model is assembled on first use (shared by all folders).",
+    )
+    language: str = Field("nl", description="Language spoken in the recordings (ISO 639-1).")
+    threads: int = Field(
+        default_factory=_default_threads, ge=1, le=256, description="CPU threads for transcription."
+    )
+    compute_type: ComputeType = Field("int8", description="CTranslate2 compute type on the CPU.")
+    beam_size: int = Field(5, ge=1, le=20, description="Beam width of the Whisper decoder.")
+    programme: str = Field(
+        "Beelden van Goed Werk", description="Programme name printed on drafts and PDFs."
+    )
+    database: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the store; empty means SQLite in the workspace.",
+    )
+    min_duration_s: float = Field(
+        3.0, ge=0, description="Recordings shorter than this are rejected as too short."
+    )
+    settle_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="A file in the inbox is read only after it has not changed for this long.",
+    )
+    actor: str = Field("goodwork", description="Name recorded as the actor of automatic steps.")
+
+    @field_validator("language")
+    @classmethod
+    def _language_code(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not (2 <= len(value) <= 3 and value.isalpha()):
+            raise ValueError("use a two-letter language code such as 'nl'")
+        return value
+
+    # Resolved locations ---------------------------------------------------------------
+
+    def _resolve(self, path: Path) -> Path:
+        path = path.expanduser()
+        return path if path.is_absolute() else (self.base_dir / path)
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self._resolve(self.inbox)
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self._resolve(self.outbox)
+
+    @property
+    def workspace_dir(self) -> Path:
+        return self._resolve(self.workspace)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self._resolve(self.templates) if self.templates else bundled_templates_dir()
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self._resolve(self.model_cache)
+
+    @property
+    def database_url(self) -> str:
+        return self.database or f"sqlite:///{self.workspace_dir / 'goodwork.sqlite'}"
+
+
+def bundled_templates_dir() -> Path:
+    """The templates shipped with the project (source checkout or installed wheel)."""
+    package_dir = Path(__file__).resolve().parent
+    for candidate in (package_dir.parent / "templates", package_dir / "_bundled_templates"):
+        if candidate.is_dir():
+            return candidate
+    raise SettingsError(
+        "The bundled templates folder is missing from this installation; "
+        "reinstall goodwork-pipeline or set 'templates' in goodwork.toml."
+    )
+
+
+SETTING_NAMES: tuple[str, ...] = tuple(name for name in Settings.model_fields if name != "base_dir")
+
+
+def load_settings(
+    base_dir: Path | str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings for a programme folder: defaults < goodwork.toml < env < overrides."""
+    base = Path(base_dir).resolve() if base_dir is not None else Path.cwd().resolve()
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    values.update(_read_toml(base / SETTINGS_FILE))
+    values.update(_read_environ(environ))
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    values["base_dir"] = base
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, base / SETTINGS_FILE)) from exc
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc}). Fix the file or remove it.") from exc
+    unknown = sorted(set(data) - set(SETTING_NAMES))
+    if unknown:
+        raise SettingsError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}. "
+            f"Known settings: {', '.join(SETTING_NAMES)}."
+        )
+    return data
+
+
+def _read_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(ENV_PREFIX):
+            continue
+        name = key[len(ENV_PREFIX) :].lower()
+        if name not in SETTING_NAMES:
+            raise SettingsError(
+                f"Environment variable {key} is not a goodwork setting. "
+                f"Known: {', '.join(ENV_PREFIX + n.upper() for n in SETTING_NAMES)}."
+            )
+        values[name] = _parse_env_value(raw)
+    return values
+
+
+def _parse_env_value(raw: str) -> Any:
+    # Lists and tables may be given as JSON; everything else stays a string for pydantic.
+    stripped = raw.strip()
+    if stripped[:1] in "[{":
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return raw
+    return raw
+
+
+def _describe(exc: ValidationError, toml_path: Path) -> str:
+    problems = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]) or "settings"
+        problems.append(
+            f"'{name}' ({ENV_PREFIX}{name.upper()} or in {toml_path.name}): {error['msg']}"
+        )
+    return "Invalid settings: " + "; ".join(problems)

@@ -1,0 +1,108 @@
+"""Where every story stands, in words staff understand (Dutch), for the CLI and Prefect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .consent import consent_for
+from .models import State
+from .settings import Settings
+from .store import InputOutcome, Store, Story
+
+STATE_NL: dict[State, str] = {
+    State.RECEIVED: "ontvangen",
+    State.TRANSCRIBED: "uitgeschreven",
+    State.DRAFTED: "concept klaar",
+    State.IN_REVIEW: "bij deelnemer",
+    State.APPROVED: "goedgekeurd",
+    State.DECLINED: "niet goedgekeurd",
+    State.PUBLISHED: "klaar voor publicatie",
+    State.WITHDRAWN: "ingetrokken",
+    State.FAILED: "mislukt",
+}
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    code: str
+    who: str
+    state: str
+    since: str
+    next_step: str
+    last_message: str
+
+
+def status_rows(
+    store: Store, settings: Settings, *, states: Iterable[str] | None = None
+) -> tuple[list[StatusRow], list[InputOutcome]]:
+    wanted = {State(s) for s in states} if states else None
+    rows = [_row(store, settings, story) for story in store.stories(wanted)]
+    return rows, store.rejected_inputs()
+
+
+def next_step(store: Store, settings: Settings, story: Story) -> str:
+    state = story.state
+    if state == State.RECEIVED:
+        return "wordt uitgeschreven bij de volgende 'goodwork run'"
+    if state == State.TRANSCRIBED:
+        return "concept wordt gemaakt bij de volgende 'goodwork run'"
+    if state in (State.DRAFTED, State.IN_REVIEW):
+        draft = f"{settings.outbox}/concepten/{story.id}-v{story.draft_version}.docx"
+        if state == State.DRAFTED:
+            return f"stuur {draft} naar de deelnemer"
+        return "wacht op het teruggestuurde concept"
+    if state == State.APPROVED:
+        if consent_for(store, story.id) is None:
+            return "niets: geen toestemming om te delen"
+        return "wordt klaargezet bij de volgende 'goodwork run'"
+    if state == State.DECLINED:
+        return "neem contact op met de deelnemer"
+    if state == State.PUBLISHED:
+        return "communicatie kan de bestanden in de outbox gebruiken"
+    if state == State.WITHDRAWN:
+        return "niets: toestemming ingetrokken"
+    return f"los het probleem op, dan: goodwork retry {story.id}"
+
+
+def _row(store: Store, settings: Settings, story: Story) -> StatusRow:
+    sidecar = story.sidecar
+    who = sidecar.participant or sidecar.role or "(onbekend)"
+    if sidecar.participant and sidecar.role:
+        who = f"{sidecar.participant} ({sidecar.role})"
+    last = store.last_event(story.id)
+    message = story.last_error_nl or (last.message_nl or last.message if last else "")
+    return StatusRow(
+        code=story.id,
+        who=who,
+        state=STATE_NL[story.state],
+        since=_when(story.state_since),
+        next_step=next_step(store, settings, story),
+        last_message=message or "",
+    )
+
+
+def story_history(store: Store, story_id: str) -> tuple[str, list[tuple[str, str, str, str, str]]]:
+    story = store.story(story_id)
+    header = (
+        f"{story.id} · {STATE_NL[story.state]} sinds {_when(story.state_since)} · "
+        f"bron: {story.source_name}"
+    )
+    rows = []
+    for event in store.events(story.id):
+        what = STATE_NL[event.state] if event.state else event.kind
+        rows.append(
+            (
+                _when(event.at),
+                what,
+                event.actor,
+                event.source,
+                event.message_nl or event.message,
+            )
+        )
+    return header, rows
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,103 @@
+"""Shared fixtures: real SQLite, real files, the real model cache, a sample interview.
+
+Tests that need a system tool (espeak-ng, LibreOffice) skip with a reason on a developer
+machine without it, and fail in CI (where CI=true), which installs everything.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from helpers import SCRIPT, make_tone, require_tool
+
+from goodwork_pipeline.clock import FixedClock
+from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline.samples import SAMPLE_CONVERSATION, Turn, synthesize
+from goodwork_pipeline.settings import Settings, load_settings
+from goodwork_pipeline.store import Store
+from goodwork_pipeline.transcribe import ScriptedTranscriber
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One assembled model for the whole run (assembling costs about a second)."""
+    configured = os.environ.get("GOODWORK_TEST_MODEL_CACHE")
+    return Path(configured) if configured else tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, model_cache: Path) -> Settings:
+    folder = tmp_path / "programme"
+    folder.mkdir()
+    for name in ("inbox", "outbox", "workspace"):
+        (folder / name).mkdir()
+    return load_settings(folder, environ={}, settle_seconds=0, model_cache=model_cache, threads=2)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def store(settings: Settings, clock: FixedClock) -> Iterator[Store]:
+    store = Store(settings.database_url, clock=clock)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def scripted() -> ScriptedTranscriber:
+    return ScriptedTranscriber(SCRIPT)
+
+
+@pytest.fixture
+def pipeline(
+    settings: Settings, store: Store, clock: FixedClock, scripted: ScriptedTranscriber
+) -> Pipeline:
+    """The real pipeline with a scripted transcriber (fast); other components are real."""
+    return Pipeline(settings, store=store, transcriber=scripted, clock=clock, source="test")
+
+
+@pytest.fixture(scope="session")
+def sample_recording(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Turn]]:
+    """The demo's sample interview, spoken by espeak-ng once per test run."""
+    require_tool("espeak-ng")
+    folder = tmp_path_factory.mktemp("sample")
+    path = folder / "gesprek-anna.wav"
+    turns = synthesize(SAMPLE_CONVERSATION, path)
+    return path, turns
+
+
+@pytest.fixture
+def tone_wav(tmp_path: Path) -> Path:
+    """Five seconds of a voice-like tone: audible, decodable, fast to transcribe."""
+    return make_tone(tmp_path / "toon.wav", seconds=5.0)
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """A real temporary Prefect server (with its own database) for the whole test run."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    import flows  # noqa: F401  (sets quiet, offline Prefect defaults before Prefect loads)
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def run_flow(prefect_server: None) -> Callable[[Pipeline], list[StepResult]]:
+    """Run the real process-inbox flow body (Prefect tasks) with a given pipeline."""
+    from prefect import flow
+
+    from flows.process_inbox import run_once
+
+    @flow(name="process-inbox-test")
+    def process(pipeline: Pipeline) -> list[StepResult]:
+        return run_once(pipeline)
+
+    return process

@@ -1,0 +1,88 @@
+"""Helpers for tests: the scripted interview, test audio, dropping files in an inbox."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from goodwork_pipeline.settings import Settings
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+SHARED_SPEECH = Path(__file__).resolve().parents[2] / "shared" / "speech"
+
+
+def require_tool(name: str) -> None:
+    if shutil.which(name) is None:
+        message = f"{name} is not installed (CI installs it through .ci/run)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+SCRIPT = [
+    ("interviewer", "Goedemiddag. Wie ben je en wat voor werk doe je?"),
+    ("participant", "Ik ben Anna. Ik werk als teammanager in de ouderenzorg, al twaalf jaar."),
+    ("interviewer", "Kun je een situatie beschrijven waarin je niet meteen wist wat goed was?"),
+    ("participant", "Een bewoner wilde niet meer eten. Haar dochter wilde dat wij haar dwongen."),
+    ("interviewer", "Wat heb je toen gedaan?"),
+    ("participant", "Ik ben met de dochter gaan praten over de wensen van haar moeder."),
+    ("interviewer", "Welke mogelijkheden heb je afgewogen?"),
+    ("participant", "Ik twijfelde tussen de regels volgen en luisteren naar de bewoner."),
+    ("interviewer", "Wat vind je daarin belangrijk?"),
+    (
+        "participant",
+        "Ik vind het belangrijk dat de bewoner zelf mag kiezen, ook als dat moeilijk is voor "
+        "de familie.",
+    ),
+    ("interviewer", "Wat is voor jou goed werk in zo'n situatie?"),
+    ("participant", "Goed werk is dat je echt luistert en samen zoekt naar wat iemand wil."),
+]
+
+
+def make_tone(path: Path, *, seconds: float, rate: int = 16000, channels: int = 1) -> Path:
+    t = np.arange(int(seconds * rate)) / rate
+    signal = 0.3 * np.sin(2 * np.pi * 220 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+    frames = (signal * 32767).astype("<i2")
+    if channels > 1:
+        frames = np.repeat(frames[:, None], channels, axis=1)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames.tobytes())
+    return path
+
+
+def drop(
+    settings: Settings, source: Path, name: str | None = None, sidecar: str | None = None
+) -> Path:
+    """Copy a file into the inbox as staff would."""
+    target = settings.inbox_dir / (name or source.name)
+    shutil.copyfile(source, target)
+    if sidecar is not None:
+        target.with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
+    return target
+
+
+def pdf_text(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def published_files(outbox: Path) -> list[Path]:
+    """Every publish-ready file in the outbox (drafts for sending excluded)."""
+    return sorted(
+        p
+        for p in outbox.rglob("*")
+        if p.is_file() and p.relative_to(outbox).parts[0] != "concepten"
+    )

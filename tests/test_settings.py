@@ -1,0 +1,68 @@
+from pathlib import Path
+
+import pytest
+
+from goodwork_pipeline.errors import SettingsError
+from goodwork_pipeline.settings import SETTING_NAMES, bundled_templates_dir, load_settings
+
+
+def test_defaults_are_relative_to_the_programme_folder(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, environ={})
+    assert settings.inbox_dir == tmp_path / "inbox"
+    assert settings.outbox_dir == tmp_path / "outbox"
+    assert settings.workspace_dir == tmp_path / "workspace"
+    assert settings.templates_dir == bundled_templates_dir()
+    assert settings.language == "nl"
+    assert settings.model == "base"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'workspace' / 'goodwork.sqlite'}"
+
+
+def test_toml_then_environment_then_overrides(tmp_path: Path) -> None:
+    (tmp_path / "goodwork.toml").write_text(
+        'inbox = "binnen"\nlanguage = "en"\nthreads = 3\nprogramme = "Test"\n', encoding="utf-8"
+    )
+    settings = load_settings(tmp_path, environ={"GOODWORK_LANGUAGE": "de", "GOODWORK_THREADS": "4"})
+    assert settings.inbox_dir == tmp_path / "binnen"
+    assert settings.language == "de"
+    assert settings.threads == 4
+    assert settings.programme == "Test"
+    assert load_settings(tmp_path, environ={}, threads=1).threads == 1
+
+
+def test_local_templates_folder(tmp_path: Path) -> None:
+    (tmp_path / "goodwork.toml").write_text('templates = "mijn-templates"\n', encoding="utf-8")
+    assert load_settings(tmp_path, environ={}).templates_dir == tmp_path / "mijn-templates"
+
+
+def test_unknown_toml_key_names_the_file_and_the_known_keys(tmp_path: Path) -> None:
+    (tmp_path / "goodwork.toml").write_text('inboks = "x"\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as error:
+        load_settings(tmp_path, environ={})
+    assert "goodwork.toml" in str(error.value)
+    assert "inboks" in str(error.value)
+    assert "inbox" in str(error.value)
+
+
+def test_broken_toml_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "goodwork.toml").write_text("inbox = \n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings(tmp_path, environ={})
+
+
+def test_unknown_environment_variable_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="GOODWORK_MODLE"):
+        load_settings(tmp_path, environ={"GOODWORK_MODLE": "small"})
+
+
+def test_invalid_value_says_which_setting(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as error:
+        load_settings(tmp_path, environ={"GOODWORK_THREADS": "veel"})
+    assert "threads" in str(error.value)
+    assert "GOODWORK_THREADS" in str(error.value)
+
+
+def test_every_setting_has_a_description() -> None:
+    from goodwork_pipeline.settings import Settings
+
+    for name in SETTING_NAMES:
+        assert Settings.model_fields[name].description, name
