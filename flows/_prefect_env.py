@@ -13,6 +13,8 @@ DEFAULTS = {
     # Operators read goodwork's own messages; Prefect's chatter stays at warnings.
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_LOGGING_EXTRA_LOGGERS": "goodwork_pipeline",
+    # The engine also logs outside flows (CLI commands); that is not an error.
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     # Task results may hold file names: keep them out of Prefect's storage unless asked.
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
 }

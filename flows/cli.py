@@ -94,6 +94,12 @@ def status(obj: Context, story: str | None, states: tuple[str, ...]) -> None:
     from goodwork_pipeline.store import Store
 
     settings = obj.settings
+    if settings.database is None and not (settings.workspace_dir / "goodwork.sqlite").exists():
+        console.print(
+            f"Nog geen verhalen in {settings.base_dir}: er is nog niets verwerkt. "
+            "Zet een opname in de inbox en start 'goodwork run'."
+        )
+        return
     store = Store(settings.database_url)
     if story:
         _print_history(store, story)

@@ -1,0 +1,35 @@
+"""The README keeps up with the code: every command and every setting is documented."""
+
+import re
+from pathlib import Path
+
+from flows.cli import cli
+from goodwork_pipeline.settings import SETTING_NAMES
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_readme() -> None:
+    for command in cli.commands:
+        assert re.search(rf"goodwork (-C \S+ )?{command}\b", README), command
+
+
+def test_every_setting_is_in_the_settings_table() -> None:
+    documented = set(re.findall(r"^\| `(\w+)` \|", README, flags=re.MULTILINE))
+    assert documented == set(SETTING_NAMES)
+
+
+def test_the_two_commands_exist_and_ci_runs_the_test_command() -> None:
+    for script in ("scripts/demo", "scripts/check"):
+        assert f"\n{script}\n" in README
+        assert (ROOT / script).stat().st_mode & 0o111
+    assert "scripts/check" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_template_is_used() -> None:
+    templates = ROOT / "templates"
+    code = "\n".join(p.read_text() for p in (ROOT / "goodwork_pipeline").glob("*.py"))
+    for template in templates.rglob("*"):
+        if template.suffix in (".j2", ".yaml"):
+            assert template.name in code, f"{template.name} is not used by the engine"
