@@ -148,7 +148,10 @@ class Pipeline:
         )
         self._remove_from_inbox(path, sidecar_path)
         return StepResult(
-            True, story.id, message=f"{path.name} is the same recording as {story.id}"
+            True,
+            story.id,
+            message=f"{path.name} is the same recording as {story.id}",
+            message_nl=f"{path.name} is dezelfde opname als {story.id}; niet opnieuw verwerkt",
         )
 
     def _reject(self, path: Path, fingerprint: str, kind: str, error: GoodworkError) -> StepResult:
