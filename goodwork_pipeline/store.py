@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -174,8 +175,7 @@ class Store:
         self.clock = clock or SystemClock()
         self.engine = _make_engine(url)
         try:
-            metadata.create_all(self.engine)
-            _install_append_only_guards(self.engine)
+            _create_schema(self.engine)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(
                 f"Cannot open the workspace database ({url.split('@')[-1]}): "
@@ -537,27 +537,50 @@ def _make_engine(url: str) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def _install_append_only_guards(engine: Engine) -> None:
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            for table in APPEND_ONLY:
-                for op in ("UPDATE", "DELETE"):
-                    conn.exec_driver_sql(
-                        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} "
-                        f"BEFORE {op} ON {table} BEGIN "
-                        f"SELECT RAISE(ABORT, '{table} is append-only'); END"
-                    )
-        elif engine.dialect.name == "postgresql":
-            conn.exec_driver_sql(
-                "CREATE OR REPLACE FUNCTION goodwork_append_only() RETURNS trigger AS $$ "
-                "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; "
-                "$$ LANGUAGE plpgsql"
-            )
-            for table in APPEND_ONLY:
+# Any constant: the PostgreSQL advisory lock that serialises schema set-up across processes.
+_SCHEMA_LOCK = 7_470_411
+
+
+def _create_schema(engine: Engine) -> None:
+    """Create missing tables and guards; safe when several processes start at once."""
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    # Several workers may open a fresh database together; CREATE TABLE is
+                    # not idempotent under concurrency, so take turns.
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+                metadata.create_all(conn)
+                _install_append_only_guards(conn)
+            return
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError):
+            # SQLite: another process created a table between our check and our CREATE.
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _install_append_only_guards(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for table in APPEND_ONLY:
+            for op in ("UPDATE", "DELETE"):
                 conn.exec_driver_sql(
-                    f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
-                    f"ON {table} FOR EACH ROW EXECUTE FUNCTION goodwork_append_only()"
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} "
+                    f"BEFORE {op} ON {table} BEGIN "
+                    f"SELECT RAISE(ABORT, '{table} is append-only'); END"
                 )
+    elif conn.dialect.name == "postgresql":
+        # (%% : the driver's placeholder syntax; PostgreSQL receives a single %)
+        conn.exec_driver_sql(
+            "CREATE OR REPLACE FUNCTION goodwork_append_only() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION '%% is append-only', TG_TABLE_NAME; END; "
+            "$$ LANGUAGE plpgsql"
+        )
+        for table in APPEND_ONLY:
+            conn.exec_driver_sql(
+                f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
+                f"ON {table} FOR EACH ROW EXECUTE FUNCTION goodwork_append_only()"
+            )
 
 
 def _story(row: Any) -> Story:

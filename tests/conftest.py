@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import SCRIPT, make_tone, require_tool
+from helpers import IN_CI, SCRIPT, make_tone, require_tool
+from postgres_server import PostgresServer, find_bindir
 
 from goodwork_pipeline.clock import FixedClock
 from goodwork_pipeline.pipeline import Pipeline, StepResult
@@ -101,3 +102,20 @@ def run_flow(prefect_server: None) -> Callable[[Pipeline], list[StepResult]]:
         return run_once(pipeline)
 
     return process
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the whole run (stopped by PID at the end)."""
+    bindir = find_bindir()
+    if bindir is None:
+        message = "PostgreSQL is not installed (scripts/setup test installs it)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PostgresServer(bindir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

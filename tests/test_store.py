@@ -6,6 +6,19 @@ from goodwork_pipeline.models import Channel, NameDisplay, Sidecar, State
 from goodwork_pipeline.store import Store, normalise_story_id
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request, settings, clock):
+    """The same store tests on SQLite (the default) and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        url = settings.database_url
+    else:
+        url = request.getfixturevalue("postgres_server").new_database()
+    store = Store(url, clock=clock)
+    assert store.engine.dialect.name == request.param
+    yield store
+    store.close()
+
+
 def new(store: Store, sha: str = "a" * 64):
     return store.create_story(
         source_sha256=sha,
