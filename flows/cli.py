@@ -6,21 +6,28 @@ settings) use the engine directly so they answer at once.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from goodwork_pipeline import __version__
 from goodwork_pipeline.errors import GoodworkError
+from goodwork_pipeline.logs import configure_logging
+from goodwork_pipeline.models import State
 from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
 from goodwork_pipeline.status import StatusRow, status_rows, story_history
 
 console = Console()
 err_console = Console(stderr=True)
+WIDE = 120  # columns from which 'goodwork status' is one table
 
 
 class Context:
@@ -44,18 +51,24 @@ class Context:
     "Default: the current folder.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show the engine's progress messages.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Operator log lines as key=value text or as JSON objects (one per line).",
+)
 @click.version_option(__version__, prog_name="goodwork")
 @click.pass_context
-def cli(ctx: click.Context, folder: Path | None, verbose: bool) -> None:
+def cli(ctx: click.Context, folder: Path | None, verbose: bool, log_format: str) -> None:
     """goodwork: from a recorded conversation to a consented 'beeld van goed werk'.
 
     Drop recordings (and returned drafts) in inbox/, run 'goodwork run', send the draft from
     outbox/concepten/ to the participant, and find publish-ready files in outbox/ once they
     have said yes. Everything stays on this machine.
     """
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    configure_logging(
+        level=logging.INFO if verbose else logging.WARNING, json_lines=log_format == "json"
     )
     ctx.obj = Context(folder)
 
@@ -68,29 +81,147 @@ def run(obj: Context) -> None:
     Runs the 'process-inbox' Prefect flow (embedded: no server needed; set PREFECT_API_URL to
     use a running Prefect server). Prints what happened to each file.
     """
+    from flows.concurrency import ensure_transcription_limit
     from flows.process_inbox import process_inbox
 
     settings = obj.settings
     _ensure_folders(settings)
+    ensure_transcription_limit(settings)
     results = process_inbox(str(settings.base_dir))
     if not results:
         console.print(f"Niets te doen: de inbox ({settings.inbox_dir}) is leeg.")
     for result in results:
-        mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
-        text = result["message_nl"] or result["message"]
-        story = f"{result['story_id']}: " if result["story_id"] else ""
-        console.print(f"{mark} {story}{text}")
-        for output in result["outputs"]:
-            console.print(f"    → {output}")
+        _print_result(result)
     console.print("\nOverzicht: goodwork status")
 
 
 @cli.command()
-@click.argument("story", required=False)
-@click.option("--state", "states", multiple=True, help="Only stories in this state (repeatable).")
+@click.option(
+    "--rescan",
+    type=click.FloatRange(min=0.5),
+    default=10.0,
+    show_default=True,
+    help="Seconds between full rescans of the inbox (events wake the watcher sooner).",
+)
 @click.pass_obj
-def status(obj: Context, story: str | None, states: tuple[str, ...]) -> None:
-    """Where every story stands, or the full history of one STORY (its code, e.g. GW-7K3QM2XD)."""
+def watch(obj: Context, rescan: float) -> None:
+    """Watch the inbox and process each file as it lands, until Ctrl-C.
+
+    At start it handles what is already there (also stories a crash left half-way), then
+    each recording or returned draft once it is completely written. Without a Prefect server
+    the flows run in this process. With PREFECT_API_URL set, each file becomes a run of the
+    'process-recording/goodwork' or 'process-returned-draft/goodwork' deployment for workers
+    (prefect.yaml) or 'goodwork serve' to execute. Once a day it deletes recordings whose
+    retention period is over (see 'goodwork purge').
+    """
+    import signal
+
+    from flows.watch_inbox import server_mode
+    from flows.watch_inbox import watch as watch_inbox
+
+    settings = obj.settings
+    _ensure_folders(settings)
+    # 'kill' (SIGTERM) stops as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
+    where = os.environ.get("PREFECT_API_URL") if server_mode() else "in dit proces (embedded)"
+    console.print(f"goodwork houdt {settings.inbox_dir} in de gaten; Prefect: {where}.")
+    console.print("Stoppen: Ctrl-C.")
+    with contextlib.suppress(KeyboardInterrupt):
+        watch_inbox(settings, report=_print_result, rescan_seconds=rescan)
+    console.print("Gestopt. Wat half af was, gaat verder bij de volgende start.")
+
+
+@cli.command()
+@click.pass_obj
+def serve(obj: Context) -> None:
+    """Serve goodwork's flows as deployments on the Prefect server in PREFECT_API_URL.
+
+    The one-machine alternative to workers: this process runs the deployments
+    'process-recording/goodwork', 'process-returned-draft/goodwork', 'publish/goodwork',
+    'withdraw/goodwork', 'process-inbox/goodwork' and a daily 'purge/goodwork' until Ctrl-C.
+    """
+    from flows.serve import serve_all
+
+    if not os.environ.get("PREFECT_API_URL"):
+        raise click.ClickException(
+            "goodwork serve needs a Prefect server: start one ('prefect server start') and "
+            "set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)."
+        )
+    serve_all(obj.settings)
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+@click.pass_obj
+def purge(obj: Context, dry_run: bool) -> None:
+    """Delete recordings whose retention period is over ('keep_recordings_days' after approval).
+
+    Only stories that were approved or declined, and only after the set number of days;
+    transcripts too when 'keep_transcripts' is false. Every deletion is recorded in the
+    story's history ('goodwork status STORY'). Recordings of open stories are never deleted.
+    """
+    from goodwork_pipeline import retention
+    from goodwork_pipeline.clock import SystemClock
+    from goodwork_pipeline.store import Store
+
+    settings = obj.settings
+    if settings.database is None and not (settings.workspace_dir / "goodwork.sqlite").exists():
+        console.print("Nog geen verhalen: er is niets te verwijderen.")
+        return
+    store = Store(settings.database_url)
+    deletions = retention.purge(store, settings, SystemClock(), dry_run=dry_run)
+    if not deletions:
+        console.print(
+            f"Niets te verwijderen (bewaartermijn: {settings.keep_recordings_days} dagen na "
+            "goedkeuring of afwijzing)."
+        )
+        return
+    table = Table(
+        title="Zou verwijderd worden (--dry-run)" if dry_run else "Verwijderd", expand=False
+    )
+    for header in ("Code", "Besluit", "Verwijderen vanaf", "Bestanden", "MB"):
+        table.add_column(header)
+    for deletion in deletions:
+        table.add_row(
+            deletion.story_id,
+            _when(deletion.decided_at),
+            _when(deletion.due_at),
+            ", ".join(p.name for p in deletion.paths),
+            f"{deletion.bytes / 1e6:.1f}" if dry_run else "",
+        )
+    console.print(table)
+
+
+@cli.command()
+@click.argument("story", required=False)
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    help="Only stories in this state, in English or Dutch (failed/mislukt, drafted/"
+    "concept_klaar, ...); repeatable.",
+)
+@click.option("--group", help="Only stories of this group (the sidecar's 'group').")
+@click.option("--failed", "failed_only", is_flag=True, help="Only stories that failed.")
+@click.option(
+    "--todo",
+    is_flag=True,
+    help="Only stories where staff have something to do (send a draft, call, fix a problem).",
+)
+@click.pass_obj
+def status(
+    obj: Context,
+    story: str | None,
+    states: tuple[str, ...],
+    group: str | None,
+    failed_only: bool,
+    todo: bool,
+) -> None:
+    """Where every story stands, or the full history of one STORY (its code, e.g. GW-7K3QM2XD).
+
+    The table shows each story's code, participant (or role), state, since when, the next
+    step and the last error. In a narrow terminal each story takes a few lines instead.
+    """
     from goodwork_pipeline.store import Store
 
     settings = obj.settings
@@ -104,12 +235,29 @@ def status(obj: Context, story: str | None, states: tuple[str, ...]) -> None:
     if story:
         _print_history(store, story)
         return
-    rows, rejected = status_rows(store, settings, states=states or None)
+    try:
+        rows, rejected = status_rows(
+            store,
+            settings,
+            states=states or None,
+            group=group,
+            failed_only=failed_only,
+            needs_staff=todo,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--state") from exc
+    if states or group or failed_only or todo:
+        rejected = []  # a filtered view shows stories only
     if not rows and not rejected:
         console.print("Nog geen verhalen. Zet een opname in de inbox en start 'goodwork run'.")
         return
+    if not rows and not rejected:
+        console.print("Geen verhalen die aan het filter voldoen.")
     if rows:
-        console.print(_status_table(rows))
+        if console.width >= WIDE:
+            console.print(_status_table(rows))
+        else:
+            _print_status_blocks(rows)
     if rejected:
         table = Table(title="Bestanden in de inbox die niet verwerkt konden worden", expand=False)
         table.add_column("Bestand")
@@ -174,12 +322,54 @@ def _ensure_folders(settings: Settings) -> None:
 
 
 def _status_table(rows: list[StatusRow]) -> Table:
-    table = Table(title="Verhalen", expand=False)
-    for header in ("Code", "Deelnemer", "Status", "Sinds", "Volgende stap", "Laatste melding"):
+    table = Table(title=f"Verhalen ({len(rows)})", expand=False)
+    for header in ("Code", "Deelnemer", "Status", "Sinds", "Volgende stap", "Laatste fout"):
         table.add_column(header, overflow="fold")
     for row in rows:
-        table.add_row(row.code, row.who, row.state, row.since, row.next_step, row.last_message)
+        table.add_row(
+            row.code,
+            row.who,
+            _state_markup(row),
+            row.since,
+            row.next_step,
+            f"[red]{escape(row.last_error)}[/]" if row.last_error else "",
+        )
     return table
+
+
+def _print_status_blocks(rows: list[StatusRow]) -> None:
+    """One story per few lines: reads well in an 80-column terminal."""
+    console.print(f"[bold]Verhalen ({len(rows)})[/]")
+    for row in rows:
+        console.print(f"[bold]{row.code}[/]  {_state_markup(row)} sinds {row.since}")
+        console.print(f"  {escape(row.who)}" + (f" · {escape(row.group)}" if row.group else ""))
+        console.print(f"  volgende stap: {escape(row.next_step)}")
+        if row.last_error:
+            console.print(f"  [red]fout: {escape(row.last_error)}[/]")
+
+
+def _state_markup(row: StatusRow) -> str:
+    colour = {State.FAILED: "red", State.PUBLISHED: "green", State.DRAFTED: "yellow"}.get(
+        row.state_key  # type: ignore[arg-type]
+    )
+    return f"[{colour}]{row.state}[/]" if colour else row.state
+
+
+def _print_result(result: dict[str, object]) -> None:
+    mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
+    text = result["message_nl"] or result["message"]
+    story = f"{result['story_id']}: " if result["story_id"] else ""
+    console.print(f"{mark} {story}{text}")
+    for output in result["outputs"]:  # type: ignore[attr-defined]
+        console.print(f"    → {output}")
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_history(store: object, story: str) -> None:

@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
+from flows._artifacts import story_artifacts
 from goodwork_pipeline.intake import InboxItem, Kind
 from goodwork_pipeline.pipeline import Pipeline, StepResult
 from goodwork_pipeline.settings import load_settings
@@ -54,7 +55,9 @@ def process_inbox(folder: str | None = None) -> list[dict[str, object]]:
     """Process the inbox of the programme folder ``folder`` (default: the current folder)."""
     settings = load_settings(folder)
     pipeline = Pipeline(settings, source="flow:process-inbox")
-    return [asdict(result) for result in run_once(pipeline)]
+    results = run_once(pipeline)
+    story_artifacts(pipeline, [result.story_id for result in results])
+    return [asdict(result) for result in results]
 
 
 def run_once(pipeline: Pipeline) -> list[StepResult]:

@@ -26,9 +26,11 @@ from .errors import DocumentError, GoodworkError, InputError
 from .files import atomic_copy, atomic_write_text, sha256_file
 from .guide import load_guide
 from .intake import InboxItem, scan_inbox, wait_until_complete
+from .logs import fields
 from .models import Beeld, Channel, State
 from .publish import PublishResult, sync_story
 from .render import Renderer
+from .retention import was_purged
 from .returned_document import read_document
 from .review import Outcome, ReviewDecision, decide, interpret
 from .settings import Settings
@@ -98,7 +100,10 @@ class Pipeline:
         sidecar_path = sidecar_for(path)
         fingerprint = _fingerprint(sha, sidecar_path)
         known = self.store.story_by_source(sha)
-        if known is not None and self.workspace.story(known.id).original() is not None:
+        if known is not None and (
+            self.workspace.story(known.id).original() is not None
+            or was_purged(self.store, known.id)  # deleted by retention: not taken in again
+        ):
             return self._duplicate(path, sidecar_path, known)
         previous = self.store.input_outcome(fingerprint, path.name)
         if known is None and previous is not None and previous.outcome == "rejected":
@@ -129,7 +134,7 @@ class Pipeline:
             story_id=story.id,
         )
         self._remove_from_inbox(path, sidecar_path)
-        log.info("story %s: recording received and archived", story.id)
+        log.info("recording received and archived", extra=fields(story=story.id, event="received"))
         return StepResult(True, story.id, message=f"received as {story.id}")
 
     def _duplicate(self, path: Path, sidecar_path: Path | None, story: Story) -> StepResult:
@@ -163,7 +168,16 @@ class Pipeline:
             message=str(error),
             message_nl=error.nl,
         )
-        log.warning("inbox file rejected: %s", error)
+        # The file name may name a person: it goes to the store (staff see it in 'goodwork
+        # status') and to DEBUG; the operator log gets the kind and a short fingerprint.
+        log.warning(
+            "inbox %s rejected (%s, input %s); see 'goodwork status'",
+            kind,
+            error.__class__.__name__,
+            fingerprint[:12],
+            extra=fields(event="rejected", error=error.__class__.__name__),
+        )
+        log.debug("inbox file %s rejected: %s", path.name, error)
         return StepResult(False, message=str(error), message_nl=error.nl)
 
     def reject_unsupported(self, item: InboxItem) -> StepResult:
@@ -247,6 +261,12 @@ class Pipeline:
                     "started": started.isoformat(),
                 },
             )
+            log.info(
+                "transcribed %.0f s of audio into %d segments",
+                transcript.duration,
+                len(transcript.segments),
+                extra=fields(story=story.id, event="transcribed", seconds=transcript.duration),
+            )
             return StepResult(True, story.id, "transcribed", outputs=tuple(paths.values()))
         return self._failed(story.id)
 
@@ -284,6 +304,7 @@ class Pipeline:
                 detail={"version": version, "words": _words(beeld)},
                 draft_version=version,
             )
+            log.info("draft v%d written", version, extra=fields(story=story.id, event="drafted"))
             return StepResult(True, story.id, f"draft v{version}", outputs=(outgoing,))
         return self._failed(story.id)
 
@@ -452,6 +473,12 @@ class Pipeline:
                 now=self.clock.now(),
             )
             self._record_publication(story, result)
+            log.info(
+                "outbox synced: %d file(s), %d folder(s) removed",
+                len(result.files),
+                len(result.removed),
+                extra=fields(story=story.id, event="published"),
+            )
             outputs = tuple(result.folder / f for f in result.files) if result.folder else ()
             return StepResult(True, story.id, _describe(result), outputs=outputs)
         return self._failed(story.id)
@@ -514,7 +541,7 @@ class Pipeline:
                 actor=self.actor,
                 source=self.source,
             )
-            log.error("story %s: %s failed: %s", story_id, step, error)
+            _log_failure(story_id, step, error)
         except Exception as error:
             self.store.fail(
                 story_id,
@@ -529,6 +556,17 @@ class Pipeline:
     def _failed(self, story_id: str) -> StepResult:
         story = self.store.story(story_id)
         return StepResult(False, story_id, story.last_error or "", story.last_error_nl or "")
+
+
+def _log_failure(story_id: str, step: str, error: GoodworkError) -> None:
+    # Problems with an input may quote the file or its content: class only at ERROR. Setup
+    # problems (settings, model, guide, templates, store) are the operator's to fix: say them.
+    extra = fields(story=story_id, event="failed", step=step, error=error.__class__.__name__)
+    if isinstance(error, InputError):
+        log.error("%s failed (%s)", step, error.__class__.__name__, extra=extra)
+        log.debug("story %s: %s failed: %s", story_id, step, error)
+    else:
+        log.error("%s failed: %s", step, error, extra=extra)
 
 
 def _fingerprint(sha: str, sidecar: Path | None) -> str:

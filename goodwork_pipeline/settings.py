@@ -86,6 +86,28 @@ class Settings(BaseModel):
         description="A file in the inbox is read only after it has not changed for this long.",
     )
     actor: str = Field("goodwork", description="Name recorded as the actor of automatic steps.")
+    transcription_slots: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description=(
+            "Transcriptions that may run at once (a Prefect tag concurrency limit on "
+            "'goodwork-transcription', set by 'goodwork watch' and 'goodwork run'); empty "
+            "means CPUs divided by 'threads', so a machine is never oversubscribed."
+        ),
+    )
+    keep_recordings_days: int = Field(
+        30,
+        ge=0,
+        description=(
+            "Days a recording is kept after its story is approved or declined; then "
+            "'goodwork purge' deletes it. Recordings of open stories are never deleted."
+        ),
+    )
+    keep_transcripts: bool = Field(
+        True,
+        description="Keep the transcript when the recording is deleted (false: delete it too).",
+    )
 
     @field_validator("language")
     @classmethod
@@ -120,6 +142,11 @@ class Settings(BaseModel):
     @property
     def model_cache_dir(self) -> Path:
         return self._resolve(self.model_cache)
+
+    @property
+    def transcription_limit(self) -> int:
+        """``transcription_slots``, or as many transcriptions as the CPUs hold at ``threads``."""
+        return self.transcription_slots or max(1, _default_threads() // self.threads)
 
     @property
     def database_url(self) -> str:

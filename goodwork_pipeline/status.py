@@ -24,6 +24,10 @@ STATE_NL: dict[State, str] = {
 }
 
 
+# States in which staff have something to do (send a draft, talk to someone, fix a problem).
+NEEDS_STAFF = frozenset({State.DRAFTED, State.DECLINED, State.FAILED})
+
+
 @dataclass(frozen=True)
 class StatusRow:
     code: str
@@ -32,13 +36,40 @@ class StatusRow:
     since: str
     next_step: str
     last_message: str
+    last_error: str = ""
+    group: str = ""
+    state_key: State | None = None
+
+
+def parse_state(value: str) -> State:
+    """A state as staff or operators type it: English (``failed``) or Dutch (``mislukt``)."""
+    text = value.strip().lower().replace("-", "_")
+    for state in State:
+        if text in (state.value, STATE_NL[state].replace(" ", "_")):
+            return state
+    known = ", ".join(f"{s.value} ({STATE_NL[s]})" for s in State)
+    raise ValueError(f"unknown state {value!r}; known: {known}")
 
 
 def status_rows(
-    store: Store, settings: Settings, *, states: Iterable[str] | None = None
+    store: Store,
+    settings: Settings,
+    *,
+    states: Iterable[str] | None = None,
+    group: str | None = None,
+    failed_only: bool = False,
+    needs_staff: bool = False,
 ) -> tuple[list[StatusRow], list[InputOutcome]]:
-    wanted = {State(s) for s in states} if states else None
-    rows = [_row(store, settings, story) for story in store.stories(wanted)]
+    """Every story's row (filtered), and the inbox files that could not be used."""
+    wanted = {parse_state(s) for s in states} if states else None
+    if failed_only:
+        wanted = {State.FAILED} if wanted is None else wanted & {State.FAILED}
+    if needs_staff:
+        wanted = set(NEEDS_STAFF) if wanted is None else wanted & NEEDS_STAFF
+    stories = store.stories(wanted)
+    if group:
+        stories = [s for s in stories if (s.sidecar.group or "").lower() == group.lower()]
+    rows = [_row(store, settings, story) for story in stories]
     return rows, store.rejected_inputs()
 
 
@@ -80,6 +111,11 @@ def _row(store: Store, settings: Settings, story: Story) -> StatusRow:
         since=_when(story.state_since),
         next_step=next_step(store, settings, story),
         last_message=message or "",
+        last_error=(story.last_error_nl or story.last_error or "")
+        if story.state == State.FAILED
+        else "",
+        group=story.sidecar.group or "",
+        state_key=story.state,
     )
 
 
@@ -106,3 +142,38 @@ def story_history(store: Store, story_id: str) -> tuple[str, list[tuple[str, str
 
 def _when(moment: dt.datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def story_markdown(store: Store, settings: Settings, story_id: str) -> str:
+    """A Markdown summary of one story for the Prefect UI (an artifact per story run).
+
+    It names the story by its code and the participant only by role: Prefect's database may
+    live on a shared server, and names stay in the workspace.
+    """
+    story = store.story(story_id)
+    role = story.sidecar.role or "(rol onbekend)"
+    lines = [
+        f"# {story.id}: {STATE_NL[story.state]}",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| status | {STATE_NL[story.state]} (`{story.state.value}`) |",
+        f"| sinds | {_when(story.state_since)} |",
+        f"| rol | {_md(role)} |",
+        f"| groep | {_md(story.sidecar.group or '-')} |",
+        f"| conceptversie | {story.draft_version} |",
+        f"| volgende stap | {_md(next_step(store, settings, story))} |",
+    ]
+    if story.state == State.FAILED:
+        lines.append(f"| laatste fout | {_md(story.last_error_nl or story.last_error or '')} |")
+    lines += ["", "## Geschiedenis", "", "| wanneer | wat | door | bron |", "|---|---|---|---|"]
+    for event in store.events(story.id):
+        what = STATE_NL[event.state] if event.state else event.kind
+        lines.append(
+            f"| {_when(event.at)} | {_md(what)} | {_md(event.actor)} | {_md(event.source)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

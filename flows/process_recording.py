@@ -1,0 +1,37 @@
+"""Flow: one recording from the inbox to a draft (received, transcribed, drafted).
+
+What ``goodwork watch`` starts for each recording that lands, in-process or as a run of the
+``process-recording/goodwork`` deployment on a worker. The steps are the same tasks as in
+'process-inbox' (transcription carries the ``goodwork-transcription`` tag and its limit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from prefect import flow
+
+from flows._artifacts import story_artifacts
+from flows.process_inbox import _story_steps, _value, receive_recording
+from goodwork_pipeline.pipeline import Pipeline
+from goodwork_pipeline.settings import load_settings
+
+
+@flow(name="process-recording")
+def process_recording(path: str, folder: str | None = None) -> list[dict[str, object]]:
+    """Process the recording ``path`` (relative to the inbox, or absolute) of ``folder``."""
+    settings = load_settings(folder)
+    pipeline = Pipeline(settings, source="flow:process-recording")
+    recording = inbox_path(settings.inbox_dir, path)
+    received = _value(receive_recording(pipeline, recording, return_state=True))
+    results = [received]
+    if received.ok and received.story_id:
+        results.extend(_story_steps(pipeline, received.story_id))
+    story_artifacts(pipeline, [r.story_id for r in results])
+    return [asdict(result) for result in results]
+
+
+def inbox_path(inbox: Path, path: str) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else inbox / candidate

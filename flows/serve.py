@@ -1,0 +1,33 @@
+"""``goodwork serve``: goodwork's flows as served deployments (one process, no workers).
+
+The same deployment names as ``prefect.yaml``, so ``goodwork watch`` dispatches to whichever
+runs them: this process on one machine, or workers of the ``goodwork-process`` pool on many.
+"""
+
+from __future__ import annotations
+
+from prefect import serve
+
+from flows.concurrency import ensure_transcription_limit
+from flows.process_inbox import process_inbox
+from flows.process_recording import process_recording
+from flows.process_returned_draft import process_returned_draft
+from flows.publish import publish_story
+from flows.purge import purge
+from flows.withdraw import withdraw
+from goodwork_pipeline.settings import Settings
+
+NAME = "goodwork"
+
+
+def serve_all(settings: Settings) -> None:
+    folder = {"folder": str(settings.base_dir)}
+    ensure_transcription_limit(settings)
+    serve(
+        process_recording.to_deployment(NAME, parameters=folder),
+        process_returned_draft.to_deployment(NAME, parameters=folder),
+        process_inbox.to_deployment(NAME, parameters=folder),
+        publish_story.to_deployment(NAME, parameters=folder),
+        withdraw.to_deployment(NAME, parameters=folder),
+        purge.to_deployment(NAME, parameters=folder, cron="17 3 * * *"),
+    )
