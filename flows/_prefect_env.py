@@ -17,11 +17,6 @@ DEFAULTS = {
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     # Task results may hold file names: keep them out of Prefect's storage unless asked.
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
-    # Concurrency slots survive a restart of the (embedded) server, so a slot a killed process
-    # held is freed when its lease ends instead of being lost (the default keeps them in memory).
-    "PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE": (
-        "prefect.server.concurrency.lease_storage.filesystem"
-    ),
     # No promotions in the UI of a server started from goodwork's environment.
     "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
 }

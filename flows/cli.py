@@ -114,15 +114,11 @@ def watch(obj: Context, rescan: float) -> None:
     (prefect.yaml) or 'goodwork serve' to execute. Once a day it deletes recordings whose
     retention period is over (see 'goodwork purge').
     """
-    import signal
-
     from flows.watch_inbox import server_mode
     from flows.watch_inbox import watch as watch_inbox
 
     settings = obj.settings
     _ensure_folders(settings)
-    # 'kill' (SIGTERM) stops as cleanly as Ctrl-C does.
-    signal.signal(signal.SIGTERM, _interrupt)
     where = os.environ.get("PREFECT_API_URL") if server_mode() else "in dit proces (embedded)"
     console.print(f"goodwork houdt {settings.inbox_dir} in de gaten; Prefect: {where}.")
     console.print("Stoppen: Ctrl-C.")
@@ -366,10 +362,6 @@ def _print_result(result: dict[str, object]) -> None:
 
 def _when(moment: dt.datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d")
-
-
-def _interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _print_history(store: object, story: str) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import asdict
@@ -139,11 +140,13 @@ def watch(
     # Embedded mode is one process: transcription slots still held by a process that was
     # killed belong to nobody now, so free them. A server frees them when their lease ends.
     ensure_transcription_limit(settings, reset=embedded)
+    _stop_on_signals(stop)
     pipeline = Pipeline(settings, source="watch")
     watcher = InboxWatcher(settings.inbox_dir, settings.settle_seconds, rescan_seconds, stop)
     last_purge: dt.datetime | None = None
     log.info("watching the inbox", extra=fields(event="watching"))
     for number, batch in enumerate(watcher.batches()):
+        _stop_on_signals(stop)  # again each turn: a flow run may have replaced the handlers
         if number == 0 and embedded:
             # The full scan at start: process-inbox takes what is there and resumes stories
             # a crash left half-way; the watcher only hands out what lands from now on.
@@ -164,6 +167,21 @@ def watch(
         if last_purge is None or now - last_purge >= PURGE_EVERY:
             last_purge = now
             retention.purge(pipeline.store, settings, SystemClock())
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    """Ctrl-C or SIGTERM: finish the current file, then stop; a second one stops at once."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(_signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        log.warning("stopping after the current file; Ctrl-C again to stop now")
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, handler)
 
 
 def _relative(settings: Settings, path: Path) -> str:

@@ -78,6 +78,9 @@ def configure_logging(*, level: int = logging.WARNING, json_lines: bool = False)
     handler._goodwork = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    # One line per HTTP request to the Prefect API is noise for an operator.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
 
 
 def _kv(value: Any) -> str:
