@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
 
 from goodwork_pipeline.logs import fields
 from goodwork_pipeline.settings import Settings
@@ -27,7 +28,11 @@ def ensure_transcription_limit(settings: Settings, *, reset: bool = False) -> in
     with get_client(sync_client=True) as client:
         client.create_concurrency_limit(tag=TRANSCRIPTION_TAG, concurrency_limit=limit)
         if reset:
-            client.reset_concurrency_limit_by_tag(TRANSCRIPTION_TAG)
+            # Tag limits are global limits named 'tag:<tag>' whose slots are held by leases;
+            # the V1 reset does not touch those, so set the active slots to zero directly.
+            client.update_global_concurrency_limit(
+                f"tag:{TRANSCRIPTION_TAG}", GlobalConcurrencyLimitUpdate(active_slots=0)
+            )
     log.info(
         "transcription concurrency limit: %d at a time (tag %s)",
         limit,
