@@ -277,7 +277,7 @@ class ReviewAndConsent:
         message, message_nl = decision.message, decision.message_nl
         if dropped:
             message += f" Withdrawn: {', '.join(c.value for c in Channel if c in dropped)}."
-            message_nl += f" Ingetrokken: {_channels_nl(dropped)}."
+            message_nl += f" Ingetrokken: {channels_nl(dropped)}."
         self.store.transition(
             story.id,
             State.APPROVED,
@@ -399,8 +399,8 @@ class ReviewAndConsent:
             note=note,
         )
         snapshot = self._snapshot(record, bound.beeld)
-        where = _channels_en(channels) or "no channel (nothing is published)"
-        where_nl = _channels_nl(channels) or "geen enkele plek (er wordt niets gedeeld)"
+        where = channels_en(channels) or "no channel (nothing is published)"
+        where_nl = channels_nl(channels) or "geen enkele plek (er wordt niets gedeeld)"
         message = (
             f"consent recorded by {by} for {where}, name: {name_display.value}; bound to "
             f"{bound.described}"
@@ -411,8 +411,8 @@ class ReviewAndConsent:
         )
         dropped = before.channels - channels if before else frozenset()
         if dropped:
-            message += f"; withdrawn: {_channels_en(dropped)}"
-            message_nl += f" Ingetrokken: {_channels_nl(dropped)}."
+            message += f"; withdrawn: {channels_en(dropped)}"
+            message_nl += f" Ingetrokken: {channels_nl(dropped)}."
         self.store.transition(
             story.id,
             State.APPROVED,
@@ -477,16 +477,16 @@ class ReviewAndConsent:
         remaining = after.channels if after else frozenset()
         approved = self.approved_beeld(story.id, before.text_sha256) if before else None
         snapshot = self._snapshot(record, approved, remaining=remaining)
-        what = _channels_en(channels) if channels else "all channels"
-        what_nl = _channels_nl(channels) if channels else "alle plekken"
+        what = channels_en(channels) if channels else "all channels"
+        what_nl = channels_nl(channels) if channels else "alle plekken"
         message = f"consent withdrawn for {what} (recorded by {by})"
         message_nl = f"Toestemming ingetrokken voor {what_nl} (vastgelegd door {by})."
         if before is None:
             message += "; there was no valid consent to withdraw, recorded all the same"
             message_nl += " Er was geen geldige toestemming; de intrekking is toch vastgelegd."
         else:
-            message += f"; remaining: {_channels_en(remaining) or 'none'}"
-            message_nl += f" Blijft over: {_channels_nl(remaining) or 'niets'}."
+            message += f"; remaining: {channels_en(remaining) or 'none'}"
+            message_nl += f" Blijft over: {channels_nl(remaining) or 'niets'}."
         self.store.record_event(
             story.id,
             "consent",
@@ -691,11 +691,11 @@ def consent_summary(records: list[ConsentRecord]) -> list[str]:
         when = record.at.astimezone().strftime("%Y-%m-%d %H:%M")
         if record.action == consent_rules.GRANT:
             what = (
-                f"toestemming: {_channels_nl(record.channels) or 'nergens'}; naam: "
+                f"toestemming: {channels_nl(record.channels) or 'nergens'}; naam: "
                 f"{name_nl(record.name_display)}; tekst {(record.text_sha256 or '')[:12]}…"
             )
         elif record.action == consent_rules.WITHDRAW:
-            what = f"ingetrokken: {_channels_nl(record.channels) or 'alles'}"
+            what = f"ingetrokken: {channels_nl(record.channels) or 'alles'}"
         else:
             what = "niet goedgekeurd"
         ref = f" ({record.source_ref[:16]}…)" if record.source_ref else ""
@@ -706,11 +706,11 @@ def consent_summary(records: list[ConsentRecord]) -> list[str]:
     return lines
 
 
-def _channels_nl(channels: Iterable[Channel]) -> str:
+def channels_nl(channels: Iterable[Channel]) -> str:
     chosen = set(channels)
     return ", ".join(CHANNEL_BOXES[c] for c in Channel if c in chosen)
 
 
-def _channels_en(channels: Iterable[Channel]) -> str:
+def channels_en(channels: Iterable[Channel]) -> str:
     chosen = set(channels)
     return ", ".join(c.value for c in Channel if c in chosen)
