@@ -59,6 +59,7 @@ class SnapshotView:
     action_nl: str
     at_utc: str
     at_local: str
+    at_iso: str
     source_nl: str
     source_ref: str | None
     actor: str
@@ -113,6 +114,7 @@ def snapshot_view(
         action_nl=ACTIONS_NL.get(record.action, record.action),
         at_utc=record.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
         at_local=record.at.astimezone().strftime("%d-%m-%Y %H:%M"),
+        at_iso=record.at.astimezone(dt.UTC).isoformat(timespec="seconds"),
         source_nl=SOURCES_NL.get(record.source, record.source),
         source_ref=record.source_ref,
         actor=record.actor,
