@@ -117,6 +117,15 @@ def read_document(path: Path) -> RawDocument:
             members = _checked_members(archive, path)
             document_xml = _read_member(archive, "word/document.xml", members, path)
             if document_xml is None:
+                mimetype = _read_member(archive, "mimetype", members, path) or b""
+                if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+                    raise _refused(
+                        path,
+                        "is an OpenDocument file (.odt), not a Word document; save it as .docx "
+                        "(File > Save as > Word 2007-365)",
+                        "is een OpenDocument-bestand (.odt). Sla het op als Word-document "
+                        "(Bestand > Opslaan als > Word 2007-365 (.docx)) en stuur het opnieuw",
+                    )
                 raise _not_a_draft(path, "it has no word/document.xml")
             body = _parse_xml(document_xml, path)
             paragraphs, tracked = _paragraphs(body, path)
