@@ -64,6 +64,7 @@ def await_consent(
                 recorded_by="",
             ),
             timeout=int(timeout_hours * 3600),
+            poll_interval=5,
         )
     except FlowPauseTimeout:
         message = (
