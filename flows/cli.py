@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -134,7 +135,8 @@ def serve(obj: Context) -> None:
 
     The one-machine alternative to workers: this process runs the deployments
     'process-recording/goodwork', 'process-returned-draft/goodwork', 'publish/goodwork',
-    'withdraw/goodwork', 'process-inbox/goodwork' and a daily 'purge/goodwork' until Ctrl-C.
+    'withdraw-consent/goodwork', 'record-consent/goodwork', 'process-inbox/goodwork' and a
+    daily 'purge/goodwork' until Ctrl-C.
     """
     from flows.serve import serve_all
 
@@ -230,6 +232,7 @@ def status(
     store = Store(settings.database_url)
     if story:
         _print_history(store, story)
+        _print_consent_and_changes(store, settings, story)
         return
     try:
         rows, rejected = status_rows(
@@ -275,6 +278,135 @@ def retry(obj: Context, story: str) -> None:
         console.print(f"{mark} {result['message_nl'] or result['message']}")
 
 
+@cli.command()
+@click.argument("story")
+@click.option(
+    "--channels",
+    "channels",
+    default="",
+    help="Where the beeld may be shared, comma-separated: website, social (LinkedIn and "
+    "other social media), group (group sessions), internal; 'all' for all four. Empty: nowhere.",
+)
+@click.option(
+    "--name",
+    "name_display",
+    type=click.Choice(["full", "first", "role"]),
+    default="role",
+    show_default=True,
+    help="How the name is shown: full name, first name only, or role only (no name).",
+)
+@click.option("--by", "by", required=True, help="Who records this consent (your name).")
+@click.option("--note", default="", help="How and when the participant gave consent.")
+@click.option(
+    "--version",
+    "version",
+    type=int,
+    help="Bind the consent to this draft version's text (default: see above).",
+)
+@click.pass_obj
+def consent(
+    obj: Context,
+    story: str,
+    channels: str,
+    name_display: str,
+    by: str,
+    note: str,
+    version: int | None,
+) -> None:
+    """Record consent STORY's participant gave by e-mail or phone.
+
+    The consent is bound to an exact text: while the story waits for the participant, the
+    newest draft as it was sent; once a text was approved, that approved text; --version N
+    picks draft version N. The output says which text it is. The outbox follows at once
+    (runs the 'record-consent' Prefect flow).
+    """
+    from flows.record_consent import record_consent
+    from goodwork_pipeline.consent_steps import parse_channels
+
+    chosen = parse_channels([channels])
+    result = record_consent(
+        story,
+        channels=sorted(chosen),
+        recorded_by=by,
+        name_display=name_display,
+        note=note,
+        draft_version=version,
+        folder=str(obj.settings.base_dir),
+        via_cli=True,
+    )
+    _print_result(result)
+    details = result.get("details") or {}
+    if result["ok"] and details:
+        console.print(f"    tekst: {details['bound_to_nl']}")
+        console.print(f"    SHA-256: {details['text_sha256']}")
+        console.print(f"    vastlegging: workspace/{details['snapshot']}")
+
+
+@cli.command()
+@click.argument("story")
+@click.option(
+    "--channels",
+    "channels",
+    default="",
+    help="Withdraw only these channels (website, social, group, internal); default: all.",
+)
+@click.option("--by", "by", required=True, help="Who records the withdrawal (your name).")
+@click.option("--note", default="", help="How and when the participant asked.")
+@click.pass_obj
+def withdraw(obj: Context, story: str, channels: str, by: str, note: str) -> None:
+    """Withdraw STORY's consent (all channels, or --channels): its files leave the outbox now.
+
+    Recorded in the consent ledger with a PDF snapshot; group booklets drop it at their next
+    build. Runs the 'withdraw-consent' Prefect flow.
+    """
+    from flows.withdraw_consent import withdraw_consent
+    from goodwork_pipeline.consent_steps import parse_channels
+
+    chosen = parse_channels([channels])
+    result = withdraw_consent(
+        story,
+        recorded_by=by,
+        channels=sorted(chosen) or None,
+        note=note,
+        folder=str(obj.settings.base_dir),
+        via_cli=True,
+    )
+    _print_result(result)
+
+
+@cli.command()
+@click.argument("story")
+@click.option("--by", "by", default="", help="Who sends it (your name; default: 'actor').")
+@click.option("--to", "to", help="Another address than the one in the sidecar.")
+@click.pass_obj
+def send(obj: Context, story: str, by: str, to: str | None) -> None:
+    """E-mail STORY's newest draft to the participant through the configured SMTP server.
+
+    Only when an operator set 'smtp_host'; otherwise it says where the ready-to-send .eml is.
+    After sending, the story waits for the participant (in review).
+    """
+    from goodwork_pipeline.pipeline import Pipeline
+
+    pipeline = Pipeline(obj.settings, source="cli")
+    result = pipeline.send_draft(story, by=by or obj.settings.actor, to=to)
+    _print_result(asdict(result))
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("story")
+@click.option("--by", "by", required=True, help="Who sent it (your name).")
+@click.option("--note", default="", help="E.g. 'sent by e-mail from my own mailbox'.")
+@click.pass_obj
+def sent(obj: Context, story: str, by: str, note: str) -> None:
+    """Mark STORY's newest draft as sent (you mailed it yourself): it now waits for the reply."""
+    from goodwork_pipeline.pipeline import Pipeline
+
+    pipeline = Pipeline(obj.settings, source="cli")
+    _print_result(asdict(pipeline.mark_sent(story, by=by, note=note or None)))
+
+
 @cli.command("settings")
 @click.pass_obj
 def show_settings(obj: Context) -> None:
@@ -310,6 +442,13 @@ def demo(demo_folder: Path) -> None:
     from flows.demo import run_demo
 
     run_demo(demo_folder.resolve(), console)
+
+
+def _print_result(result: dict[str, object]) -> None:
+    mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
+    console.print(f"{mark} {result['message_nl'] or result['message']}")
+    for output in result.get("outputs") or ():  # type: ignore[union-attr]
+        console.print(f"    → {output}")
 
 
 def _ensure_folders(settings: Settings) -> None:
@@ -373,6 +512,32 @@ def _print_history(store: object, story: str) -> None:
     for event in events:
         table.add_row(*event)
     console.print(table)
+
+
+def _print_consent_and_changes(store: object, settings: Settings, story: str) -> None:
+    from goodwork_pipeline.consent import consent_for
+    from goodwork_pipeline.consent_steps import consent_summary, latest_changes_report
+
+    found = store.story(story)  # type: ignore[attr-defined]
+    records = store.consent_records(found.id)  # type: ignore[attr-defined]
+    if records:
+        current = consent_for(store, found.id)  # type: ignore[arg-type]
+        console.print("\n[bold]Toestemmingsregister[/] (alleen toevoegen, nooit wijzigen)")
+        for line in consent_summary(records):
+            console.print(f"  {line}", highlight=False)
+        if current is None:
+            console.print("  Nu: [bold]geen geldige toestemming[/]: er wordt niets gedeeld.")
+        else:
+            from goodwork_pipeline.consent_steps import channels_nl
+
+            console.print(f"  Nu: toestemming voor {channels_nl(current.channels)}.")
+    report = latest_changes_report(
+        settings.workspace_dir,
+        store.events(found.id),  # type: ignore[attr-defined]
+    )
+    if report:
+        console.print("\n[bold]Laatst teruggestuurd concept[/]")
+        console.print(report, highlight=False, markup=False)
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ from flows.process_recording import process_recording
 from flows.process_returned_draft import process_returned_draft
 from flows.publish import publish_story
 from flows.purge import purge
-from flows.withdraw import withdraw
+from flows.record_consent import record_consent
+from flows.withdraw_consent import withdraw_consent
 from goodwork_pipeline.settings import Settings
 
 NAME = "goodwork"
@@ -28,6 +29,7 @@ def serve_all(settings: Settings) -> None:
         process_returned_draft.to_deployment(NAME, parameters=folder),
         process_inbox.to_deployment(NAME, parameters=folder),
         publish_story.to_deployment(NAME, parameters=folder),
-        withdraw.to_deployment(NAME, parameters=folder),
+        withdraw_consent.to_deployment(NAME, parameters=folder),
+        record_consent.to_deployment(NAME, parameters=folder),
         purge.to_deployment(NAME, parameters=folder, cron="17 3 * * *"),
     )

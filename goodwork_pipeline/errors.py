@@ -7,6 +7,8 @@
     ├── TemplateError             a template under templates/ is missing or broken (staff/operator)
     ├── StoreError                the workspace database is unusable or a story is unknown
     │   └── UnknownStoryError     a story code that the store has never seen
+    ├── ConsentError              consent cannot be recorded as asked (no text yet, bad channel)
+    ├── MailError                 the draft e-mail cannot be built or sent (SMTP, address)
     └── InputError                a file dropped in the inbox cannot be used (staff)
         ├── SidecarError          <stem>.yaml: invalid YAML, unknown key, wrong type
         ├── AudioError            empty, not audio, truncated, too short, silent
@@ -62,6 +64,14 @@ class StoreError(GoodworkError):
 
 class UnknownStoryError(StoreError):
     """A story code the store does not know."""
+
+
+class ConsentError(GoodworkError):
+    """Consent (or a withdrawal) cannot be recorded as asked."""
+
+
+class MailError(GoodworkError):
+    """The draft e-mail cannot be built or sent."""
 
 
 class InputError(GoodworkError):

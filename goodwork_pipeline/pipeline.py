@@ -19,10 +19,11 @@ from pathlib import Path
 from . import consent as consent_rules
 from .audio import load_audio
 from .clock import Clock, SystemClock
+from .consent_steps import ReviewAndConsent
 from .consent_wording import CHANNEL_BOXES
 from .draft import build_beeld
 from .draft_document import DraftInfo, write_draft
-from .errors import DocumentError, GoodworkError, InputError
+from .errors import GoodworkError, InputError
 from .files import atomic_copy, atomic_write_text, sha256_file
 from .guide import load_guide
 from .intake import InboxItem, scan_inbox, wait_until_complete
@@ -31,8 +32,6 @@ from .models import Beeld, Channel, State
 from .publish import PublishResult, sync_story
 from .render import Renderer
 from .retention import was_purged
-from .returned_document import read_document
-from .review import Outcome, ReviewDecision, decide, interpret
 from .settings import Settings
 from .sidecar import read_sidecar, sidecar_for
 from .store import Store, Story
@@ -63,7 +62,7 @@ class StepResult:
     details: dict[str, object] = field(default_factory=dict)
 
 
-class Pipeline:
+class Pipeline(ReviewAndConsent):
     def __init__(
         self,
         settings: Settings,
@@ -294,6 +293,7 @@ class Pipeline:
             private = write_draft(beeld, info, files.draft_docx(version))
             outgoing = self.draft_outbox_path(story.id, version)
             atomic_copy(private, outgoing)
+            mail = self.write_draft_mail(story.id, version)
             self.store.transition(
                 story.id,
                 State.DRAFTED,
@@ -305,7 +305,8 @@ class Pipeline:
                 draft_version=version,
             )
             log.info("draft v%d written", version, extra=fields(story=story.id, event="drafted"))
-            return StepResult(True, story.id, f"draft v{version}", outputs=(outgoing,))
+            outputs = (outgoing, mail) if mail else (outgoing,)
+            return StepResult(True, story.id, f"draft v{version}", outputs=outputs)
         return self._failed(story.id)
 
     def draft_outbox_path(self, story_id: str, version: int) -> Path:
@@ -315,127 +316,7 @@ class Pipeline:
         path = self.workspace.story(story_id).draft_beeld(version)
         return Beeld.from_json(json.loads(path.read_text(encoding="utf-8")))
 
-    # Review --------------------------------------------------------------------------------
-
-    def review(self, path: Path) -> StepResult:
-        """Read a returned draft and act on what the participant decided."""
-        if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
-            return StepResult(False, message=f"{path.name} is still being written; later.")
-        sha = sha256_file(path)
-        previous = self.store.input_outcome(sha, path.name)
-        if previous is not None and previous.outcome == "rejected":
-            return StepResult(
-                False, message=previous.message or "", message_nl=previous.message_nl or ""
-            )
-        try:
-            raw = read_document(path)
-            story = self._story_of(raw.ids.story_id, path)
-            version = raw.ids.version or story.draft_version
-            draft = self.draft_beeld(story.id, min(max(version, 1), story.draft_version))
-            returned = interpret(raw, draft)
-            if returned is None:
-                raise DocumentError(
-                    f"{path.name} belongs to {story.id}, but its headings 'Titel' and "
-                    "'Jouw toestemming' are gone, so the text cannot be read safely.",
-                    nl=f"In {path.name} ontbreken de kopjes 'Titel' of 'Jouw toestemming'. "
-                    "Vraag de deelnemer die kopjes te laten staan, of verwerk de wijzigingen "
-                    "met de hand.",
-                    path=path,
-                )
-        except InputError as error:
-            return self._reject(path, sha, "document", error)
-        decision = decide(returned, current_version=story.draft_version, file_name=path.name)
-        kept = self.workspace.story(story.id).returned_dir / f"{sha}.docx"
-        if not kept.exists():
-            atomic_copy(path, kept, expected_sha256=sha)
-        result = self._apply(story, decision, sha)
-        self.store.record_input(
-            sha256=sha,
-            name=path.name,
-            kind="document",
-            outcome="accepted",
-            story_id=story.id,
-            message=decision.message,
-            message_nl=decision.message_nl,
-        )
-        self._remove_from_inbox(path)
-        return result
-
-    def _story_of(self, story_id: str | None, path: Path) -> Story:
-        if story_id is None:
-            raise DocumentError(
-                f"{path.name} is not one of our drafts (no story code found). "
-                "It stays in the inbox.",
-                nl=f"{path.name} is geen concept van ons: er staat geen verhaalcode in. Het "
-                "bestand blijft in de inbox staan.",
-                path=path,
-            )
-        story = self.store.find_story(story_id)
-        if story is None or story.draft_version == 0:
-            raise DocumentError(
-                f"{path.name} carries story code {story_id}, which this workspace has never "
-                "seen. Check that it was dropped in the right programme's inbox.",
-                nl=f"{path.name} hoort bij verhaal {story_id}, maar dat verhaal kennen we hier "
-                "niet. Controleer of het in de inbox van het juiste programma staat.",
-                path=path,
-            )
-        return story
-
-    def _apply(self, story: Story, decision: ReviewDecision, doc_sha: str) -> StepResult:
-        returned = decision.returned
-        assert returned is not None
-        common = {"actor": returned.signer or "participant", "source": "document"}
-        if decision.outcome in (Outcome.STALE, Outcome.CONTRADICTORY):
-            self.store.record_event(
-                story.id,
-                "attention",
-                message=decision.message,
-                message_nl=decision.message_nl,
-                detail={"outcome": decision.outcome.value, "document": doc_sha},
-                **common,
-            )
-            return StepResult(False, story.id, decision.message, decision.message_nl)
-        if decision.outcome == Outcome.NOT_APPROVED:
-            consent_rules.decline(self.store, story.id, source_ref=doc_sha, **common)
-            self.store.transition(
-                story.id,
-                State.DECLINED,
-                message=decision.message,
-                message_nl=decision.message_nl,
-                detail={"outcome": decision.outcome.value, "document": doc_sha},
-                **common,
-            )
-            publish = self.publish(story.id)
-            return StepResult(
-                True, story.id, decision.message, decision.message_nl, publish.outputs
-            )
-        approved = returned.beeld
-        text_sha = self.save_approved(story.id, approved)
-        consent_rules.grant(
-            self.store,
-            story.id,
-            channels=returned.choices.channels,
-            name_display=returned.choices.name_display,
-            text_sha256=text_sha,
-            source_ref=doc_sha,
-            **common,
-        )
-        self.store.transition(
-            story.id,
-            State.APPROVED,
-            message=decision.message,
-            message_nl=decision.message_nl,
-            detail={
-                "outcome": decision.outcome.value,
-                "document": doc_sha,
-                "text_sha256": text_sha,
-                "comments": [c.text for c in returned.comments],
-            },
-            approved_sha256=text_sha,
-            **common,
-        )
-        publish = self.publish(story.id)
-        return StepResult(True, story.id, decision.message, decision.message_nl, publish.outputs)
+    # Review and consent: see consent_steps.ReviewAndConsent --------------------------------
 
     def save_approved(self, story_id: str, beeld: Beeld) -> str:
         text_sha = beeld.text_sha256()

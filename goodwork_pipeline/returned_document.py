@@ -41,10 +41,21 @@ MAX_RATIO = 200  # a member that inflates more than this is a zip bomb
 
 _FOOTER_CODE = re.compile(r"code\s+(GW-[0-9A-Z]{8})\s*·?\s*versie\s+(\d+)", re.IGNORECASE)
 _BARE_CODE = re.compile(r"\b(GW-[0-9A-Z]{8})\b")
-_CHECKED_GLYPHS = "☒☑✓✔✗✘"
+_CHECKED_GLYPHS = "☒☑✓✔✗✘⌧"
 _UNCHECKED_GLYPHS = "☐□"
-_TYPED_BOX = re.compile(r"^\s*(\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[xX](?=\s))\s*")
-_EMPTY_BOX = re.compile(r"^\s*(\[\s*\]|\(\s*\))\s*")
+_TYPED_BOX = re.compile(r"^(\[\s*[xX✓✔vV]\s*\]|\(\s*[xX✓✔vV]\s*\)|[xX](?=\s))\s*")
+_EMPTY_BOX = re.compile(r"^(\[\s*\]|\(\s*\)|_{1,3})\s*")
+_TRAILING_MARK = re.compile(r"\s*(?:[:\-–]\s*)?(\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|\b[xX]|[☒☑✓✔])$")
+# Wingdings / Wingdings 2 characters Word inserts for boxes (Insert > Symbol).
+_SYMBOL_CHECKED = {"F0FE", "F0FD", "F078", "F0FB", "F053", "F054", "F0FC"}
+_SYMBOL_UNCHECKED = {"F0A8", "F06F", "F0A3", "F0A1", "F0A0"}
+MAX_PARAGRAPHS = 20_000
+
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_FALLBACK = (f"{{{MC_NS}}}Fallback",)
+_TRACKED = (f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo")
+_HIDDEN_CONTAINERS = (f"{W}del", f"{W}moveFrom", f"{{{MC_NS}}}Fallback")
+_TEXT_NODES = (f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen", f"{W}sym")
 
 
 @dataclass(frozen=True)
@@ -53,12 +64,16 @@ class Paragraph:
     style: str | None
     checked: bool | None  # None: the paragraph has no checkbox
     heading_level: int | None = None
+    conflict: bool = False  # the box shows one state but is stored as the other
+    bold: bool = False
 
 
 @dataclass(frozen=True)
 class Comment:
     author: str
     text: str
+    anchor: str = ""  # the text the comment is attached to
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,13 @@ class DocumentIds:
     @property
     def story_id(self) -> str | None:
         return self.custom_property or self.identifier or self.custom_xml or self.footer
+
+    @property
+    def disagreeing(self) -> tuple[str, ...]:
+        """The different story ids found, when the places disagree (e.g. text pasted over)."""
+        found = [self.custom_property, self.identifier, self.custom_xml, self.footer]
+        distinct = tuple(dict.fromkeys(i for i in found if i))
+        return distinct if len(distinct) > 1 else ()
 
 
 @dataclass(frozen=True)
@@ -95,11 +117,20 @@ def read_document(path: Path) -> RawDocument:
             members = _checked_members(archive, path)
             document_xml = _read_member(archive, "word/document.xml", members, path)
             if document_xml is None:
+                mimetype = _read_member(archive, "mimetype", members, path) or b""
+                if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+                    raise _refused(
+                        path,
+                        "is an OpenDocument file (.odt), not a Word document; save it as .docx "
+                        "(File > Save as > Word 2007-365)",
+                        "is een OpenDocument-bestand (.odt). Sla het op als Word-document "
+                        "(Bestand > Opslaan als > Word 2007-365 (.docx)) en stuur het opnieuw",
+                    )
                 raise _not_a_draft(path, "it has no word/document.xml")
             body = _parse_xml(document_xml, path)
-            paragraphs, tracked = _paragraphs(body)
+            paragraphs, tracked = _paragraphs(body, path)
             ids = _ids(archive, members, path, paragraphs)
-            comments = _comments(archive, members, path)
+            comments = _comments(archive, members, path, body)
     except zipfile.BadZipFile as exc:
         raise _not_a_draft(path, "it is not a valid .docx (zip) file") from exc
     return RawDocument(ids=ids, paragraphs=paragraphs, comments=comments, tracked_changes=tracked)
@@ -212,43 +243,111 @@ def _parse_xml(data: bytes, path: Path) -> etree._Element:
 # Paragraphs ------------------------------------------------------------------------------------
 
 
-def _paragraphs(root: etree._Element) -> tuple[tuple[Paragraph, ...], int]:
+def _paragraphs(root: etree._Element, path: Path) -> tuple[tuple[Paragraph, ...], int]:
+    """Every paragraph as the participant sees it with all tracked changes accepted.
+
+    Paragraphs inside block-level content controls, tables and text boxes count; the
+    fallback copy of a text box (``mc:Fallback``) does not. A deleted paragraph mark joins a
+    paragraph with the next one, as accepting that change in Word would.
+    """
     body = root.find(f"{W}body")
     if body is None:
         return (), 0
-    tracked = len(body.findall(f".//{W}ins")) + len(body.findall(f".//{W}del"))
-    paragraphs = []
-    for p in body.iter(f"{W}p"):
-        checked = _checkbox_state(p)
-        text = _paragraph_text(p)
-        if checked is None:
-            checked, text = _typed_box(text)
-        else:
-            text = text.lstrip(_CHECKED_GLYPHS + _UNCHECKED_GLYPHS + " ")
-        style = _style(p)
-        paragraphs.append(
-            Paragraph(
-                text=text.strip(),
-                style=style,
-                checked=checked,
-                heading_level=_heading_level(p, style),
-            )
+    tracked = sum(1 for _ in body.iter(*_TRACKED))
+    elements = [p for p in body.iter(f"{W}p") if not _inside(p, _FALLBACK)]
+    if len(elements) > MAX_PARAGRAPHS:
+        raise _refused(
+            path,
+            f"has {len(elements)} paragraphs, far more than a draft can hold",
+            "is veel langer dan een conceptbeeld kan zijn. Stuur alleen het concept terug",
         )
+    paragraphs: list[Paragraph] = []
+    carried: Paragraph | None = None
+    for p in elements:
+        paragraph = _paragraph(p)
+        if carried is not None:
+            paragraph = _join(carried, paragraph)
+            carried = None
+        if _mark_deleted(p):
+            carried = paragraph
+        else:
+            paragraphs.append(paragraph)
+    if carried is not None:
+        paragraphs.append(carried)
     return tuple(paragraphs), tracked
 
 
+def _paragraph(p: etree._Element) -> Paragraph:
+    control, glyph = _control_state(p)
+    text = _paragraph_text(p)
+    typed, text = _typed_box(text)
+    conflict = control is not None and glyph is not None and glyph != control
+    # A box typed next to an unticked control (or inside it) is a tick as well.
+    checked = typed if control is None else control or bool(typed)
+    style = _style(p)
+    return Paragraph(
+        text=text.strip(),
+        style=style,
+        checked=checked,
+        heading_level=_heading_level(p, style),
+        conflict=conflict,
+        bold=_all_bold(p),
+    )
+
+
+def _join(first: Paragraph, second: Paragraph) -> Paragraph:
+    text = " ".join(t for t in (first.text, second.text) if t)
+    lead = first if first.text else second
+    return Paragraph(
+        text=text,
+        style=lead.style,
+        checked=first.checked if first.checked is not None else second.checked,
+        heading_level=lead.heading_level,
+        conflict=first.conflict or second.conflict,
+        bold=lead.bold,
+    )
+
+
+def _mark_deleted(p: etree._Element) -> bool:
+    mark = p.find(f"{W}pPr/{W}rPr")
+    return mark is not None and (
+        mark.find(f"{W}del") is not None or mark.find(f"{W}moveFrom") is not None
+    )
+
+
+def _visible_nodes(p: etree._Element) -> list[etree._Element]:
+    """The text-bearing nodes of this paragraph that a reader sees once changes are accepted."""
+    return [
+        node for node in p.iter(*_TEXT_NODES) if _nearest_paragraph(node) is p and _visible(node, p)
+    ]
+
+
 def _paragraph_text(p: etree._Element) -> str:
-    parts: list[str] = []
-    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}noBreakHyphen"):
-        if _nearest_paragraph(node) is not p or _deleted(node, p):
-            continue
-        if node.tag == f"{W}t":
-            parts.append(node.text or "")
-        elif node.tag == f"{W}noBreakHyphen":
-            parts.append("-")
-        else:
-            parts.append(" ")
-    return unicodedata.normalize("NFC", "".join(parts))
+    return unicodedata.normalize("NFC", "".join(_node_text(n) for n in _visible_nodes(p)))
+
+
+def _node_text(node: etree._Element) -> str:
+    if node.tag == f"{W}t":
+        return node.text or ""
+    if node.tag == f"{W}noBreakHyphen":
+        return "-"
+    if node.tag == f"{W}sym":
+        return _symbol(node.get(f"{W}char", ""))
+    return " "  # tab, break, carriage return
+
+
+def _symbol(code: str) -> str:
+    """A character inserted with Insert > Symbol (Wingdings boxes become ☒ or ☐)."""
+    code = code.upper()
+    if code in _SYMBOL_CHECKED:
+        return "☒"
+    if code in _SYMBOL_UNCHECKED:
+        return "☐"
+    try:
+        value = int(code, 16)
+    except ValueError:
+        return ""
+    return chr(value) if value < 0xF000 else ""
 
 
 def _nearest_paragraph(node: etree._Element) -> etree._Element | None:
@@ -258,44 +357,99 @@ def _nearest_paragraph(node: etree._Element) -> etree._Element | None:
     return parent
 
 
-def _deleted(node: etree._Element, p: etree._Element) -> bool:
+def _inside(node: etree._Element, tags: tuple[str, ...]) -> bool:
     parent = node.getparent()
-    while parent is not None and parent is not p:
-        if parent.tag in (f"{W}del", f"{W}moveFrom"):
+    while parent is not None:
+        if parent.tag in tags:
             return True
         parent = parent.getparent()
     return False
 
 
-def _checkbox_state(p: etree._Element) -> bool | None:
+def _visible(node: etree._Element, p: etree._Element) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not p:
+        tag = parent.tag
+        if tag in _HIDDEN_CONTAINERS:
+            return False
+        if tag == f"{W}r" and parent.find(f"{W}rPr/{W}vanish") is not None:
+            return False
+        if tag == f"{W}sdtContent":
+            sdt_pr = parent.getparent().find(f"{W}sdtPr")
+            if sdt_pr is not None and sdt_pr.find(f"{W}showingPlcHdr") is not None:
+                return False  # the grey "click here" placeholder, not the participant's text
+        parent = parent.getparent()
+    return True
+
+
+def _control_state(p: etree._Element) -> tuple[bool | None, bool | None]:
+    """(stored state, visible glyph state) of the box in this paragraph, if it has one."""
     for box in p.iter(f"{W14}checkbox"):
         if _nearest_paragraph(box) not in (p, None):
             continue
         checked = box.find(f"{W14}checked")
         value = checked.get(f"{W14}val", "0") if checked is not None else "0"
-        return value.lower() in ("1", "true", "on")
+        sdt = box.getparent().getparent()
+        content = sdt.find(f"{W}sdtContent") if sdt is not None else None
+        glyph = None
+        if content is not None:
+            shown = "".join(
+                _node_text(n)
+                for n in content.iter(*_TEXT_NODES)
+                if _nearest_paragraph(n) in (p, None) and _visible(n, p)
+            )
+            ticked = any(ch in _CHECKED_GLYPHS for ch in shown)
+            empty = any(ch in _UNCHECKED_GLYPHS for ch in shown)
+            glyph = ticked if ticked != empty else None
+        return _truthy(value), glyph
     for box in p.iter(f"{W}checkBox"):
         explicit = box.find(f"{W}checked")
         if explicit is not None:
-            return explicit.get(f"{W}val", "1").lower() in ("1", "true", "on")
+            return _truthy(explicit.get(f"{W}val", "1")), None
         default = box.find(f"{W}default")
-        return default is not None and default.get(f"{W}val", "0").lower() in ("1", "true", "on")
-    return None
+        return default is not None and _truthy(default.get(f"{W}val", "0")), None
+    return None, None
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "on")
 
 
 def _typed_box(text: str) -> tuple[bool | None, str]:
-    stripped = text.lstrip()
-    if stripped and stripped[0] in _CHECKED_GLYPHS:
-        return True, stripped[1:]
-    if stripped and stripped[0] in _UNCHECKED_GLYPHS:
-        return False, stripped[1:]
-    match = _TYPED_BOX.match(text)
-    if match:
-        return True, text[match.end() :]
-    match = _EMPTY_BOX.match(text)
-    if match:
-        return False, text[match.end() :]
-    return None, text
+    """Boxes drawn with characters before (or a mark after) the label: ☒, [x], X, ✓, [ ]."""
+    rest = text.strip()
+    seen: bool | None = None
+    while rest:
+        if rest[0] in _CHECKED_GLYPHS or rest[0] in _UNCHECKED_GLYPHS:
+            seen = bool(seen) or rest[0] in _CHECKED_GLYPHS
+            rest = rest[1:].lstrip()
+            continue
+        match = _TYPED_BOX.match(rest)
+        if match:
+            seen, rest = True, rest[match.end() :]
+            continue
+        match = _EMPTY_BOX.match(rest)
+        if match:
+            seen, rest = bool(seen), rest[match.end() :]
+            continue
+        break
+    match = _TRAILING_MARK.search(rest)
+    if match and len(rest) > len(match.group(0)) + 3:
+        return True, rest[: match.start()]
+    return (seen, rest) if seen is not None else (None, text)
+
+
+def _all_bold(p: etree._Element) -> bool:
+    runs = [
+        r for r in p.iter(f"{W}r") if _nearest_paragraph(r) is p and r.find(f"{W}t") is not None
+    ]
+    if not runs:
+        return False
+    for run in runs:
+        bold = run.find(f"{W}rPr/{W}b")
+        if bold is None or not _truthy(bold.get(f"{W}val", "1")):
+            return False
+    return True
 
 
 def _style(p: etree._Element) -> str | None:
@@ -307,9 +461,10 @@ def _heading_level(p: etree._Element, style: str | None) -> int | None:
     outline = p.find(f"{W}pPr/{W}outlineLvl")
     if outline is not None:
         try:
-            return int(outline.get(f"{W}val", "9")) + 1
+            level = int(outline.get(f"{W}val", "9")) + 1
         except ValueError:
             return None
+        return level if level <= 9 else None
     if style:
         match = re.match(r"(?i)^(heading|kop)\s*(\d)$", style.replace("_", " "))
         if match:
@@ -395,19 +550,46 @@ def _custom_properties(root: etree._Element) -> dict[str, str]:
 
 
 def _comments(
-    archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], path: Path
+    archive: zipfile.ZipFile,
+    members: dict[str, zipfile.ZipInfo],
+    path: Path,
+    body: etree._Element,
 ) -> tuple[Comment, ...]:
     data = _read_member(archive, "word/comments.xml", members, path)
     if not data:
         return ()
+    anchors = _comment_anchors(body)
     comments = []
     for comment in _parse_xml(data, path).iter(f"{W}comment"):
         author = comment.get(f"{W}author", "")
         text = " ".join(
             "".join(t.text or "" for t in p.iter(f"{W}t")) for p in comment.iter(f"{W}p")
         ).strip()
-        comments.append(Comment(author=author, text=text))
+        date = comment.get(f"{W}date")
+        comments.append(
+            Comment(
+                author=author,
+                text=text,
+                anchor=" ".join(anchors.get(comment.get(f"{W}id", ""), "").split()),
+                date=None if not date or date.startswith("0-") else date,
+            )
+        )
     return tuple(comments)
+
+
+def _comment_anchors(root: etree._Element) -> dict[str, str]:
+    """The visible text each comment is attached to, by comment id."""
+    open_ranges: set[str] = set()
+    anchors: dict[str, list[str]] = {}
+    for node in root.iter(f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}t"):
+        if node.tag == f"{W}commentRangeStart":
+            open_ranges.add(node.get(f"{W}id", ""))
+        elif node.tag == f"{W}commentRangeEnd":
+            open_ranges.discard(node.get(f"{W}id", ""))
+        elif open_ranges and not _inside(node, _HIDDEN_CONTAINERS):
+            for comment_id in open_ranges:
+                anchors.setdefault(comment_id, []).append(node.text or "")
+    return {key: "".join(parts) for key, parts in anchors.items()}
 
 
 def _int(value: str | None) -> int | None:

@@ -1,24 +1,42 @@
 """What a returned draft says: the participant's text and choices, and what that means.
 
-``interpret`` splits a read document into the beeld (title, sections by heading, quote,
-question) and the consent choices, against the draft version it came from. ``decide`` turns
-that into one ``ReviewDecision`` value: approved with consent, approved without any channel,
-not approved, an out-of-date version, contradictory choices, or not one of our documents.
+``interpret`` splits a read document into its parts against the draft version it came from:
+the instructions (before ``Titel``), the beeld (title, sections by heading, quote, question)
+and the consent part (from ``Jouw toestemming``). It reads the ticked boxes by their label
+text and compares the fixed parts with what was sent. ``decide`` turns that into one
+``ReviewDecision`` value:
+
+- approved with consent, or approved with no channel ticked (= nothing is published);
+- not approved;
+- an older draft version (ask for the newest; nothing changes);
+- contradictory choices (two name options, one box ticked and unticked, a box that shows one
+  state but is stored as the other);
+- the consent wording was changed (like REDCap e-Consent: consent given under altered
+  wording is never accepted; withdrawals in such a document still count).
+
+A document that is not ours (no id, an id this workspace never issued) is refused before
+this, as a ``DocumentError``.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
 from .consent_wording import (
     APPROVE_LABEL,
     CHANNEL_BOXES,
+    CHANNELS_INTRO,
+    CONSENT_EXPLANATION,
     CONSENT_HEADING,
+    DATE_LABEL,
     NAME_BOXES,
+    NAME_INTRO,
     SIGNATURE_LABEL,
 )
 from .draft_document import QUESTION_HEADING, QUOTE_HEADING, TITLE_HEADING
@@ -27,6 +45,8 @@ from .returned_document import Comment, Paragraph, RawDocument
 
 _SPLIT = re.compile(r"(?<=[.!?…])\s+")
 K = TypeVar("K")
+OUR_AUTHOR = "goodwork"  # comments goodwork writes itself (source timestamps)
+_FILLED_IN = (SIGNATURE_LABEL, DATE_LABEL)
 
 
 class Outcome(StrEnum):
@@ -35,8 +55,31 @@ class Outcome(StrEnum):
     NOT_APPROVED = "not_approved"
     STALE = "stale_version"
     CONTRADICTORY = "contradictory"
+    WORDING_CHANGED = "consent_wording_changed"
     FOREIGN = "not_ours"
     UNREADABLE_STRUCTURE = "structure_lost"
+
+
+@dataclass(frozen=True)
+class PartChange:
+    """One difference in a fixed part of the document (instructions or consent wording)."""
+
+    before: str | None
+    after: str | None
+
+    def describe(self) -> str:
+        if self.before is None:
+            return f"added: “{_short(self.after)}”"
+        if self.after is None:
+            return f"removed: “{_short(self.before)}”"
+        return f"“{_short(self.before)}” became “{_short(self.after)}”"
+
+    def describe_nl(self) -> str:
+        if self.before is None:
+            return f"toegevoegd: “{_short(self.after)}”"
+        if self.after is None:
+            return f"weggehaald: “{_short(self.before)}”"
+        return f"“{_short(self.before)}” werd “{_short(self.after)}”"
 
 
 @dataclass(frozen=True)
@@ -48,6 +91,17 @@ class ReturnedDraft:
     contradictions: tuple[str, ...]
     signer: str | None
     comments: tuple[Comment, ...]
+    wording_changes: tuple[PartChange, ...] = ()
+    instruction_changes: tuple[PartChange, ...] = ()
+    consent_comments: tuple[Comment, ...] = ()
+    renamed_headings: tuple[tuple[str, str], ...] = ()  # (heading in the draft, as returned)
+    missing_headings: tuple[str, ...] = ()
+    wording_version: str | None = None
+    contradictions_nl: tuple[str, ...] = field(default=())
+
+    @property
+    def wording_altered(self) -> bool:
+        return bool(self.wording_changes or self.consent_comments)
 
 
 @dataclass(frozen=True)
@@ -62,25 +116,64 @@ class ReviewDecision:
     def publishable(self) -> bool:
         return self.outcome == Outcome.APPROVED
 
+    @property
+    def accepts_consent(self) -> bool:
+        """Whether the document's choices may be recorded as (new) consent."""
+        return self.outcome in (Outcome.APPROVED, Outcome.APPROVED_NO_CHANNEL)
 
-def interpret(raw: RawDocument, draft: Beeld) -> ReturnedDraft | None:
-    """Read the beeld and the choices; ``None`` if the beeld's headings cannot be found."""
+
+def interpret(
+    raw: RawDocument, draft: Beeld, sent: RawDocument | None = None
+) -> ReturnedDraft | None:
+    """Read the beeld, the choices and any change to the fixed parts.
+
+    ``sent`` is the draft document as it was sent (to compare the instructions and consent
+    wording with); without it the consent part is compared with the current wording.
+    ``None`` when the headings ``Titel`` or ``Jouw toestemming`` cannot be found.
+    """
     paragraphs = list(raw.paragraphs)
-    start = _find(paragraphs, TITLE_HEADING)
-    end = _find(paragraphs, CONSENT_HEADING, start=(start or 0))
-    if start is None or end is None:
+    parts = _split(paragraphs)
+    if parts is None:
         return None
-    beeld = _beeld(paragraphs[start + 1 : end], draft)
-    choices, contradictions = _choices(paragraphs[end + 1 :])
-    signer = _after_label(paragraphs[end + 1 :], SIGNATURE_LABEL)
+    instructions, beeld_part, consent_part = parts
+    beeld, renamed, missing = _beeld(beeld_part, draft)
+    choices, contradictions, contradictions_nl = _choices(consent_part)
+    signer = _after_label(consent_part, SIGNATURE_LABEL)
+    sent_parts = _split(list(sent.paragraphs)) if sent is not None else None
+    expected_consent = (
+        _fixed_texts(sent_parts[2]) if sent_parts is not None else list(_standard_wording())
+    )
+    wording_changes = _compare(expected_consent, _fixed_texts(consent_part))
+    instruction_changes = (
+        _compare(_fixed_texts(sent_parts[0]), _fixed_texts(instructions))
+        if sent_parts is not None
+        else ()
+    )
+    theirs = tuple(c for c in raw.comments if c.author != OUR_AUTHOR)
+    consent_text = normalise(" ".join(p.text for p in consent_part))
+    beeld_text = normalise(" ".join(p.text for p in beeld_part))
+    on_consent = tuple(
+        c
+        for c in theirs
+        if c.anchor
+        and normalise(c.anchor) in consent_text
+        and normalise(c.anchor) not in beeld_text
+    )
     return ReturnedDraft(
         story_id=raw.ids.story_id,
         version=raw.ids.version,
         beeld=beeld,
         choices=choices,
         contradictions=contradictions,
+        contradictions_nl=contradictions_nl,
         signer=signer,
-        comments=tuple(c for c in raw.comments if c.author != "goodwork"),
+        comments=theirs,
+        wording_changes=wording_changes,
+        instruction_changes=instruction_changes,
+        consent_comments=on_consent,
+        renamed_headings=renamed,
+        missing_headings=missing,
+        wording_version=raw.ids.wording_version,
     )
 
 
@@ -98,25 +191,59 @@ def decide(returned: ReturnedDraft, *, current_version: int, file_name: str) -> 
             "de nieuwste versie terug te sturen.",
             returned,
         )
+    if returned.wording_altered:
+        changes = [c.describe() for c in returned.wording_changes]
+        changes += [f"comment on the consent part: “{c.text}”" for c in returned.consent_comments]
+        changes_nl = [c.describe_nl() for c in returned.wording_changes]
+        changes_nl += [
+            f"opmerking bij de toestemming: “{c.text}”" for c in returned.consent_comments
+        ]
+        return ReviewDecision(
+            Outcome.WORDING_CHANGED,
+            story_id,
+            f"{file_name}: the consent part was changed ({'; '.join(changes)}). Consent given "
+            "under altered wording is never accepted, so no new consent was recorded "
+            "(boxes unticked there still withdraw). Talk to the participant, then send the "
+            "draft again or record their consent with 'goodwork consent'.",
+            f"In {file_name} is de tekst van de toestemming veranderd "
+            f"({'; '.join(changes_nl)}). Toestemming onder een andere tekst nemen we niet "
+            "aan: er is geen nieuwe toestemming vastgelegd (wat is uitgevinkt, wordt wel "
+            "ingetrokken). Neem contact op met de deelnemer en stuur het concept opnieuw, "
+            "of leg de toestemming vast met 'goodwork consent'.",
+            returned,
+        )
     if returned.contradictions:
-        listed = "; ".join(returned.contradictions)
         return ReviewDecision(
             Outcome.CONTRADICTORY,
             story_id,
-            f"{file_name} has contradictory choices ({listed}); nothing is published. "
-            "Ask the participant which one they meant.",
-            f"In {file_name} staan keuzes die elkaar tegenspreken ({listed}). Er wordt niets "
-            "gedeeld. Vraag de deelnemer wat bedoeld is.",
+            f"{file_name} has contradictory choices ({'; '.join(returned.contradictions)}); "
+            "no new consent was recorded (boxes unticked there still withdraw). Ask the "
+            "participant which one they meant.",
+            f"In {file_name} staan keuzes die elkaar tegenspreken "
+            f"({'; '.join(returned.contradictions_nl)}). Er is geen nieuwe toestemming "
+            "vastgelegd (wat is uitgevinkt, wordt wel ingetrokken). Vraag de deelnemer wat "
+            "bedoeld is.",
             returned,
         )
     if not returned.choices.approved:
+        ticked = returned.choices.channels
+        extra = (
+            f" They did tick {_channels_en(ticked)}: ask whether they approve the text."
+            if ticked
+            else ""
+        )
+        extra_nl = (
+            f" Wel aangekruist: {_channels_nl(ticked)}. Vraag of de tekst goed is zo."
+            if ticked
+            else ""
+        )
         return ReviewDecision(
             Outcome.NOT_APPROVED,
             story_id,
-            f"{file_name}: the participant did not approve the text; nothing is published. "
-            "Read their changes and comments, then make a new draft or get in touch.",
+            f"{file_name}: the participant did not approve the text; nothing is published."
+            f"{extra} Read their changes and comments, then make a new draft or get in touch.",
             f"{file_name}: de deelnemer heeft de tekst (nog) niet goedgekeurd. Er wordt niets "
-            "gedeeld. Bekijk de wijzigingen en opmerkingen en neem contact op.",
+            f"gedeeld.{extra_nl} Bekijk de wijzigingen en opmerkingen en neem contact op.",
             returned,
         )
     if not returned.choices.channels:
@@ -128,13 +255,14 @@ def decide(returned: ReturnedDraft, *, current_version: int, file_name: str) -> 
             "beeld wordt nergens gedeeld.",
             returned,
         )
-    channels = ", ".join(sorted(c.value for c in returned.choices.channels))
     return ReviewDecision(
         Outcome.APPROVED,
         story_id,
-        f"{file_name}: text approved with consent for {channels}.",
+        f"{file_name}: text approved with consent for {_channels_en(returned.choices.channels)}"
+        f", name shown as: {returned.choices.name_display}.",
         f"{file_name}: de tekst is goedgekeurd, met toestemming voor "
-        f"{_channels_nl(returned.choices.channels)}.",
+        f"{_channels_nl(returned.choices.channels)}; naam: "
+        f"{NAME_BOXES[returned.choices.name_display or NameDisplay.ROLE]}.",
         returned,
     )
 
@@ -143,8 +271,16 @@ def decide(returned: ReturnedDraft, *, current_version: int, file_name: str) -> 
 
 
 def normalise(text: str) -> str:
-    text = text.lower().replace("’", "'")
+    text = unicodedata.normalize("NFC", text).lower().replace("’", "'").replace("‘", "'")
     text = re.sub(r"[^\w' ]+", " ", text)
+    return " ".join(text.split())
+
+
+def _exact(text: str) -> str:
+    """Whitespace and quote marks evened out; every word and punctuation mark still counts."""
+    text = unicodedata.normalize("NFC", text)
+    for curly, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"')):
+        text = text.replace(curly, plain)
     return " ".join(text.split())
 
 
@@ -163,20 +299,34 @@ def _find(paragraphs: list[Paragraph], heading: str, *, start: int = 0) -> int |
     return None
 
 
-def _beeld(paragraphs: list[Paragraph], draft: Beeld) -> Beeld:
+def _split(
+    paragraphs: list[Paragraph],
+) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph]] | None:
+    """(instructions, beeld, consent part), or None when the two fixed headings are gone."""
+    start = _find(paragraphs, TITLE_HEADING)
+    if start is None:
+        return None
+    end = _find(paragraphs, CONSENT_HEADING, start=start + 1)
+    if end is None:
+        return None
+    return paragraphs[:start], paragraphs[start + 1 : end], paragraphs[end + 1 :]
+
+
+def _beeld(
+    paragraphs: list[Paragraph], draft: Beeld
+) -> tuple[Beeld, tuple[tuple[str, str], ...], tuple[str, ...]]:
     headings = [(s.key, s.heading) for s in draft.sections]
     headings += [("_quote", QUOTE_HEADING), ("_question", QUESTION_HEADING)]
+    found = _locate_headings(paragraphs, headings)
     texts: dict[str, list[str]] = {"_title": []}
     current = "_title"
-    for paragraph in paragraphs:
-        if not paragraph.text:
-            continue
-        key = _heading_key(paragraph, headings)
-        if key is not None:
-            current = key
+    for index, paragraph in enumerate(paragraphs):
+        if index in found:
+            current = found[index]
             texts.setdefault(current, [])
             continue
-        texts.setdefault(current, []).append(paragraph.text)
+        if paragraph.text:
+            texts.setdefault(current, []).append(paragraph.text)
     originals = {s.key: s for s in draft.sections}
     sections = tuple(
         Section(
@@ -187,29 +337,75 @@ def _beeld(paragraphs: list[Paragraph], draft: Beeld) -> Beeld:
         for key, heading in headings
         if key in originals
     )
-    return Beeld(
+    beeld = Beeld(
         title=" ".join(texts["_title"]).strip(),
         sections=sections,
         quote=" ".join(texts.get("_quote", [])).strip(),
         closing_question=" ".join(texts.get("_question", [])).strip(),
         title_suggestions=(),
     )
+    by_key = dict(headings)
+    renamed = tuple(
+        (by_key[key], paragraphs[index].text)
+        for index, key in sorted(found.items())
+        if normalise(paragraphs[index].text) != normalise(by_key[key])
+    )
+    missing = tuple(heading for key, heading in headings if key not in found.values())
+    return beeld, renamed, missing
 
 
-def _heading_key(paragraph: Paragraph, headings: list[tuple[str, str]]) -> str | None:
-    """A known heading: its exact words, or close to them if styled as a heading."""
-    if len(paragraph.text.split()) > 8:
-        return None
-    text = normalise(paragraph.text)
-    for key, heading in headings:
-        if text == normalise(heading):
-            return key
-    if paragraph.heading_level is None:
-        return None
-    for key, heading in headings:
-        if _matches(paragraph.text, heading, cutoff=0.8):
-            return key
-    return None
+def _locate_headings(
+    paragraphs: list[Paragraph], headings: list[tuple[str, str]]
+) -> dict[int, str]:
+    """Which paragraph starts which section: {paragraph index: section key}.
+
+    A heading is found by its words (exactly, or nearly when it looks like a heading), in
+    the draft's order. A heading the participant renamed is still found when a paragraph
+    styled as a heading stands where it should, between its neighbours.
+    """
+    found: dict[int, str] = {}
+    position = 0  # headings are searched in order: never before the last one found
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.checked is not None or not paragraph.text:
+            continue
+        if len(paragraph.text.split()) > 10:
+            continue
+        for offset, (key, heading) in enumerate(headings[position:]):
+            if _is_heading(paragraph, heading):
+                found[index] = key
+                position += offset + 1
+                break
+    keys = [key for key, _ in headings]
+    located = {key: index for index, key in found.items()}
+    for number, key in enumerate(keys):
+        if key in located:
+            continue
+        before = max((located[k] for k in keys[:number] if k in located), default=-1)
+        after = min((located[k] for k in keys[number + 1 :] if k in located), default=None)
+        stop = after if after is not None else len(paragraphs)
+        candidates = [
+            index
+            for index in range(before + 1, stop)
+            if index not in found and _looks_like_heading(paragraphs[index])
+        ]
+        if len(candidates) == 1:
+            found[candidates[0]] = key
+            located[key] = candidates[0]
+    return found
+
+
+def _is_heading(paragraph: Paragraph, heading: str) -> bool:
+    if normalise(paragraph.text) == normalise(heading):
+        return True
+    return _looks_like_heading(paragraph) and _matches(paragraph.text, heading, cutoff=0.8)
+
+
+def _looks_like_heading(paragraph: Paragraph) -> bool:
+    short = 0 < len(paragraph.text.split()) <= 8 and not paragraph.text.rstrip().endswith(".")
+    return paragraph.checked is None and (
+        (paragraph.heading_level is not None and paragraph.heading_level >= 1)
+        or (paragraph.bold and short)
+    )
 
 
 def _sentences(text: str, original: Section) -> tuple[Sentence, ...]:
@@ -228,36 +424,121 @@ def _sentences(text: str, original: Section) -> tuple[Sentence, ...]:
     return tuple(result)
 
 
+# Fixed parts -----------------------------------------------------------------------------------
+
+
+def _fixed_texts(paragraphs: Sequence[Paragraph]) -> list[str]:
+    """The words of a fixed part as the participant was meant to leave them.
+
+    Box marks are not text; what follows 'Naam:' and 'Datum:' is theirs to fill in.
+    """
+    texts = []
+    for paragraph in paragraphs:
+        text = _exact(paragraph.text)
+        if not text:
+            continue
+        for label in _FILLED_IN:
+            if text.lower().startswith(label.lower()):
+                text = label
+        texts.append(text)
+    return texts
+
+
+def _standard_wording() -> tuple[str, ...]:
+    return (
+        CONSENT_EXPLANATION,
+        APPROVE_LABEL,
+        CHANNELS_INTRO,
+        *CHANNEL_BOXES.values(),
+        NAME_INTRO,
+        *NAME_BOXES.values(),
+        SIGNATURE_LABEL,
+        DATE_LABEL,
+    )
+
+
+def _compare(expected: Sequence[str], actual: Sequence[str]) -> tuple[PartChange, ...]:
+    expected = [_exact(t) for t in expected]
+    matcher = difflib.SequenceMatcher(None, expected, list(actual), autojunk=False)
+    changes: list[PartChange] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        before, after = expected[i1:i2], list(actual[j1:j2])
+        for index in range(max(len(before), len(after))):
+            changes.append(
+                PartChange(
+                    before[index] if index < len(before) else None,
+                    after[index] if index < len(after) else None,
+                )
+            )
+    return tuple(changes)
+
+
 # Consent choices -----------------------------------------------------------------------------
 
 
-def _choices(paragraphs: list[Paragraph]) -> tuple[ConsentChoices, tuple[str, ...]]:
-    approved = False
-    channels: set[Channel] = set()
-    names: set[NameDisplay] = set()
+def _choices(
+    paragraphs: list[Paragraph],
+) -> tuple[ConsentChoices, tuple[str, ...], tuple[str, ...]]:
+    approvals: list[bool] = []
+    channel_states: dict[Channel, list[bool]] = {}
+    name_states: dict[NameDisplay, list[bool]] = {}
+    contradictions: list[str] = []
+    contradictions_nl: list[str] = []
     for paragraph in paragraphs:
-        if paragraph.checked is not True:
+        if paragraph.checked is None and not _is_label(paragraph.text):
             continue
+        ticked = paragraph.checked is True
+        if paragraph.conflict:
+            label = _short(paragraph.text)
+            contradictions.append(f"the box '{label}' shows one state but is stored as the other")
+            contradictions_nl.append(
+                f"het vakje bij '{label}' ziet er anders uit dan het is opgeslagen"
+            )
         if _matches(paragraph.text, APPROVE_LABEL):
-            approved = True
+            approvals.append(ticked)
             continue
         channel = _label_of(paragraph.text, CHANNEL_BOXES)
         if channel is not None:
-            channels.add(channel)
+            channel_states.setdefault(channel, []).append(ticked)
             continue
         display = _label_of(paragraph.text, NAME_BOXES)
         if display is not None:
-            names.add(display)
-    contradictions = []
+            name_states.setdefault(display, []).append(ticked)
+    for label, states in (
+        [(APPROVE_LABEL, approvals)]
+        + [(CHANNEL_BOXES[c], s) for c, s in channel_states.items()]
+        + [(NAME_BOXES[n], s) for n, s in name_states.items()]
+    ):
+        if len(set(states)) > 1:
+            contradictions.append(f"the box '{label}' appears twice, ticked and unticked")
+            contradictions_nl.append(
+                f"het vakje '{label}' staat er twee keer, aangekruist en niet aangekruist"
+            )
+    names = {n for n, states in name_states.items() if any(states)}
     if len(names) > 1:
-        contradictions.append(
-            "more than one way to show the name: " + ", ".join(sorted(n.value for n in names))
+        chosen = ", ".join(n.value for n in NameDisplay if n in names)
+        contradictions.append(f"more than one way to show the name: {chosen}")
+        contradictions_nl.append(
+            "meer dan één keuze voor de naam: "
+            + ", ".join(NAME_BOXES[n] for n in NameDisplay if n in names)
         )
     # No name choice means the most private one: no name at all.
     name_display = next(iter(names)) if len(names) == 1 else NameDisplay.ROLE
+    choices = ConsentChoices(
+        approved=any(approvals),
+        channels=frozenset(c for c, states in channel_states.items() if any(states)),
+        name_display=name_display,
+    )
+    return choices, tuple(contradictions), tuple(contradictions_nl)
+
+
+def _is_label(text: str) -> bool:
     return (
-        ConsentChoices(approved=approved, channels=frozenset(channels), name_display=name_display),
-        tuple(contradictions),
+        _matches(text, APPROVE_LABEL)
+        or _label_of(text, CHANNEL_BOXES) is not None
+        or _label_of(text, NAME_BOXES) is not None
     )
 
 
@@ -278,3 +559,12 @@ def _after_label(paragraphs: list[Paragraph], label: str) -> str | None:
 
 def _channels_nl(channels: frozenset[Channel]) -> str:
     return ", ".join(CHANNEL_BOXES[c] for c in Channel if c in channels)
+
+
+def _channels_en(channels: frozenset[Channel]) -> str:
+    return ", ".join(c.value for c in Channel if c in channels)
+
+
+def _short(text: str | None, limit: int = 70) -> str:
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

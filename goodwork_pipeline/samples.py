@@ -203,15 +203,13 @@ def fill_in_as_participant(
                     if t.text and old in t.text:
                         t.text = t.text.replace(old, new)
     if demo_note:
+        # At the very top, in the instructions: visible at once, and not in the consent
+        # part, where any added text would count as a change to the consent wording.
         body = root.find(f"{W}body")
-        note = etree.SubElement(body, f"{W}p")
+        note = etree.Element(f"{W}p")
         run = etree.SubElement(note, f"{W}r")
         etree.SubElement(run, f"{W}t").text = DEMO_NOTE
-        # keep sectPr last, as Word requires
-        sect = body.find(f"{W}sectPr")
-        if sect is not None:
-            body.remove(sect)
-            body.append(sect)
+        body.insert(0, note)
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .errors import SettingsError
 
@@ -107,6 +107,27 @@ class Settings(BaseModel):
     keep_transcripts: bool = Field(
         True,
         description="Keep the transcript when the recording is deleted (false: delete it too).",
+    )
+    smtp_host: str | None = Field(
+        None,
+        description=(
+            "SMTP server for 'goodwork send'; empty (the default) means goodwork never sends "
+            "e-mail: staff send the .eml next to each draft from their own mail program."
+        ),
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls",
+        description="How to secure the SMTP connection: starttls (port 587), ssl (465), none.",
+    )
+    smtp_user: str | None = Field(None, description="SMTP login name; empty: no login.")
+    smtp_password: SecretStr | None = Field(
+        None,
+        description="SMTP password; set it as GOODWORK_SMTP_PASSWORD rather than in the file.",
+    )
+    mail_from: str | None = Field(
+        None,
+        description="Sender address of draft e-mails, e.g. 'Goed Werk <goedwerk@example.org>'.",
     )
 
     @field_validator("language")

@@ -39,9 +39,10 @@ ALLOWED: dict[State | None, frozenset[State]] = {
     S.DRAFTED: frozenset({S.DRAFTED, S.IN_REVIEW, S.APPROVED, S.DECLINED, S.FAILED}),
     S.IN_REVIEW: frozenset({S.IN_REVIEW, S.DRAFTED, S.APPROVED, S.DECLINED, S.FAILED}),
     S.APPROVED: frozenset({S.APPROVED, S.PUBLISHED, S.DECLINED, S.DRAFTED, S.WITHDRAWN, S.FAILED}),
-    S.DECLINED: frozenset({S.APPROVED, S.DECLINED, S.DRAFTED, S.FAILED}),
-    S.PUBLISHED: frozenset({S.PUBLISHED, S.APPROVED, S.WITHDRAWN, S.DRAFTED, S.FAILED}),
-    S.WITHDRAWN: frozenset({S.APPROVED, S.PUBLISHED, S.WITHDRAWN, S.DRAFTED, S.FAILED}),
+    # A participant may take back their approval (declined) at any time after it.
+    S.DECLINED: frozenset({S.APPROVED, S.DECLINED, S.DRAFTED, S.WITHDRAWN, S.FAILED}),
+    S.PUBLISHED: frozenset({S.PUBLISHED, S.APPROVED, S.DECLINED, S.WITHDRAWN, S.DRAFTED, S.FAILED}),
+    S.WITHDRAWN: frozenset({S.APPROVED, S.PUBLISHED, S.DECLINED, S.WITHDRAWN, S.DRAFTED, S.FAILED}),
     # A failed story can be retried from where it stopped.
     S.FAILED: frozenset(set(State)),
 }

@@ -196,7 +196,7 @@ AGREED = {  # flow entry points agreed with the other issues; prefect.yaml deplo
     "process-returned-draft": "flows/process_returned_draft.py:process_returned_draft",
     "process-inbox": "flows/process_inbox.py:process_inbox",
     "publish": "flows/publish.py:publish_story",
-    "withdraw": "flows/withdraw.py:withdraw",
+    "withdraw-consent": "flows/withdraw_consent.py:withdraw_consent",
     "booklet": "flows/booklet.py:booklet",
     "record-consent": "flows/record_consent.py:record_consent",
     "purge": "flows/purge.py:purge",

@@ -1,0 +1,42 @@
+"""Flow: withdraw consent for some channels of a story, or all of them.
+
+The ledger gets a withdrawal record and the outbox loses every asset of those channels in
+the same run. Behind ``goodwork withdraw`` and, served, a form in the Prefect UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from prefect import flow, get_run_logger
+
+from goodwork_pipeline.consent_steps import SOURCE_CLI, SOURCE_PREFECT
+from goodwork_pipeline.errors import GoodworkError
+from goodwork_pipeline.models import Channel
+from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline.settings import load_settings
+
+
+@flow(name="withdraw-consent")
+def withdraw_consent(
+    story: str,
+    recorded_by: str,
+    channels: list[Channel] | None = None,
+    note: str = "",
+    folder: str | None = None,
+    via_cli: bool = False,
+) -> dict[str, object]:
+    """Withdraw consent for STORY: the given channels, or all when none are given."""
+    pipeline = Pipeline(load_settings(folder), source="flow:withdraw-consent")
+    try:
+        result = pipeline.withdraw(
+            story,
+            channels=channels or (),
+            by=recorded_by,
+            note=note or None,
+            source=SOURCE_CLI if via_cli else SOURCE_PREFECT,
+        )
+    except GoodworkError as error:
+        result = StepResult(False, story, str(error), error.nl)
+    get_run_logger().info("%s", result.message)
+    return asdict(result)

@@ -1,0 +1,716 @@
+"""The review and consent steps of a story: returned drafts, staff consent, withdrawal, sending.
+
+``Pipeline`` (pipeline.py) inherits these. Every consent change follows the same three steps:
+append to the ledger (never update), keep an immutable PDF snapshot of it, then bring the
+outbox in line with the consent that results (``Pipeline.publish``), all in the same run.
+What was decided is recorded as an event with an English and a Dutch message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import consent as consent_rules
+from . import mail as mail_rules
+from .changes import report, summarise
+from .consent_snapshot import name_nl, write_snapshot
+from .consent_wording import CHANNEL_BOXES, WORDING_VERSION
+from .errors import ConsentError, DocumentError, InputError, MailError
+from .files import atomic_copy, atomic_write_text, sha256_file
+from .intake import wait_until_complete
+from .models import Beeld, Channel, ConsentRecord, NameDisplay, State
+from .returned_document import RawDocument, read_document
+from .review import Outcome, ReturnedDraft, ReviewDecision, decide, interpret
+from .store import ALLOWED, Story
+
+if TYPE_CHECKING:
+    from .pipeline import Pipeline, StepResult
+
+log = logging.getLogger(__name__)
+
+# Where consent came from, as the ledger's ``source`` column says it.
+SOURCE_DOCUMENT = "document"
+SOURCE_CLI = "cli"
+SOURCE_PREFECT = "prefect"
+CONSENT_FOLDER = "consent"
+AWAITING_REVIEW = (State.DRAFTED, State.IN_REVIEW, State.DECLINED)
+
+
+@dataclass(frozen=True)
+class BoundText:
+    """The text a staff-recorded consent is bound to, and how to say which one it is."""
+
+    beeld: Beeld
+    sha256: str
+    described: str
+    described_nl: str
+    version: int | None
+
+
+class ReviewAndConsent:
+    """Mixed into ``Pipeline``; uses its store, workspace, settings, clock and publish step."""
+
+    # Returned drafts -------------------------------------------------------------------------
+
+    def review(self: Pipeline, path: Path) -> StepResult:
+        """Read a returned draft and act on what the participant decided."""
+        from .pipeline import StepResult
+
+        if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
+            return StepResult(False, message=f"{path.name} is still being written; later.")
+        sha = sha256_file(path)
+        previous = self.store.input_outcome(sha, path.name)
+        if previous is not None and previous.outcome == "rejected":
+            return StepResult(
+                False, message=previous.message or "", message_nl=previous.message_nl or ""
+            )
+        try:
+            raw = read_document(path)
+            story = self._story_of(raw, path)
+            version = raw.ids.version or story.draft_version
+            draft = self.draft_beeld(story.id, version)
+            returned = interpret(raw, draft, self._sent_document(story.id, version))
+            if returned is None:
+                raise DocumentError(
+                    f"{path.name} belongs to {story.id}, but its headings 'Titel' and "
+                    "'Jouw toestemming' are gone, so the text cannot be read safely.",
+                    nl=f"In {path.name} ontbreken de kopjes 'Titel' of 'Jouw toestemming'. "
+                    "Vraag de deelnemer die kopjes te laten staan, of verwerk de wijzigingen "
+                    "met de hand.",
+                    path=path,
+                )
+        except InputError as error:
+            return self._reject(path, sha, "document", error)
+        files = self.workspace.story(story.id)
+        kept = files.returned_dir / f"{sha}.docx"
+        if not kept.exists():
+            atomic_copy(path, kept, expected_sha256=sha)
+        if self._already_read(story.id, sha):
+            return self._same_document_again(story, path, sha)
+        decision = decide(returned, current_version=story.draft_version, file_name=path.name)
+        changes = self._write_changes(story.id, draft, returned, decision, path.name, sha)
+        result = self._apply(story, decision, sha, changes)
+        self.store.record_input(
+            sha256=sha,
+            name=path.name,
+            kind="document",
+            outcome="accepted",
+            story_id=story.id,
+            message=decision.message,
+            message_nl=decision.message_nl,
+        )
+        self._remove_from_inbox(path)
+        return result
+
+    def _story_of(self: Pipeline, raw: RawDocument, path: Path) -> Story:
+        story_id = raw.ids.story_id
+        if story_id is None:
+            raise DocumentError(
+                f"{path.name} is not one of our drafts (no story code found in its properties "
+                "or footer). It stays in the inbox.",
+                nl=f"{path.name} is geen concept van ons: er staat geen verhaalcode in. Het "
+                "bestand blijft in de inbox staan.",
+                path=path,
+            )
+        story = self.store.find_story(story_id)
+        if story is None or story.draft_version == 0:
+            raise DocumentError(
+                f"{path.name} carries story code {story_id}, which this workspace has never "
+                "seen. Check that it was dropped in the right programme's inbox.",
+                nl=f"{path.name} hoort bij verhaal {story_id}, maar dat verhaal kennen we hier "
+                "niet. Controleer of het in de inbox van het juiste programma staat.",
+                path=path,
+            )
+        version = raw.ids.version
+        if version is not None and not 1 <= version <= story.draft_version:
+            raise DocumentError(
+                f"{path.name} says it is draft version {version} of {story.id}, but only "
+                f"versions 1 to {story.draft_version} were ever made. It is not one of our "
+                "drafts as sent; it stays in the inbox.",
+                nl=f"{path.name} zegt versie {version} van {story.id} te zijn, maar die versie "
+                "hebben wij nooit gemaakt. Het bestand blijft in de inbox staan.",
+                path=path,
+            )
+        return story
+
+    def _sent_document(self: Pipeline, story_id: str, version: int) -> RawDocument | None:
+        """The draft exactly as it was sent, to compare the fixed parts with."""
+        sent = self.workspace.story(story_id).draft_docx(version)
+        if not sent.is_file():
+            return None
+        try:
+            return read_document(sent)
+        except DocumentError:
+            return None
+
+    def _already_read(self: Pipeline, story_id: str, sha: str) -> bool:
+        return any(
+            event.detail and event.detail.get("document") == sha
+            for event in self.store.events(story_id)
+        )
+
+    def _same_document_again(self: Pipeline, story: Story, path: Path, sha: str) -> StepResult:
+        from .pipeline import StepResult
+
+        message = f"{path.name} is a document already read for {story.id}; nothing changed."
+        message_nl = f"{path.name} is al eerder gelezen (zelfde document); er verandert niets."
+        self.store.record_event(
+            story.id,
+            "duplicate",
+            actor=self.actor,
+            source=self.source,
+            message=message,
+            message_nl=message_nl,
+            detail={"duplicate_document": sha, "file": path.name},
+        )
+        self.store.record_input(
+            sha256=sha,
+            name=path.name,
+            kind="document",
+            outcome="duplicate",
+            story_id=story.id,
+            message=message,
+            message_nl=message_nl,
+        )
+        self._remove_from_inbox(path)
+        return StepResult(True, story.id, message, message_nl)
+
+    def _write_changes(
+        self: Pipeline,
+        story_id: str,
+        draft: Beeld,
+        returned: ReturnedDraft,
+        decision: ReviewDecision,
+        file_name: str,
+        sha: str,
+    ) -> dict[str, Any]:
+        text = report(
+            draft,
+            returned,
+            decision,
+            story_id=story_id,
+            file_name=file_name,
+            document_sha256=sha,
+            received=self.clock.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+        )
+        path = self.workspace.story(story_id).returned_dir / f"{sha}.wijzigingen.txt"
+        atomic_write_text(path, text)
+        summary = summarise(draft, returned)
+        return {
+            "report": str(path.relative_to(self.workspace.root)),
+            **summary.to_json(),
+            "comments": [
+                {"author": c.author, "text": c.text, "anchor": c.anchor} for c in returned.comments
+            ],
+        }
+
+    def _apply(
+        self: Pipeline,
+        story: Story,
+        decision: ReviewDecision,
+        doc_sha: str,
+        changes: dict[str, Any],
+    ) -> StepResult:
+        from .pipeline import StepResult
+
+        returned = decision.returned
+        assert returned is not None
+        actor = returned.signer or "deelnemer"
+        detail = {
+            "outcome": decision.outcome.value,
+            "document": doc_sha,
+            "version": returned.version,
+            **changes,
+        }
+        if not decision.accepts_consent and decision.outcome != Outcome.NOT_APPROVED:
+            self.store.record_event(
+                story.id,
+                "attention",
+                actor=actor,
+                source=SOURCE_DOCUMENT,
+                message=decision.message,
+                message_nl=decision.message_nl,
+                detail=detail,
+            )
+            outputs: tuple[Path, ...] = ()
+            if decision.outcome in (Outcome.WORDING_CHANGED, Outcome.CONTRADICTORY):
+                outputs = self._honour_unticked(story, returned, doc_sha, actor)
+            return StepResult(False, story.id, decision.message, decision.message_nl, outputs)
+        if decision.outcome == Outcome.NOT_APPROVED:
+            record = consent_rules.decline(
+                self.store, story.id, actor=actor, source=SOURCE_DOCUMENT, source_ref=doc_sha
+            )
+            snapshot = self._snapshot(record, None)
+            self.store.transition(
+                story.id,
+                State.DECLINED,
+                actor=actor,
+                source=SOURCE_DOCUMENT,
+                message=decision.message,
+                message_nl=decision.message_nl,
+                detail={**detail, "ledger_record": record.id, "snapshot": snapshot},
+            )
+            publish = self.publish(story.id)
+            return StepResult(
+                True, story.id, decision.message, decision.message_nl, publish.outputs
+            )
+        text_sha = self.save_approved(story.id, returned.beeld)
+        before = consent_rules.consent_for(self.store, story.id)
+        record = consent_rules.grant(
+            self.store,
+            story.id,
+            channels=returned.choices.channels,
+            name_display=returned.choices.name_display or NameDisplay.ROLE,
+            text_sha256=text_sha,
+            actor=actor,
+            source=SOURCE_DOCUMENT,
+            source_ref=doc_sha,
+            wording_version=returned.wording_version or WORDING_VERSION,
+        )
+        snapshot = self._snapshot(record, returned.beeld)
+        dropped = before.channels - returned.choices.channels if before else frozenset()
+        message, message_nl = decision.message, decision.message_nl
+        if dropped:
+            message += f" Withdrawn: {', '.join(c.value for c in Channel if c in dropped)}."
+            message_nl += f" Ingetrokken: {channels_nl(dropped)}."
+        self.store.transition(
+            story.id,
+            State.APPROVED,
+            actor=actor,
+            source=SOURCE_DOCUMENT,
+            message=message,
+            message_nl=message_nl,
+            detail={
+                **detail,
+                "text_sha256": text_sha,
+                "ledger_record": record.id,
+                "snapshot": snapshot,
+                "withdrawn": sorted(c.value for c in dropped),
+            },
+            approved_sha256=text_sha,
+        )
+        publish = self.publish(story.id)
+        return StepResult(True, story.id, message, message_nl, publish.outputs)
+
+    def _honour_unticked(
+        self: Pipeline, story: Story, returned: ReturnedDraft, doc_sha: str, actor: str
+    ) -> tuple[Path, ...]:
+        """A document whose new consent cannot be accepted may still withdraw: that never
+        needs the exact wording. Channels consented now but unticked there are withdrawn."""
+        current = consent_rules.consent_for(self.store, story.id)
+        if current is None:
+            return ()
+        if returned.choices.approved:
+            unticked = current.channels - returned.choices.channels
+        else:
+            unticked = current.channels
+        if not unticked:
+            return ()
+        result = self.withdraw(
+            story.id,
+            channels=unticked,
+            by=actor,
+            source=SOURCE_DOCUMENT,
+            source_ref=doc_sha,
+            note="unticked in a returned document whose other choices could not be accepted",
+        )
+        return result.outputs
+
+    # Staff: consent by e-mail or phone, withdrawal ------------------------------------------
+
+    def text_for_consent(self: Pipeline, story_id: str, version: int | None = None) -> BoundText:
+        """The text a consent recorded by staff binds to.
+
+        A given draft ``version``; otherwise, while the story waits for the participant (or
+        they did not approve), the newest draft as it was sent; otherwise the approved text.
+        """
+        story = self.store.story(story_id)
+        if story.draft_version == 0:
+            raise ConsentError(
+                f"{story.id} has no draft yet, so there is no text to consent to.",
+                nl=f"{story.id} heeft nog geen concept: er is nog geen tekst om mee in te stemmen.",
+            )
+        if version is None and story.state not in AWAITING_REVIEW and story.approved_sha256:
+            beeld = self.approved_beeld(story.id, story.approved_sha256)
+            if beeld is not None:
+                return BoundText(
+                    beeld,
+                    story.approved_sha256,
+                    f"the approved text (“{beeld.title}”, SHA-256 {story.approved_sha256[:12]}…)",
+                    f"de goedgekeurde tekst (“{beeld.title}”, SHA-256 "
+                    f"{story.approved_sha256[:12]}…)",
+                    None,
+                )
+        chosen = version or story.draft_version
+        if not 1 <= chosen <= story.draft_version:
+            raise ConsentError(
+                f"{story.id} has draft versions 1 to {story.draft_version}, not {chosen}.",
+                nl=f"{story.id} heeft conceptversies 1 tot en met {story.draft_version}.",
+            )
+        beeld = self.draft_beeld(story.id, chosen)
+        sha = beeld.text_sha256()
+        return BoundText(
+            beeld,
+            sha,
+            f"the text of draft version {chosen} as sent (“{beeld.title}”, SHA-256 {sha[:12]}…)",
+            f"de tekst van conceptversie {chosen} zoals verstuurd (“{beeld.title}”, SHA-256 "
+            f"{sha[:12]}…)",
+            chosen,
+        )
+
+    def record_consent(
+        self: Pipeline,
+        story_id: str,
+        *,
+        channels: Iterable[Channel],
+        name_display: NameDisplay,
+        by: str,
+        note: str | None = None,
+        source: str = SOURCE_CLI,
+        version: int | None = None,
+    ) -> StepResult:
+        """Consent the participant gave another way (e-mail, phone), recorded by staff."""
+        from .pipeline import StepResult
+
+        if not by.strip():
+            raise ConsentError(
+                "Say who records this consent (--by NAME).",
+                nl="Geef aan wie deze toestemming vastlegt (--by NAAM).",
+            )
+        channels = frozenset(channels)
+        story = self.store.story(story_id)
+        bound = self.text_for_consent(story.id, version)
+        text_sha = self.save_approved(story.id, bound.beeld)
+        before = consent_rules.consent_for(self.store, story.id)
+        record = consent_rules.grant(
+            self.store,
+            story.id,
+            channels=channels,
+            name_display=name_display,
+            text_sha256=text_sha,
+            actor=by,
+            source=source,
+            source_ref=f"draft v{bound.version}" if bound.version else f"approved {text_sha}",
+            note=note,
+        )
+        snapshot = self._snapshot(record, bound.beeld)
+        where = channels_en(channels) or "no channel (nothing is published)"
+        where_nl = channels_nl(channels) or "geen enkele plek (er wordt niets gedeeld)"
+        message = (
+            f"consent recorded by {by} for {where}, name: {name_display.value}; bound to "
+            f"{bound.described}"
+        )
+        message_nl = (
+            f"Toestemming vastgelegd door {by} voor {where_nl}; naam: {name_nl(name_display)}. "
+            f"Geldt voor {bound.described_nl}."
+        )
+        dropped = before.channels - channels if before else frozenset()
+        if dropped:
+            message += f"; withdrawn: {channels_en(dropped)}"
+            message_nl += f" Ingetrokken: {channels_nl(dropped)}."
+        self.store.transition(
+            story.id,
+            State.APPROVED,
+            actor=by,
+            source=source,
+            message=message,
+            message_nl=message_nl,
+            detail={
+                "ledger_record": record.id,
+                "text_sha256": text_sha,
+                "version": bound.version,
+                "snapshot": snapshot,
+                "note": note,
+                "withdrawn": sorted(c.value for c in dropped),
+            },
+            approved_sha256=text_sha,
+        )
+        publish = self.publish(story.id)
+        return StepResult(
+            True,
+            story.id,
+            message,
+            message_nl,
+            publish.outputs,
+            details={
+                "text_sha256": text_sha,
+                "bound_to": bound.described,
+                "bound_to_nl": bound.described_nl,
+                "channels": sorted(c.value for c in channels),
+                "ledger_record": record.id,
+                "snapshot": snapshot,
+                "published": publish.message,
+            },
+        )
+
+    def withdraw(
+        self: Pipeline,
+        story_id: str,
+        *,
+        channels: Iterable[Channel] = (),
+        by: str,
+        note: str | None = None,
+        source: str = SOURCE_CLI,
+        source_ref: str | None = None,
+    ) -> StepResult:
+        """Withdraw consent for some channels, or all; the outbox follows in the same run."""
+        from .pipeline import StepResult
+
+        channels = frozenset(channels)
+        story = self.store.story(story_id)
+        before = consent_rules.consent_for(self.store, story.id)
+        record = consent_rules.withdraw(
+            self.store,
+            story.id,
+            channels=channels,
+            actor=by,
+            source=source,
+            source_ref=source_ref,
+            note=note,
+        )
+        after = consent_rules.consent_for(self.store, story.id)
+        remaining = after.channels if after else frozenset()
+        approved = self.approved_beeld(story.id, before.text_sha256) if before else None
+        snapshot = self._snapshot(record, approved, remaining=remaining)
+        what = channels_en(channels) if channels else "all channels"
+        what_nl = channels_nl(channels) if channels else "alle plekken"
+        message = f"consent withdrawn for {what} (recorded by {by})"
+        message_nl = f"Toestemming ingetrokken voor {what_nl} (vastgelegd door {by})."
+        if before is None:
+            message += "; there was no valid consent to withdraw, recorded all the same"
+            message_nl += " Er was geen geldige toestemming; de intrekking is toch vastgelegd."
+        else:
+            message += f"; remaining: {channels_en(remaining) or 'none'}"
+            message_nl += f" Blijft over: {channels_nl(remaining) or 'niets'}."
+        self.store.record_event(
+            story.id,
+            "consent",
+            actor=by,
+            source=source,
+            message=message,
+            message_nl=message_nl,
+            detail={
+                "ledger_record": record.id,
+                "withdrawn": sorted(c.value for c in channels) or "all",
+                "remaining": sorted(c.value for c in remaining),
+                "snapshot": snapshot,
+                "note": note,
+            },
+        )
+        publish = self.publish(story.id)
+        story = self.store.story(story.id)
+        if (
+            after is None
+            and story.state != State.WITHDRAWN
+            and State.WITHDRAWN in ALLOWED[story.state]
+        ):
+            self.store.transition(
+                story.id,
+                State.WITHDRAWN,
+                actor=by,
+                source=source,
+                message="no consent left: nothing of this story is published",
+                message_nl="Geen toestemming meer: er wordt niets van dit verhaal gedeeld.",
+                detail={"ledger_record": record.id},
+            )
+        return StepResult(
+            True,
+            story.id,
+            message,
+            message_nl,
+            publish.outputs,
+            details={
+                "ledger_record": record.id,
+                "remaining": sorted(c.value for c in remaining),
+                "snapshot": snapshot,
+                "published": publish.message,
+            },
+        )
+
+    def _snapshot(
+        self: Pipeline,
+        record: ConsentRecord,
+        beeld: Beeld | None,
+        remaining: frozenset[Channel] = frozenset(),
+    ) -> str:
+        folder = self.workspace.story(record.story_id).root / CONSENT_FOLDER
+        snapshot = write_snapshot(
+            folder,
+            record,
+            beeld=beeld,
+            programme=self.settings.programme,
+            templates_dir=self.settings.templates_dir,
+            remaining=remaining,
+        )
+        return str(snapshot.path.relative_to(self.workspace.root))
+
+    # Sending the draft ------------------------------------------------------------------------
+
+    def draft_mail_path(self: Pipeline, story_id: str, version: int) -> Path:
+        return self.draft_outbox_path(story_id, version).with_suffix(".eml")
+
+    def write_draft_mail(self: Pipeline, story_id: str, version: int) -> Path | None:
+        """The ready-to-send .eml next to the draft in the outbox (never sent from here)."""
+        story = self.store.story(story_id)
+        draft = self.draft_outbox_path(story.id, version)
+        try:
+            mail = mail_rules.draft_mail(
+                story_id=story.id,
+                version=version,
+                draft=draft,
+                sidecar=story.sidecar,
+                settings=self.settings,
+            )
+        except MailError as error:
+            log.warning("story %s: no .eml written: %s", story.id, error)
+            return None
+        return mail_rules.write_eml(mail, self.draft_mail_path(story.id, version))
+
+    def send_draft(self: Pipeline, story_id: str, *, by: str, to: str | None = None) -> StepResult:
+        """Send the newest draft through the operator's SMTP server; then it is in review."""
+        from .pipeline import StepResult
+
+        story = self.store.story(story_id)
+        self._check_sendable(story)
+        eml = self.draft_mail_path(story.id, story.draft_version)
+        if not mail_rules.smtp_configured(self.settings):
+            return StepResult(
+                False,
+                story.id,
+                f"No SMTP server is configured, so goodwork sends nothing. Open {eml} in your "
+                f"mail program, send it, then run: goodwork sent {story.id}",
+                f"Er is geen mailserver ingesteld; goodwork verstuurt zelf niets. Open {eml} "
+                f"in je mailprogramma, verstuur het en geef daarna: goodwork sent {story.id}",
+            )
+        mail = mail_rules.draft_mail(
+            story_id=story.id,
+            version=story.draft_version,
+            draft=self.draft_outbox_path(story.id, story.draft_version),
+            sidecar=story.sidecar,
+            settings=self.settings,
+            recipient=to,
+        )
+        message_id = mail_rules.send(mail, self.settings)
+        message = f"draft version {story.draft_version} e-mailed to {mail.recipient} by {by}"
+        message_nl = f"Concept (versie {story.draft_version}) gemaild naar {mail.recipient}"
+        self.store.transition(
+            story.id,
+            State.IN_REVIEW,
+            actor=by,
+            source=self.source,
+            message=message,
+            message_nl=message_nl,
+            detail={"version": story.draft_version, "message_id": message_id, "via": "smtp"},
+        )
+        return StepResult(True, story.id, message, message_nl)
+
+    def mark_sent(self: Pipeline, story_id: str, *, by: str, note: str | None = None) -> StepResult:
+        """Staff sent the draft themselves: the story now waits for the participant."""
+        from .pipeline import StepResult
+
+        story = self.store.story(story_id)
+        self._check_sendable(story)
+        message = f"draft version {story.draft_version} sent to the participant by {by}"
+        message_nl = f"Concept (versie {story.draft_version}) verstuurd door {by}"
+        self.store.transition(
+            story.id,
+            State.IN_REVIEW,
+            actor=by,
+            source=self.source,
+            message=message,
+            message_nl=message_nl,
+            detail={"version": story.draft_version, "via": "staff", "note": note},
+        )
+        return StepResult(True, story.id, message, message_nl)
+
+    def _check_sendable(self: Pipeline, story: Story) -> None:
+        if story.draft_version == 0 or story.state not in (State.DRAFTED, State.IN_REVIEW):
+            raise ConsentError(
+                f"{story.id} is {story.state}: only a story with a draft waiting for the "
+                "participant can be sent.",
+                nl=f"{story.id} heeft geen concept dat op de deelnemer wacht; er is niets te "
+                "versturen.",
+            )
+
+
+def parse_channels(values: Iterable[str]) -> frozenset[Channel]:
+    """Channel names as staff type them: 'website,social', 'linkedin', 'groep', 'intern'."""
+    aliases = {
+        "website": Channel.WEBSITE,
+        "web": Channel.WEBSITE,
+        "social": Channel.SOCIAL,
+        "sociale-media": Channel.SOCIAL,
+        "socialmedia": Channel.SOCIAL,
+        "linkedin": Channel.SOCIAL,
+        "group": Channel.GROUP,
+        "groep": Channel.GROUP,
+        "groepsgesprek": Channel.GROUP,
+        "internal": Channel.INTERNAL,
+        "intern": Channel.INTERNAL,
+    }
+    found = set()
+    for value in values:
+        for part in value.replace(";", ",").split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            if name in ("all", "alle"):
+                found.update(Channel)
+                continue
+            if name not in aliases:
+                raise ConsentError(
+                    f"Unknown channel '{part.strip()}'. Use: website, social, group, internal "
+                    "(or 'all').",
+                    nl=f"Onbekende plek '{part.strip()}'. Kies uit: website, social, group, "
+                    "internal (of 'all').",
+                )
+            found.add(aliases[name])
+    return frozenset(found)
+
+
+def latest_changes_report(pipeline_workspace: Path, events: list[Any]) -> str | None:
+    """The newest readable diff of a returned draft, for 'goodwork status STORY'."""
+    for event in reversed(events):
+        relative = (event.detail or {}).get("report")
+        if relative:
+            path = pipeline_workspace / relative
+            with contextlib.suppress(OSError):
+                return path.read_text(encoding="utf-8")
+    return None
+
+
+def consent_summary(records: list[ConsentRecord]) -> list[str]:
+    """The ledger of one story as lines (Dutch, for staff)."""
+    lines = []
+    for record in records:
+        when = record.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if record.action == consent_rules.GRANT:
+            what = (
+                f"toestemming: {channels_nl(record.channels) or 'nergens'}; naam: "
+                f"{name_nl(record.name_display)}; tekst {(record.text_sha256 or '')[:12]}…"
+            )
+        elif record.action == consent_rules.WITHDRAW:
+            what = f"ingetrokken: {channels_nl(record.channels) or 'alles'}"
+        else:
+            what = "niet goedgekeurd"
+        ref = f" ({record.source_ref[:16]}…)" if record.source_ref else ""
+        note = f" — {record.note}" if record.note else ""
+        lines.append(
+            f"#{record.id} {when} · {what} · door {record.actor} via {record.source}{ref}{note}"
+        )
+    return lines
+
+
+def channels_nl(channels: Iterable[Channel]) -> str:
+    chosen = set(channels)
+    return ", ".join(CHANNEL_BOXES[c] for c in Channel if c in chosen)
+
+
+def channels_en(channels: Iterable[Channel]) -> str:
+    chosen = set(channels)
+    return ", ".join(c.value for c in Channel if c in chosen)
