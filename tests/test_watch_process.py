@@ -203,7 +203,8 @@ def test_kill_9_during_transcription_then_restart_completes_once(
     assert kinds == [State.RECEIVED, State.TRANSCRIBED, State.DRAFTED]
     assert story.source_sha256 == source_sha and story.draft_version == 1
     assert sorted(p.name for p in (programme / "outbox" / "concepten").iterdir()) == [
-        f"{story.id}-v1.docx"
+        f"{story.id}-v1.docx",
+        f"{story.id}-v1.eml",  # the ready-to-send e-mail next to the draft
     ]
     assert sorted(p.name for p in (files / "original").iterdir()) == [
         f"{source_sha}.wav",
