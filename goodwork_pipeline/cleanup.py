@@ -50,6 +50,9 @@ SET_OFF: tuple[tuple[str, ...], ...] = (
 )
 # Fillers at the start of a sentence; the second set only when a comma follows.
 OPENERS: tuple[tuple[str, ...], ...] = (
+    ("o",),
+    ("oh",),
+    ("ah",),
     ("ja", "nee"),
     ("ja", "ja"),
     ("ja",),
@@ -62,6 +65,10 @@ OPENERS: tuple[tuple[str, ...], ...] = (
 )
 OPENERS_WITH_COMMA: tuple[tuple[str, ...], ...] = (("kijk",), ("goh",), ("ach",), ("nou", "goed"))
 
+# "huis, weet je, niet onze werkplek": these words want the comma before them kept.
+_COMMA_BEFORE = frozenset(
+    "niet maar want omdat die dat wat waar waardoor toen als zodat terwijl ook en of dus".split()
+)
 # "zeg maar" after one of these is the verb "zeggen": "ik zeg maar tegen haar".
 _SUBJECTS = frozenset("ik je jij we wij ze zij hij u men".split())
 # Doubled words that are good Dutch or deliberate emphasis.
@@ -134,7 +141,9 @@ def _drop_fillers(tokens: list[str]) -> list[str]:
                 tokens = [*tokens[:after], "."]
             # ", zeg maar," between two pauses: the pauses go with it.
             if kept and kept[-1] in _PAUSES and after < len(tokens) and tokens[after] in _PAUSES:
-                kept.pop()
+                following = tokens[after + 1] if after + 1 < len(tokens) else ""
+                if _low(following) not in _COMMA_BEFORE:
+                    kept.pop()
                 after += 1
             i = after
             continue

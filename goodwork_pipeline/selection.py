@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from .text_nl import FIRST_PERSON, content_stems, fold, normal_phrase, stem, words
 
 QUOTE_MIN, QUOTE_MAX = 8, 30
-TITLE_MIN, TITLE_MAX = 3, 8
+TITLE_MIN, TITLE_MAX = 3, 9
 MIN_SENTENCE_WORDS = 3
 DUPLICATE = 0.6  # share of content words in common above which a sentence repeats another
 
@@ -183,14 +183,20 @@ def title_ideas(
     scored: list[tuple[float, str, Candidate]] = []
     value_stems = {stem(w) for v in values for w in v.split()}
     for candidate in chosen:
-        for phrase in _clauses(candidate.text):
+        if candidate.section == "wie":
+            continue  # who someone is makes a poor title
+        whole = candidate.text.rstrip(".!")
+        phrases = _clauses(candidate.text)
+        if len(whole.split()) <= TITLE_MAX:
+            phrases = [whole, *phrases]  # a short sentence, a question too, is a title itself
+        for phrase in dict.fromkeys(phrases):
             tokens = phrase.split()
             if not TITLE_MIN <= len(tokens) <= TITLE_MAX:
                 continue
             first, last = fold(tokens[0].strip(".,!?")), fold(tokens[-1].strip(".,!?"))
-            if first in _WEAK_START or last in _WEAK_END:
+            if (first in _WEAK_START and phrase != whole) or last in _WEAK_END:
                 continue
-            if phrase != candidate.text.rstrip(".!?") and not (
+            if phrase != whole and not (
                 first in _GOOD_START or tokens[0][:1].isupper()
             ):
                 continue
@@ -202,8 +208,8 @@ def title_ideas(
                 points -= 0.5
             if candidate.section in ("goed-werk", "belangrijk"):
                 points += 1.0
-            elif candidate.section == "wie":
-                points -= 1.5  # who someone is makes a poor title
+            if phrase.endswith("?"):
+                points += 1.0  # a question invites the reader in
             scored.append((points, phrase, candidate))
     ideas: list[tuple[str, Candidate]] = []
     for _points, phrase, candidate in sorted(scored, key=lambda item: -item[0]):
