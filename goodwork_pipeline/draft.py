@@ -16,6 +16,7 @@ written.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -318,7 +319,7 @@ def beeld_json(draft: Draft, beeld: Beeld, *, version: int | None = None) -> dic
     It is a superset of ``Beeld.to_json()`` (the review reads it back with
     ``Beeld.from_json``); the extra keys explain each sentence and what was left out.
     """
-    data = beeld.to_json()
+    data = json.loads(json.dumps(beeld.to_json()))  # plain lists and dicts
     by_section: dict[str, list[Candidate]] = {}
     for candidate in draft.candidates:
         by_section.setdefault(candidate.section, []).append(candidate)

@@ -107,9 +107,10 @@ def parse_guide(text: str, path: Path) -> Guide:
         raise _error(
             path,
             mark.line + 1 if mark else None,
-            f"is not valid YAML ({problem}); check indentation (spaces, no tabs) and colons",
-            "is geen geldige YAML; controleer het inspringen (spaties, geen tabs) en de "
-            "dubbele punten",
+            f"is not valid YAML ({problem}); check the indentation (spaces, no tabs) and put "
+            "texts with ':', '?' or '#' between quotes",
+            "is geen geldige YAML; controleer het inspringen (spaties, geen tabs) en zet "
+            "teksten met ':', '?' of '#' tussen aanhalingstekens",
         ) from exc
     if not isinstance(root, yaml.MappingNode):
         raise _error(
