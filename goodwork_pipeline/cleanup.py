@@ -28,7 +28,7 @@ _PAUSES = {",", "...", "…"}
 
 # Fillers anywhere in a sentence.
 HESITATIONS = frozenset(
-    "eh ehm ehh euh uh uhm uhh um hm hmm hmhm mm mmm mhm".split()
+    ["eh", "ehm", "ehh", "euh", "uh", "uhm", "uhh", "um", "hm", "hmm", "hmhm", "mm", "mmm", "mhm"]
 )
 ANYWHERE: tuple[tuple[str, ...], ...] = (
     ("nou", "ja"),
@@ -67,14 +67,32 @@ OPENERS_WITH_COMMA: tuple[tuple[str, ...], ...] = (("kijk",), ("goh",), ("ach",)
 
 # "huis, weet je, niet onze werkplek": these words want the comma before them kept.
 _COMMA_BEFORE = frozenset(
-    "niet maar want omdat die dat wat waar waardoor toen als zodat terwijl ook en of dus".split()
+    [
+        "niet",
+        "maar",
+        "want",
+        "omdat",
+        "die",
+        "dat",
+        "wat",
+        "waar",
+        "waardoor",
+        "toen",
+        "als",
+        "zodat",
+        "terwijl",
+        "ook",
+        "en",
+        "of",
+        "dus",
+    ]
 )
 # "zeg maar" after one of these is the verb "zeggen": "ik zeg maar tegen haar".
-_SUBJECTS = frozenset("ik je jij we wij ze zij hij u men".split())
+_SUBJECTS = frozenset(["ik", "je", "jij", "we", "wij", "ze", "zij", "hij", "u", "men"])
 # Doubled words that are good Dutch or deliberate emphasis.
-_KEEP_DOUBLE = frozenset("dat die heel erg zeer".split())
+_KEEP_DOUBLE = frozenset(["dat", "die", "heel", "erg", "zeer"])
 # A hyphen at the end of a word before these is an elision ("zorg- en welzijn"), not a cut-off.
-_ELISION_NEXT = frozenset("en of tot noch".split())
+_ELISION_NEXT = frozenset(["en", "of", "tot", "noch"])
 
 MAX_WORDS = 40  # longer sentences are split at a comma
 
@@ -283,7 +301,9 @@ def split_long(sentence: str, max_words: int = MAX_WORDS) -> list[str]:
     return split_long(left, max_words) + split_long(detokenize(right_tokens), max_words)
 
 
-_BOUNDARY = re.compile(r"(?:[.!?]+|\.\.\.|…)[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9ÀÁÂÄÈÉÊËÍÏÓÖÚÜ])|[!?]+(?=\s)")
+_BOUNDARY = re.compile(
+    r"(?:[.!?]+|\.\.\.|…)[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9ÀÁÂÄÈÉÊËÍÏÓÖÚÜ])|[!?]+(?=\s)"
+)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

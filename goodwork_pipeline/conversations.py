@@ -47,7 +47,9 @@ class Conversation:
                 person = self.participant if line.role == "participant" else self.interviewer
                 speaker = person.split()[0]
             segments.append(
-                Segment(index, round(position, 2), round(position + duration, 2), line.text, speaker)
+                Segment(
+                    index, round(position, 2), round(position + duration, 2), line.text, speaker
+                )
             )
             position += duration + 0.6
         return Transcript(tuple(segments), "nl", round(position, 2), "script", self.id)

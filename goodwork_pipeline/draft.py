@@ -331,9 +331,7 @@ def beeld_json(draft: Draft, beeld: Beeld, *, version: int | None = None) -> dic
         section["words"] = sum(len(s["text"].split()) for s in section["sentences"])
         section["budget"] = draft.guide.section(section["key"]).words
         section["note"] = None if section["sentences"] else draft.guide.empty_note
-        section["left_out"] = [
-            {"text": c.text, **_source(c)} for c in pool if not c.chosen
-        ]
+        section["left_out"] = [{"text": c.text, **_source(c)} for c in pool if not c.chosen]
     data["quote_source"] = _source(draft.quote) if draft.quote else None
     data["title_sources"] = [
         {"title": title, **_source(candidate)} for title, candidate in draft.titles

@@ -98,9 +98,20 @@ REQUIRED_STYLES = (
 )
 PARAGRAPH_WORDS = 45  # a new paragraph after this many words, where the answer paused
 
-MONTHS = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 @dataclass(frozen=True)
@@ -244,9 +255,7 @@ class _Writer:
         self._comment(run, text)
 
     def _comment(self, run: Run, text: str) -> None:
-        comment = self.document.add_comment(
-            run, text=text, author=COMMENT_AUTHOR, initials="GW"
-        )
+        comment = self.document.add_comment(run, text=text, author=COMMENT_AUTHOR, initials="GW")
         comment._comment_elm.date = self.when
 
 

@@ -227,7 +227,9 @@ def _strip_package(data: bytes) -> bytes:
                     b'vnd.openxmlformats-officedocument.customXmlProperties+xml"/>',
                     b"",
                 )
-                content = content.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
+                content = content.replace(
+                    b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b""
+                )
             elif info.filename.endswith(".rels"):
                 content = _drop_relationships(
                     content, ("thumbnail", "stylesWithEffects", "customXml")

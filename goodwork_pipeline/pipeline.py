@@ -48,9 +48,7 @@ log = logging.getLogger(__name__)
 
 DRAFTS_FOLDER = "concepten"
 # States in which the participant has answered a draft: a new draft needs --force.
-REVIEWED_STATES = frozenset(
-    {State.APPROVED, State.DECLINED, State.PUBLISHED, State.WITHDRAWN}
-)
+REVIEWED_STATES = frozenset({State.APPROVED, State.DECLINED, State.PUBLISHED, State.WITHDRAWN})
 
 
 @dataclass(frozen=True)

@@ -130,9 +130,9 @@ def _repeats(candidate: Candidate, chosen: Iterable[Candidate]) -> bool:
     return any(similarity(candidate.text, other.text) > DUPLICATE for other in chosen)
 
 
-def key_quote(chosen: Sequence[Candidate], values: Sequence[str], prefer: Sequence[str]) -> (
-    Candidate | None
-):
+def key_quote(
+    chosen: Sequence[Candidate], values: Sequence[str], prefer: Sequence[str]
+) -> Candidate | None:
     """A complete sentence of 8-30 words, ideally about values or good work."""
     fitting = [
         c
@@ -163,16 +163,92 @@ _CLAUSE = re.compile(r",|;|:|\b(?:want|maar)\b", re.IGNORECASE)
 _MAIN = re.compile(r"(?i)^(want|maar)\s+")
 # A cut phrase must start like a sentence does: a subject, an article or a name.
 _GOOD_START = frozenset(
-    "ik je jij we wij ze zij hij de het een mijn onze iedereen mensen niemand elke ieder".split()
+    [
+        "ik",
+        "je",
+        "jij",
+        "we",
+        "wij",
+        "ze",
+        "zij",
+        "hij",
+        "de",
+        "het",
+        "een",
+        "mijn",
+        "onze",
+        "iedereen",
+        "mensen",
+        "niemand",
+        "elke",
+        "ieder",
+    ]
 )
 _BLAND = frozenset({"vind", "belangrijk", "denk", "weet", "vond", "war", "zeg"})
 _WEAK_START = frozenset(
-    "en maar dus want toen dan daarna ook of het er die dat dit deze daar hier is was o nou ja als "
-    "eerlijk".split()
+    [
+        "en",
+        "maar",
+        "dus",
+        "want",
+        "toen",
+        "dan",
+        "daarna",
+        "ook",
+        "of",
+        "het",
+        "er",
+        "die",
+        "dat",
+        "dit",
+        "deze",
+        "daar",
+        "hier",
+        "is",
+        "was",
+        "o",
+        "nou",
+        "ja",
+        "als",
+        "eerlijk",
+    ]
 )
 _WEAK_END = frozenset(
-    "de het een en of maar dat die van voor met naar in op aan te is was om bij wat niet ook er "
-    "zo mij me hem zei als gezegd vroeg gevraagd".split()
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "of",
+        "maar",
+        "dat",
+        "die",
+        "van",
+        "voor",
+        "met",
+        "naar",
+        "in",
+        "op",
+        "aan",
+        "te",
+        "is",
+        "was",
+        "om",
+        "bij",
+        "wat",
+        "niet",
+        "ook",
+        "er",
+        "zo",
+        "mij",
+        "me",
+        "hem",
+        "zei",
+        "als",
+        "gezegd",
+        "vroeg",
+        "gevraagd",
+    ]
 )
 
 
@@ -196,9 +272,7 @@ def title_ideas(
             first, last = fold(tokens[0].strip(".,!?")), fold(tokens[-1].strip(".,!?"))
             if (first in _WEAK_START and phrase != whole) or last in _WEAK_END:
                 continue
-            if phrase != whole and not (
-                first in _GOOD_START or tokens[0][:1].isupper()
-            ):
+            if phrase != whole and not (first in _GOOD_START or tokens[0][:1].isupper()):
                 continue
             stems = set(content_stems(phrase))
             if len(stems - _BLAND) < 2:

@@ -101,3 +101,18 @@ def run_flow(prefect_server: None) -> Callable[[Pipeline], list[StepResult]]:
         return run_once(pipeline)
 
     return process
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="Rewrite the golden files in tests/golden/ from the current output. Only on "
+        "purpose: review the diff before committing.",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))

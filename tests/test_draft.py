@@ -270,7 +270,7 @@ def test_a_sentence_across_segments_keeps_both_and_word_times() -> None:
             "participant",
             words=tuple(
                 Word(2.5 + i * 0.5, 2.9 + i * 0.5, w)
-                for i, w in enumerate("Ik ben met de dochter".split())
+                for i, w in enumerate(["Ik", "ben", "met", "de", "dochter"])
             ),
         ),
         Segment(2, 5.2, 7.0, "gaan praten. Dat hielp.", "participant"),

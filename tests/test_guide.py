@@ -52,7 +52,11 @@ def broken(old: str, new: str) -> str:
     ("text", "line", "fragment"),
     [
         (broken("    words: 60", "\twords: 60"), 8, "not valid YAML"),
-        (broken("    heading: De puzzel\n", "    heading: De puzzel\n    kleur: rood\n"), 11, "kleur"),
+        (
+            broken("    heading: De puzzel\n", "    heading: De puzzel\n    kleur: rood\n"),
+            11,
+            "kleur",
+        ),
         (broken("    heading: Wie ik ben\n", ""), 4, "needs a 'heading'"),
         (broken("    words: 80", "    words: veel"), 12, "'words' must be a whole number"),
         (broken("    words: 80", "    words: 5"), 12, "from 10 to 1000"),
