@@ -27,8 +27,16 @@ from .cleanup import clean_sentence, sentence_spans, split_long
 from .errors import DraftError
 from .guide import Guide
 from .models import Beeld, Section, Segment, Sentence, Sidecar, Transcript
-from .placement import INTERVIEWER, PARTICIPANT, Placement, Utterance, place
+from .placement import (
+    INTERVIEWER,
+    PARTICIPANT,
+    Placement,
+    Utterance,
+    contains_phrase,
+    place,
+)
 from .selection import Candidate, choose, key_quote, score, title_ideas
+from .text_nl import normal_phrase
 from .transcribe import format_timestamp
 
 log = logging.getLogger(__name__)
@@ -72,7 +80,7 @@ def build_beeld(transcript: Transcript, sidecar: Sidecar, guide: Guide) -> Beeld
 
 
 def build_draft(transcript: Transcript, sidecar: Sidecar, guide: Guide) -> Draft:
-    spoken = utterances(transcript.segments, sidecar)
+    spoken = utterances(transcript.segments, sidecar, guide.closings)
     placements = place(spoken, guide)
     if not placements:
         raise DraftError(
@@ -147,8 +155,16 @@ def speaker_role(speaker: str | None, sidecar: Sidecar) -> str | None:
     return None
 
 
-def utterances(segments: Sequence[Segment], sidecar: Sidecar) -> list[Utterance]:
-    """Every sentence of the conversation, with its speaker's role and its source span."""
+def utterances(
+    segments: Sequence[Segment], sidecar: Sidecar, closings: Sequence[str] = ()
+) -> list[Utterance]:
+    """Every sentence of the conversation, with its speaker's role and its source span.
+
+    Without speaker labels, a question (or "Vertel eens ...") is taken to be the interviewer's,
+    and so are a short
+    remark just before it in the same segment ("Mooi. En wat deed je toen?") and a closing
+    ("Dank je wel voor het gesprek").
+    """
     roles = _roles(segments, sidecar)
     pieces: list[tuple[str | None, Segment, int, int]] = []
     for segment in segments:
@@ -156,9 +172,7 @@ def utterances(segments: Sequence[Segment], sidecar: Sidecar) -> list[Utterance]
         if segment.speaker is not None and role is None:
             continue  # a third speaker: never the participant's words
         if role is None:
-            # Unknown speaker: a question is taken to be the interviewer's.
-            for a, b in sentence_spans(segment.text):
-                who = INTERVIEWER if segment.text[a:b].rstrip().endswith("?") else PARTICIPANT
+            for who, a, b in _guess_roles(segment.text, closings):
                 pieces.append((who, segment, a, b))
         else:
             pieces.append((role, segment, 0, len(segment.text)))
@@ -166,6 +180,28 @@ def utterances(segments: Sequence[Segment], sidecar: Sidecar) -> list[Utterance]
     for turn_index, turn in enumerate(_group(pieces)):
         result.extend(_turn_sentences(turn, turn_index))
     return result
+
+
+LEAD_IN_WORDS = 12  # a remark this short right before a question is the interviewer's
+_REQUESTS = ("vertel ", "beschrijf ", "leg eens uit", "noem eens")  # questions without '?'
+
+
+def _guess_roles(text: str, closings: Sequence[str]) -> list[tuple[str, int, int]]:
+    spans = sentence_spans(text)
+    questions = [text[a:b].rstrip().endswith("?") for a, b in spans]
+    guessed = []
+    for index, (a, b) in enumerate(spans):
+        sentence = text[a:b]
+        asks = questions[index] or sentence.lower().startswith(_REQUESTS)
+        leads_in = (
+            index + 1 < len(spans)
+            and questions[index + 1]
+            and len(sentence.split()) <= LEAD_IN_WORDS
+            and all(not q for q in questions[:index])  # not after the participant's own question
+        )
+        closes = any(contains_phrase(normal_phrase(sentence), normal_phrase(c)) for c in closings)
+        guessed.append((INTERVIEWER if asks or leads_in or closes else PARTICIPANT, a, b))
+    return guessed
 
 
 def _roles(segments: Sequence[Segment], sidecar: Sidecar) -> dict[str | None, str]:
@@ -303,7 +339,8 @@ def _candidates(
                 segment_ids=utterance.segment_ids,
                 why=(placement.reason,),
             )
-            scored = score(candidate, guide.values, section.cues + section.answer_cues)
+            first = not any(c.section == placement.section for c in candidates)
+            scored = score(candidate, guide.values, section.cues + section.answer_cues, first=first)
             candidates.append(
                 Candidate(**{**scored.__dict__, "why": (placement.reason, *scored.why)})
             )

@@ -347,7 +347,7 @@ def _checkbox(document: docx.document.Document, label: str, tag: str) -> Paragra
     sdt = parse_xml(
         f"<w:sdt {nsdecls('w', 'w14')}>"
         "<w:sdtPr>"
-        f'<w:rPr><w:rFonts w:ascii="{BOX_FONT}" w:hAnsi="{BOX_FONT}"/></w:rPr>'
+        f'<w:rPr><w:rFonts w:ascii="{BOX_FONT}" w:hAnsi="{BOX_FONT}"/><w:sz w:val="28"/></w:rPr>'
         f'<w:alias w:val="{escape(label)}"/>'
         f'<w:tag w:val="{escape(tag)}"/>'
         f'<w:id w:val="{zlib.crc32(tag.encode()) % 2_000_000_000}"/>'
@@ -358,7 +358,7 @@ def _checkbox(document: docx.document.Document, label: str, tag: str) -> Paragra
         "</w14:checkbox>"
         "</w:sdtPr>"
         "<w:sdtContent><w:r>"
-        f'<w:rPr><w:rFonts w:ascii="{BOX_FONT}" w:hAnsi="{BOX_FONT}"/></w:rPr>'
+        f'<w:rPr><w:rFonts w:ascii="{BOX_FONT}" w:hAnsi="{BOX_FONT}"/><w:sz w:val="28"/></w:rPr>'
         f"<w:t>{UNCHECKED}</w:t>"
         "</w:r></w:sdtContent>"
         "</w:sdt>"

@@ -115,8 +115,11 @@ def _score(section: GuideSection, phrase: str, asked: str) -> tuple[float, str]:
     cue_score = 0.0
     for cue in section.cues:
         size = len(cue.split())
-        if contains_phrase(phrase, normal_phrase(cue)):
-            cue_score += 1.0 + 0.5 * (size - 1)
+        cue_phrase = normal_phrase(cue)
+        if contains_phrase(phrase, cue_phrase):
+            # words that follow each other count for more than words with others between
+            exact = contains_phrase(phrase, cue_phrase, max_gap=0)
+            cue_score += (1.0 + 0.5 * (size - 1)) * (1.0 if exact else 0.75)
             if size >= len(best_cue.split()):
                 best_cue = cue
     asked_stems = set(content_stems(asked))

@@ -39,12 +39,20 @@ class Candidate:
         return len(words(self.text))
 
 
-def score(candidate: Candidate, values: Sequence[str], cues: Sequence[str]) -> Candidate:
-    """Score a sentence: first person, content, values words, section words, length."""
+def score(
+    candidate: Candidate, values: Sequence[str], cues: Sequence[str], *, first: bool = False
+) -> Candidate:
+    """Score a sentence: first person, content, values words, section words, length.
+
+    ``first``: the first sentence of the section, the most direct answer to its question.
+    """
     tokens = words(candidate.text)
     count = len(tokens)
     points = 0.0
     why: list[str] = []
+    if first:
+        points += 1.0
+        why.append("eerste antwoord +1")
     if any(t in FIRST_PERSON for t in tokens):
         points += 1.0
         why.append("ik-vorm +1")
