@@ -38,7 +38,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from goodwork_pipeline.conversations import Conversation, load_conversations  # noqa: E402
+from goodwork_pipeline.conversations import (  # noqa: E402
+    Conversation,
+    label_by_turns,
+    line_at,
+    load_conversations,
+)
 from goodwork_pipeline.draft import Draft, build_draft  # noqa: E402
 from goodwork_pipeline.guide import Guide, load_guide  # noqa: E402
 from goodwork_pipeline.models import Segment, Sidecar, Transcript  # noqa: E402
@@ -235,7 +240,7 @@ def from_audio(conversations: list[Conversation], guide: Guide) -> list[Result]:
                 f"(real-time factor {elapsed / whisper.duration:.2f})",
                 file=sys.stderr,
             )
-            labelled = _split_by_turn(whisper, turns)
+            labelled = label_by_turns(whisper, turns)
             results.append(
                 measure(
                     conversation,
@@ -259,54 +264,14 @@ def from_audio(conversations: list[Conversation], guide: Guide) -> list[Result]:
     return results
 
 
-def _line_at(turns, moment: float) -> int:
-    for index, turn in enumerate(turns):
-        if moment <= turn.end + 0.35:
-            return index
-    return len(turns) - 1
-
-
-def _split_by_turn(transcript: Transcript, turns) -> Transcript:
-    """Whisper's segments cut where the speaker changes, each labelled with its speaker."""
-    segments: list[Segment] = []
-    for segment in transcript.segments:
-        if not segment.words:
-            index = _line_at(turns, (segment.start + segment.end) / 2)
-            segments.append(
-                dataclasses.replace(segment, id=len(segments), speaker=turns[index].role)
-            )
-            continue
-        group: list = []
-        for word in segment.words:
-            line = _line_at(turns, (word.start + word.end) / 2)
-            if group and _line_at(turns, (group[-1].start + group[-1].end) / 2) != line:
-                segments.append(_segment(len(segments), group, turns))
-                group = []
-            group.append(word)
-        segments.append(_segment(len(segments), group, turns))
-    return dataclasses.replace(transcript, segments=tuple(segments))
-
-
-def _segment(index: int, group, turns) -> Segment:
-    line = _line_at(turns, (group[0].start + group[-1].end) / 2)
-    return Segment(
-        index,
-        group[0].start,
-        group[-1].end,
-        " ".join(w.text for w in group),
-        turns[line].role,
-        tuple(group),
-    )
-
-
 def _audio_truth(conversation: Conversation, turns, transcript: Transcript) -> Truth:
     """Each Whisper word belongs to the script line being spoken at its time."""
     lines_of: dict[int, list[int]] = {}
     for segment in transcript.segments:
         if segment.words:
-            lines_of[segment.id] = [_line_at(turns, (w.start + w.end) / 2) for w in segment.words]
+            lines_of[segment.id] = [line_at(turns, (w.start + w.end) / 2) for w in segment.words]
         else:
-            middle = _line_at(turns, (segment.start + segment.end) / 2)
+            middle = line_at(turns, (segment.start + segment.end) / 2)
             lines_of[segment.id] = [middle] * max(1, len(words(segment.text)))
     sections: dict[int, str | None] = {}
     for segment_id, lines in lines_of.items():

@@ -6,8 +6,11 @@ stretch carries the section a careful editor would put it under (or none, for sm
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
@@ -80,3 +83,58 @@ def load_conversation(path: Path) -> Conversation:
 
 def load_conversations(folder: Path) -> list[Conversation]:
     return [load_conversation(path) for path in sorted(folder.glob("*.yaml"))]
+
+
+class Timed(Protocol):
+    role: str
+    start: float
+    end: float
+
+
+def line_at(turns: Sequence[Timed], moment: float) -> int:
+    """The index of the scripted line spoken at a moment (in a pause: the nearest line)."""
+
+    def distance(index: int) -> float:
+        turn = turns[index]
+        return max(turn.start - moment, 0.0, moment - turn.end)
+
+    return min(range(len(turns)), key=distance)
+
+
+def label_by_turns(transcript: Transcript, turns: Sequence[Timed]) -> Transcript:
+    """Whisper's segments cut where the speaker changes (by word time), labelled by role.
+
+    A stand-in for real speaker labelling when the script's timing is known (espeak-ng
+    conversations from ``samples.synthesize``).
+    """
+    segments: list[Segment] = []
+
+    def close(group: list) -> None:
+        line = line_at(turns, (group[0].start + group[-1].end) / 2)
+        segments.append(
+            Segment(
+                len(segments),
+                group[0].start,
+                group[-1].end,
+                " ".join(w.text for w in group),
+                turns[line].role,
+                tuple(group),
+            )
+        )
+
+    for segment in transcript.segments:
+        if not segment.words:
+            line = line_at(turns, (segment.start + segment.end) / 2)
+            segments.append(
+                dataclasses.replace(segment, id=len(segments), speaker=turns[line].role)
+            )
+            continue
+        group: list = []
+        for word in segment.words:
+            line = line_at(turns, (word.start + word.end) / 2)
+            if group and line_at(turns, (group[-1].start + group[-1].end) / 2) != line:
+                close(group)
+                group = []
+            group.append(word)
+        close(group)
+    return dataclasses.replace(transcript, segments=tuple(segments))

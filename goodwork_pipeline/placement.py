@@ -20,6 +20,7 @@ Every decision carries a reason, so a reviewer can see why a sentence sits where
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from .cleanup import sentence_spans
@@ -189,23 +190,40 @@ def _near_start(opening: str, cue: str) -> bool:
 
 
 def contains_phrase(text: str, phrase: str, max_gap: int = MAX_GAP) -> bool:
-    """The phrase's words appear in order in the text, with at most max_gap words between."""
+    """The phrase's words appear in order in the text, with at most max_gap words between.
+
+    Long words match when they are nearly the same ('belongrijk' ~ 'belangrijk'): speech
+    recognition gets a vowel wrong more often than a whole word.
+    """
     words, wanted = text.split(), phrase.split()
     if not wanted:
         return False
     for start, word in enumerate(words):
-        if word != wanted[0]:
+        if not _same(word, wanted[0]):
             continue
         position, found = start, 1
         while found < len(wanted):
             window = words[position + 1 : position + 2 + max_gap]
-            if wanted[found] not in window:
+            hit = next((i for i, w in enumerate(window) if _same(w, wanted[found])), None)
+            if hit is None:
                 break
-            position += 1 + window.index(wanted[found])
+            position += 1 + hit
             found += 1
         if found == len(wanted):
             return True
     return False
+
+
+FUZZY_MIN_LENGTH = 7  # words at least this long may differ a little
+FUZZY_RATIO = 0.8
+
+
+def _same(word: str, wanted: str) -> bool:
+    if word == wanted:
+        return True
+    if min(len(word), len(wanted)) < FUZZY_MIN_LENGTH:
+        return False
+    return difflib.SequenceMatcher(None, word, wanted).ratio() >= FUZZY_RATIO
 
 
 def _without(text: str, phrase: str) -> str:

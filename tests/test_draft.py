@@ -286,3 +286,49 @@ def test_no_participant_speech_is_a_clear_error() -> None:
     with pytest.raises(DraftError) as caught:
         build_draft(Transcript(segments, "nl", 3.0, "t", "t"), Sidecar(), GUIDE)
     assert "speakers" in str(caught.value) and "deelnemer" in caught.value.nl
+
+
+# Real speech ---------------------------------------------------------------------------------
+
+SAMPLE_SECTIONS = ["wie", "puzzel", "deed", "afweging", "belangrijk", "goed-werk"]
+
+
+@pytest.mark.slow
+def test_real_whisper_on_spoken_conversation_drafts_under_the_right_sections(
+    sample_recording, model_cache: Path
+) -> None:
+    """espeak-ng speech -> real Whisper -> speaker turns from the synthesis timing (standing in
+    for the speaker labelling of the transcription stage) -> draft."""
+    from goodwork_pipeline.audio import load_audio
+    from goodwork_pipeline.conversations import label_by_turns, line_at
+    from goodwork_pipeline.settings import load_settings
+    from goodwork_pipeline.transcribe import (
+        FasterWhisperTranscriber,
+        TranscribeOptions,
+        transcribe_audio,
+    )
+
+    path, turns = sample_recording
+    settings = load_settings(Path.cwd(), environ={}, model_cache=model_cache, threads=2)
+    whisper = transcribe_audio(
+        load_audio(path), FasterWhisperTranscriber.from_settings(settings), TranscribeOptions()
+    )
+    transcript = label_by_turns(whisper, turns)
+    draft = build_draft(transcript, Sidecar(), GUIDE)
+    truth = [t for t in turns if t.role == "participant"]
+    right = 0
+    for placement in draft.placements:
+        source = transcript.segments[placement.utterance.segment_ids[0]]
+        line = turns[line_at(turns, (source.start + source.end) / 2)]
+        right += SAMPLE_SECTIONS[truth.index(line)] == placement.section
+    assert right / len(draft.placements) >= 0.8, [
+        (p.section, p.utterance.text) for p in draft.placements
+    ]
+    segments = {s.id: s for s in transcript.segments}
+    for section in draft.beeld.sections:
+        for sentence in section.sentences:
+            assert all(segments[i].speaker == "participant" for i in sentence.segment_ids)
+            source = iter(words(" ".join(segments[i].text for i in sentence.segment_ids)))
+            assert all(w in source for w in words(sentence.text))
+            assert sentence.start is not None and sentence.start <= sentence.end
+    assert sum(1 for s in draft.beeld.sections if s.sentences) >= 5
