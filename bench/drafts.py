@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
+import json
 import re
 import sys
 import tempfile
@@ -45,6 +47,7 @@ from goodwork_pipeline.conversations import (  # noqa: E402
     load_conversations,
 )
 from goodwork_pipeline.draft import Draft, build_draft  # noqa: E402
+from goodwork_pipeline.errors import DraftError  # noqa: E402
 from goodwork_pipeline.guide import Guide, load_guide  # noqa: E402
 from goodwork_pipeline.models import Segment, Sidecar, Transcript  # noqa: E402
 from goodwork_pipeline.settings import bundled_templates_dir  # noqa: E402
@@ -115,7 +118,25 @@ def measure(
     truth: Truth,
 ) -> Result:
     started = time.perf_counter()
-    draft = build_draft(transcript, sidecar, guide)
+    try:
+        draft = build_draft(transcript, sidecar, guide)
+    except DraftError as error:
+        print(f"  {conversation.id} ({variant}): no draft: {error}", file=sys.stderr)
+        sentences = sum(1 for line in conversation.lines if line.role == "participant")
+        return Result(
+            conversation.id,
+            variant + " (no draft)",
+            sentences,
+            0,
+            0,
+            0,
+            0,
+            0,
+            False,
+            0,
+            0,
+            time.perf_counter() - started,
+        )
     seconds = time.perf_counter() - started
     right = sum(
         _true_section(p.utterance.segment_ids, truth) == p.section for p in draft.placements
@@ -210,9 +231,15 @@ def from_transcripts(conversations: list[Conversation], guide: Guide) -> list[Re
 # From audio ------------------------------------------------------------------------------------
 
 
-def from_audio(conversations: list[Conversation], guide: Guide) -> list[Result]:
+def _digest(lines: list[tuple[str, str]]) -> str:
+    return hashlib.sha256(json.dumps(lines).encode()).hexdigest()[:12]
+
+
+def from_audio(
+    conversations: list[Conversation], guide: Guide, cache: Path | None = None
+) -> list[Result]:
     from goodwork_pipeline.audio import load_audio
-    from goodwork_pipeline.samples import synthesize
+    from goodwork_pipeline.samples import Turn, synthesize
     from goodwork_pipeline.settings import load_settings
     from goodwork_pipeline.transcribe import (
         FasterWhisperTranscriber,
@@ -221,25 +248,42 @@ def from_audio(conversations: list[Conversation], guide: Guide) -> list[Result]:
     )
 
     settings = load_settings(ROOT, environ={})
-    transcriber = FasterWhisperTranscriber.from_settings(settings)
+    transcriber = FasterWhisperTranscriber.from_settings(settings)  # loaded on first use
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for conversation in conversations:
             lines = [(line.role, line.text) for line in conversation.lines]
             path = Path(folder) / f"{conversation.id}.wav"
-            print(f"  speaking {conversation.id} with espeak-ng ...", file=sys.stderr)
-            turns = synthesize(lines, path)
-            print(f"  transcribing {turns[-1].end:.0f} s with Whisper ...", file=sys.stderr)
-            started = time.perf_counter()
-            whisper = transcribe_audio(
-                load_audio(path), transcriber, TranscribeOptions(language="nl")
-            )
-            elapsed = time.perf_counter() - started
-            print(
-                f"  {elapsed:.0f} s for {whisper.duration:.0f} s of audio "
-                f"(real-time factor {elapsed / whisper.duration:.2f})",
-                file=sys.stderr,
-            )
+            cached = cache / f"{conversation.id}-{_digest(lines)}.json" if cache else None
+            if cached is not None and cached.is_file():
+                data = json.loads(cached.read_text(encoding="utf-8"))
+                whisper = Transcript.from_json(data["transcript"])
+                turns = [Turn(**turn) for turn in data["turns"]]
+            else:
+                print(f"  speaking {conversation.id} with espeak-ng ...", file=sys.stderr)
+                turns = synthesize(lines, path)
+                print(f"  transcribing {turns[-1].end:.0f} s with Whisper ...", file=sys.stderr)
+                started = time.perf_counter()
+                whisper = transcribe_audio(
+                    load_audio(path), transcriber, TranscribeOptions(language="nl")
+                )
+                elapsed = time.perf_counter() - started
+                print(
+                    f"  {elapsed:.0f} s for {whisper.duration:.0f} s of audio "
+                    f"(real-time factor {elapsed / whisper.duration:.2f})",
+                    file=sys.stderr,
+                )
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_text(
+                        json.dumps(
+                            {
+                                "transcript": whisper.to_json(),
+                                "turns": [dataclasses.asdict(t) for t in turns],
+                            }
+                        ),
+                        encoding="utf-8",
+                    )
             labelled = label_by_turns(whisper, turns)
             results.append(
                 measure(
@@ -337,13 +381,18 @@ def main() -> int:
         "--audio", type=int, default=0, help="conversations to speak and transcribe"
     )
     parser.add_argument("--write", type=Path, help="write the tables into this Markdown file")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="keep the Whisper transcripts here and reuse them (same script, same audio)",
+    )
     args = parser.parse_args()
     guide = load_guide(bundled_templates_dir())
     conversations = load_conversations(DATA)
     results = from_transcripts(conversations, guide)
     if args.audio:
         chosen = [c for c in conversations if c.id in ("student-noor", "teammanager-ruud")]
-        results += from_audio((chosen + conversations)[: args.audio], guide)
+        results += from_audio((chosen + conversations)[: args.audio], guide, args.cache)
     command = "bench/drafts.py" + (f" --audio {args.audio}" if args.audio else "")
     report = (
         f"Command: `.venv/bin/python {command}`\n\n## Summary\n\n{summary(results)}\n\n"

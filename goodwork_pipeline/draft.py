@@ -90,6 +90,15 @@ def build_draft(transcript: Transcript, sidecar: Sidecar, guide: Guide) -> Draft
             nl="In het transcript staat geen enkele zin van de deelnemer. Controleer in het "
             "metadatabestand wie de interviewer en wie de deelnemer is (speakers).",
         )
+    if all(p.section is None for p in placements):
+        raise DraftError(
+            "None of the interviewer's questions in the transcript could be matched to a "
+            "section of the interview guide, so the participant's words cannot be placed. "
+            "Check the transcript (speaker labels, recognition quality) or the guide's cues.",
+            nl="Geen enkele vraag uit het gesprek past bij een onderdeel van de "
+            "gespreksleidraad, dus de woorden van de deelnemer kunnen nergens worden geplaatst. "
+            "Controleer het transcript en de sprekers, of vul de leidraad aan.",
+        )
     candidates, dropped = _candidates(placements, guide)
     budgets = {s.key: s.words for s in guide.sections}
     marked = choose(candidates, budgets, min_words=guide.min_words, max_words=guide.max_words)

@@ -13,7 +13,8 @@ order of strength:
 4. a participant sentence that starts with an answer cue of a later section ("Goed werk is ...")
    goes there, even while answering an earlier question;
 5. before the first recognised question and after a closing ("dank je wel voor het gesprek")
-   nothing is placed: that is small talk.
+   nothing is placed: that is small talk; but a long answer (25+ words) before any recognised
+   question goes to the first section (its question was probably misheard).
 
 Every decision carries a reason, so a reviewer can see why a sentence sits where it does.
 """
@@ -33,6 +34,7 @@ PARTICIPANT = "participant"
 STRONG = 2.0  # a follow-up question moves on only with a match this strong
 ENOUGH = 0.9  # any other question moves on with a match this strong
 MAX_GAP = 2  # words allowed between a cue's words
+LONG_ANSWER = 25  # words: an answer this long is no small talk
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,17 @@ def place(utterances: list[Utterance], guide: Guide) -> list[Placement]:
     placements: list[Placement] = []
     current: str | None = None
     reason = "voor de eerste vraag (kennismaking)"
+    started = False  # a question was recognised (small talk is over)
     for turn in _turns(utterances):
+        if not started and turn[0].role == PARTICIPANT and _words(turn) >= LONG_ANSWER:
+            # A long answer before any recognised question is no small talk: the first
+            # question was not recognised (e.g. misheard by speech recognition).
+            current, started = guide.keys[0], True
+            reason = "lang antwoord voor de eerste herkende vraag"
         if turn[0].role == INTERVIEWER:
             match = match_question(" ".join(u.text for u in turn), guide, current)
             if match.kind == "section":
-                current = match.section
+                current, started = match.section, True
                 reason = f"vraag om {_stamp(turn[0].start)}: {match.evidence}"
             elif match.kind == "closing":
                 current = None
@@ -243,6 +251,10 @@ def _first_phrase(phrase: str, candidates: tuple[str, ...]) -> str | None:
         if contains_phrase(phrase, normal_phrase(candidate), max_gap=1):
             return candidate
     return None
+
+
+def _words(turn: list[Utterance]) -> int:
+    return sum(len(u.text.split()) for u in turn)
 
 
 def _turns(utterances: list[Utterance]) -> list[list[Utterance]]:

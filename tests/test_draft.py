@@ -332,3 +332,15 @@ def test_real_whisper_on_spoken_conversation_drafts_under_the_right_sections(
             assert all(w in source for w in words(sentence.text))
             assert sentence.start is not None and sentence.start <= sentence.end
     assert sum(1 for s in draft.beeld.sections if s.sentences) >= 5
+
+
+def test_no_recognised_question_is_a_clear_error_not_an_empty_beeld() -> None:
+    segments = (
+        Segment(0, 0, 3, "Hoi, fijn dat je er bent.", "interviewer"),
+        Segment(
+            1, 3, 9, "Ik werk als teammanager in de ouderenzorg, al twaalf jaar.", "participant"
+        ),
+    )
+    with pytest.raises(DraftError) as caught:
+        build_draft(Transcript(segments, "nl", 9.0, "t", "t"), Sidecar(), GUIDE)
+    assert "guide" in str(caught.value) and "leidraad" in caught.value.nl
