@@ -34,6 +34,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -171,7 +172,7 @@ def measure(
 def _true_section(segment_ids: tuple[int, ...], truth: Truth) -> str | None:
     labels = [truth.section.get(i, "<interviewer>") for i in segment_ids]
     # a sentence the draft took for the participant's but the interviewer said is wrong
-    return max(set(labels), key=labels.count)
+    return Counter(labels).most_common(1)[0][0]
 
 
 def _units(draft: Draft) -> list[tuple[str, tuple[int, ...], tuple[float | None, float | None]]]:
@@ -325,7 +326,7 @@ def _audio_truth(conversation: Conversation, turns, transcript: Transcript) -> T
             else "<interviewer>"
             for i in lines
         ]
-        sections[segment_id] = max(set(labels), key=labels.count)
+        sections[segment_id] = Counter(labels).most_common(1)[0][0]
 
     def interviewer_words(segment: Segment) -> int:
         return sum(conversation.lines[i].role == "interviewer" for i in lines_of[segment.id])
@@ -394,6 +395,7 @@ def main() -> int:
         chosen = [c for c in conversations if c.id in ("student-noor", "teammanager-ruud")]
         results += from_audio((chosen + conversations)[: args.audio], guide, args.cache)
     command = "bench/drafts.py" + (f" --audio {args.audio}" if args.audio else "")
+    command += f" --cache {args.cache}" if args.cache else ""
     report = (
         f"Command: `.venv/bin/python {command}`\n\n## Summary\n\n{summary(results)}\n\n"
         f"## Per conversation\n\n{table(results)}\n"

@@ -206,6 +206,10 @@ def contains_phrase(text: str, phrase: str, max_gap: int = MAX_GAP) -> bool:
     words, wanted = text.split(), phrase.split()
     if not wanted:
         return False
+    if len(wanted) == 1 and any(
+        _same(a + b, wanted[0]) for a, b in zip(words, words[1:], strict=False)
+    ):
+        return True  # a compound heard as two words: 'aan gepakt' ~ 'aangepakt'
     for start, word in enumerate(words):
         if not _same(word, wanted[0]):
             continue

@@ -95,3 +95,22 @@ def test_redraft_of_an_untranscribed_story_says_what_to_do(pipeline, tone_wav) -
     story_id = pipeline.receive(path).story_id
     result = pipeline.redraft(story_id)
     assert not result.ok and "goodwork run" in result.message_nl
+
+
+def test_a_broken_guide_fails_the_draft_with_its_line(pipeline, tone_wav) -> None:
+    settings = pipeline.settings
+    story_id = pipeline.receive(drop(settings, tone_wav)).story_id
+    assert pipeline.transcribe(story_id).ok
+    local = settings.base_dir / "sjablonen"
+    shutil.copytree(bundled_templates_dir(), local)
+    (local / "guide.yaml").write_text("sections:\n  - key: wie\n    heading: [\n", "utf-8")
+    broken = pipeline.__class__(
+        settings.model_copy(update={"templates": local}),
+        store=pipeline.store,
+        transcriber=pipeline.transcriber,
+        clock=pipeline.clock,
+    )
+    result = broken.redraft(story_id)
+    assert not result.ok
+    assert "guide.yaml" in result.message_nl and "regel" in result.message_nl
+    assert pipeline.store.story(story_id).state == State.FAILED
