@@ -22,6 +22,7 @@ Every decision carries a reason, so a reviewer can see why a sentence sits where
 from __future__ import annotations
 
 import difflib
+import itertools
 from dataclasses import dataclass
 
 from .cleanup import sentence_spans
@@ -206,9 +207,7 @@ def contains_phrase(text: str, phrase: str, max_gap: int = MAX_GAP) -> bool:
     words, wanted = text.split(), phrase.split()
     if not wanted:
         return False
-    if len(wanted) == 1 and any(
-        _same(a + b, wanted[0]) for a, b in zip(words, words[1:], strict=False)
-    ):
+    if len(wanted) == 1 and any(_same(a + b, wanted[0]) for a, b in itertools.pairwise(words)):
         return True  # a compound heard as two words: 'aan gepakt' ~ 'aangepakt'
     for start, word in enumerate(words):
         if not _same(word, wanted[0]):
