@@ -164,8 +164,11 @@ def _best(scores: dict[str, tuple[float, str]], guide: Guide, current: str | Non
 
     def rank(key: str) -> tuple[float, int]:
         index = keys.index(key)
-        # Ties go to the next section in the guide's order, then to later ones.
+        # Ties go to the next section in the guide's order, then to later ones; going back
+        # to an earlier section needs clearer words.
         bonus = 0.25 if index == position + 1 else 0.1 if index > position else 0.0
+        if 0 <= index < position:
+            bonus -= 0.5
         return (scores[key][0] + bonus if scores[key][0] > 0 else 0.0, -index)
 
     best = max(keys, key=rank)
@@ -229,8 +232,14 @@ FUZZY_MIN_LENGTH = 7  # words at least this long may differ a little
 FUZZY_RATIO = 0.8
 
 
+COMPOUND_MIN_LENGTH = 6  # a word this long is found inside a compound ('situatiebeschrijving')
+
+
 def _same(word: str, wanted: str) -> bool:
     if word == wanted:
+        return True
+    compound = len(wanted) >= COMPOUND_MIN_LENGTH and len(word) > len(wanted) + 2
+    if compound and (word.startswith(wanted) or word.endswith(wanted)):
         return True
     if min(len(word), len(wanted)) < FUZZY_MIN_LENGTH:
         return False
