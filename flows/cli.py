@@ -407,6 +407,38 @@ def sent(obj: Context, story: str, by: str, note: str) -> None:
     _print_result(asdict(pipeline.mark_sent(story, by=by, note=note or None)))
 
 
+@cli.command()
+@click.argument("story")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also when the participant already answered a draft (they will be asked again).",
+)
+@click.pass_obj
+def draft(obj: Context, story: str, force: bool) -> None:
+    """Make a new draft version of STORY, e.g. after editing the interview guide.
+
+    The new version goes to outbox/concepten/ to check and send; earlier versions stay in
+    the story's workspace folder (drafts/v1.docx, v1.beeld.json, ...). A returned older
+    version is recognised as out of date.
+    """
+    from flows.draft_story import draft_story
+
+    result = draft_story(story, str(obj.settings.base_dir), force)
+    mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
+    console.print(f"{mark} {result['message_nl'] or result['message']}")
+    for output in result["outputs"]:
+        console.print(f"    → {output}")
+    details = result["details"]
+    if isinstance(details, dict) and details.get("empty_sections"):
+        console.print(
+            "    Niet besproken in het gesprek (leeg, met een notitie in de kantlijn): "
+            + ", ".join(details["empty_sections"])
+        )
+    if not result["ok"]:
+        sys.exit(1)
+
+
 @cli.command("settings")
 @click.pass_obj
 def show_settings(obj: Context) -> None:
@@ -442,13 +474,6 @@ def demo(demo_folder: Path) -> None:
     from flows.demo import run_demo
 
     run_demo(demo_folder.resolve(), console)
-
-
-def _print_result(result: dict[str, object]) -> None:
-    mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
-    console.print(f"{mark} {result['message_nl'] or result['message']}")
-    for output in result.get("outputs") or ():  # type: ignore[union-attr]
-        console.print(f"    → {output}")
 
 
 def _ensure_folders(settings: Settings) -> None:

@@ -12,6 +12,7 @@ from .models import Channel, NameDisplay
 WORDING_VERSION = "nl-2026.1"
 
 CONSENT_HEADING = "Jouw toestemming"
+APPROVE_HEADING = "Tekst goedkeuren"
 APPROVE_LABEL = "Ik keur deze tekst goed."
 CHANNELS_INTRO = "Mijn beeld mag gedeeld worden via (kruis aan wat je goed vindt):"
 NAME_INTRO = "Mijn naam wordt getoond als (kies er één):"
@@ -36,3 +37,18 @@ CONSENT_EXPLANATION = (
     "mag worden. Kruis je niets aan, dan wordt je beeld nergens gedeeld. Je kunt je toestemming "
     "later altijd intrekken: laat het ons weten, dan halen we je beeld weg."
 )
+
+
+def standard_wording() -> tuple[str, ...]:
+    """Every fixed text of the consent part, in the order the draft shows them."""
+    return (
+        CONSENT_EXPLANATION,
+        APPROVE_HEADING,
+        APPROVE_LABEL,
+        CHANNELS_INTRO,
+        *CHANNEL_BOXES.values(),
+        NAME_INTRO,
+        *NAME_BOXES.values(),
+        SIGNATURE_LABEL,
+        DATE_LABEL,
+    )

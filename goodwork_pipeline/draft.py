@@ -1,54 +1,151 @@
 """From a transcript to a draft beeld: the participant's words under the guide's sections.
 
-Every sentence keeps the time span and segment ids it came from, so nothing can be put in a
-participant's mouth. The interviewer's words are used only to know which section an answer
-belongs to; they never become beeld text.
+    transcript ─► utterances (who said which sentence, when: segment ids, word timings)
+               ─► placement  (placement.py: which section each participant sentence answers)
+               ─► cleanup    (cleanup.py: fillers, stutters, false starts; capitals, stops)
+               ─► selection  (selection.py: the most telling sentences within the budget,
+                              a key quote, title ideas)
+               ─► Beeld + a trace (every sentence's time span and source segments)
+
+The interviewer's words only steer the placement; they never become beeld text. Every
+sentence keeps the time span and segment ids it came from (``beeld.json`` records them with
+the spoken original and the reasons for each choice), so nothing can be put in a
+participant's mouth. ``prepare_beeld`` is the one step every beeld passes before it is
+written.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from .guide import Guide, GuideSection
+from .cleanup import clean_sentence, sentence_spans, split_long
+from .errors import DraftError
+from .guide import Guide
 from .models import Beeld, Section, Segment, Sentence, Sidecar, Transcript
+from .placement import (
+    INTERVIEWER,
+    PARTICIPANT,
+    Placement,
+    Utterance,
+    contains_phrase,
+    place,
+)
+from .selection import Candidate, choose, key_quote, score, title_ideas
+from .text_nl import normal_phrase
+from .transcribe import format_timestamp
 
-INTERVIEWER = "interviewer"
-PARTICIPANT = "participant"
+log = logging.getLogger(__name__)
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-_WORD = re.compile(r"\w+", re.UNICODE)
+__all__ = [
+    "INTERVIEWER",
+    "PARTICIPANT",
+    "Draft",
+    "beeld_json",
+    "build_beeld",
+    "build_draft",
+    "prepare_beeld",
+    "speaker_role",
+    "utterances",
+]
 
 
 @dataclass(frozen=True)
-class Utterance:
-    """One sentence as spoken, with who said it and where it sits in the recording."""
+class Draft:
+    """A beeld and everything needed to explain it."""
 
-    text: str
-    role: str
-    start: float
-    end: float
-    segment_id: int
+    beeld: Beeld
+    candidates: tuple[Candidate, ...]
+    placements: tuple[Placement, ...]
+    quote: Candidate | None
+    titles: tuple[tuple[str, Candidate], ...]
+    guide: Guide
+    dropped: tuple[tuple[Utterance, str], ...] = field(default=())
+
+    @property
+    def empty_sections(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.beeld.sections if not s.sentences)
+
+    @property
+    def words(self) -> int:
+        return sum(len(s.text.split()) for s in self.beeld.sections)
 
 
 def build_beeld(transcript: Transcript, sidecar: Sidecar, guide: Guide) -> Beeld:
-    utterances = list(split_utterances(transcript.segments, sidecar))
-    placed = place(utterances, guide)
+    return build_draft(transcript, sidecar, guide).beeld
+
+
+def build_draft(transcript: Transcript, sidecar: Sidecar, guide: Guide) -> Draft:
+    spoken = utterances(transcript.segments, sidecar, guide.closings)
+    placements = place(spoken, guide)
+    if not placements:
+        raise DraftError(
+            "The transcript holds no sentence of the participant, so there is nothing to "
+            "draft. Check who is who: the sidecar's 'speakers', 'interviewer' and "
+            "'participant'.",
+            nl="In het transcript staat geen enkele zin van de deelnemer. Controleer in het "
+            "metadatabestand wie de interviewer en wie de deelnemer is (speakers).",
+        )
+    if all(p.section is None for p in placements):
+        raise DraftError(
+            "None of the interviewer's questions in the transcript could be matched to a "
+            "section of the interview guide, so the participant's words cannot be placed. "
+            "Check the transcript (speaker labels, recognition quality) or the guide's cues.",
+            nl="Geen enkele vraag uit het gesprek past bij een onderdeel van de "
+            "gespreksleidraad, dus de woorden van de deelnemer kunnen nergens worden geplaatst. "
+            "Controleer het transcript en de sprekers, of vul de leidraad aan.",
+        )
+    candidates, dropped = _candidates(placements, guide)
+    budgets = {s.key: s.words for s in guide.sections}
+    marked = choose(candidates, budgets, min_words=guide.min_words, max_words=guide.max_words)
+    chosen = [c for c in marked if c.chosen]
+    prefer = [k for k in ("goed-werk", "belangrijk") if k in guide.keys]
+    quote = key_quote(chosen, guide.values, prefer)
+    titles = tuple(title_ideas(chosen, guide.values))
     sections = tuple(
         Section(
             key=gs.key,
             heading=gs.heading,
-            sentences=tuple(_within_budget(placed[gs.key], gs.words)),
+            sentences=tuple(
+                Sentence(c.text, c.start, c.end, c.segment_ids)
+                for c in chosen
+                if c.section == gs.key
+            ),
         )
         for gs in guide.sections
     )
-    return Beeld(
-        title=guide.title_fallback,
+    beeld = Beeld(
+        title=titles[0][0] if titles else guide.title_fallback,
         sections=sections,
-        quote=_quote(sections),
+        quote=quote.text if quote else "",
         closing_question=guide.closing_question,
+        title_suggestions=tuple(title for title, _ in titles),
     )
+    return Draft(
+        beeld=beeld,
+        candidates=tuple(marked),
+        placements=tuple(placements),
+        quote=quote,
+        titles=titles,
+        guide=guide,
+        dropped=tuple(dropped),
+    )
+
+
+def prepare_beeld(beeld: Beeld, sidecar: Sidecar) -> Beeld:
+    """The last step before a beeld is written (beeld.json and the .docx).
+
+    The seam for pseudonymising third parties (issue 6): every written beeld passes here.
+    """
+    del sidecar
+    return beeld
+
+
+# Who said what, when ---------------------------------------------------------------------------
 
 
 def speaker_role(speaker: str | None, sidecar: Sidecar) -> str | None:
@@ -62,72 +159,261 @@ def speaker_role(speaker: str | None, sidecar: Sidecar) -> str | None:
         return INTERVIEWER
     if sidecar.participant and label == sidecar.participant.strip().lower():
         return PARTICIPANT
+    if sidecar.participant and label == sidecar.participant.split()[0].strip().lower():
+        return PARTICIPANT
     return None
 
 
-def split_utterances(segments: Iterable[Segment], sidecar: Sidecar) -> Iterable[Utterance]:
+def utterances(
+    segments: Sequence[Segment], sidecar: Sidecar, closings: Sequence[str] = ()
+) -> list[Utterance]:
+    """Every sentence of the conversation, with its speaker's role and its source span.
+
+    Without speaker labels, a question (or "Vertel eens ...") is taken to be the interviewer's,
+    and so are a short
+    remark just before it in the same segment ("Mooi. En wat deed je toen?") and a closing
+    ("Dank je wel voor het gesprek").
+    """
+    roles = _roles(segments, sidecar)
+    pieces: list[tuple[str | None, Segment, int, int]] = []
     for segment in segments:
-        role = speaker_role(segment.speaker, sidecar)
-        for text in _SENTENCE_END.split(segment.text.strip()):
-            text = text.strip()
-            if not text:
-                continue
-            # Without speaker labels, a question is taken to be the interviewer's.
-            who = role or (INTERVIEWER if text.endswith("?") else PARTICIPANT)
-            yield Utterance(text, who, segment.start, segment.end, segment.id)
+        role = roles.get(segment.speaker) if segment.speaker is not None else None
+        if segment.speaker is not None and role is None:
+            continue  # a third speaker: never the participant's words
+        if role is None:
+            for who, a, b in _guess_roles(segment.text, closings):
+                pieces.append((who, segment, a, b))
+        else:
+            pieces.append((role, segment, 0, len(segment.text)))
+    result: list[Utterance] = []
+    for turn_index, turn in enumerate(_group(pieces)):
+        result.extend(_turn_sentences(turn, turn_index))
+    return result
 
 
-def place(utterances: list[Utterance], guide: Guide) -> dict[str, list[Utterance]]:
-    """Put each participant sentence under the section of the last question that matched."""
-    placed: dict[str, list[Utterance]] = {gs.key: [] for gs in guide.sections}
-    current = guide.sections[0].key
-    for utterance in utterances:
-        if utterance.role == INTERVIEWER:
-            match = _matching_section(utterance.text, guide.sections)
-            if match is not None:
-                current = match.key
-            continue
-        placed[current].append(utterance)
-    return placed
+LEAD_IN_WORDS = 12  # a remark this short right before a question is the interviewer's
+_REQUESTS = ("vertel ", "beschrijf ", "leg eens uit", "noem eens")  # questions without '?'
 
 
-def _matching_section(question: str, sections: Iterable[GuideSection]) -> GuideSection | None:
-    text = " " + " ".join(_WORD.findall(question.lower())) + " "
-    best: tuple[int, GuideSection] | None = None
-    for section in sections:
-        score = sum(len(cue) for cue in section.cues if f" {cue} " in text)
-        if score and (best is None or score > best[0]):
-            best = (score, section)
-    return best[1] if best else None
-
-
-def _within_budget(utterances: list[Utterance], budget: int) -> Iterable[Sentence]:
-    used = 0
-    for utterance in utterances:
-        words = len(_WORD.findall(utterance.text))
-        if used and used + words > budget:
-            break
-        used += words
-        yield Sentence(
-            text=_capitalise(utterance.text),
-            start=utterance.start,
-            end=utterance.end,
-            segment_ids=(utterance.segment_id,),
+def _guess_roles(text: str, closings: Sequence[str]) -> list[tuple[str, int, int]]:
+    spans = sentence_spans(text)
+    questions = [text[a:b].rstrip().endswith("?") for a, b in spans]
+    guessed = []
+    for index, (a, b) in enumerate(spans):
+        sentence = text[a:b]
+        asks = questions[index] or sentence.lower().startswith(_REQUESTS)
+        leads_in = (
+            index + 1 < len(spans)
+            and questions[index + 1]
+            and len(sentence.split()) <= LEAD_IN_WORDS
+            and all(not q for q in questions[:index])  # not after the participant's own question
         )
+        closes = any(contains_phrase(normal_phrase(sentence), normal_phrase(c)) for c in closings)
+        guessed.append((INTERVIEWER if asks or leads_in or closes else PARTICIPANT, a, b))
+    return guessed
 
 
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+def _roles(segments: Sequence[Segment], sidecar: Sidecar) -> dict[str | None, str]:
+    """Roles for every speaker label; two unmapped names: the one asking questions interviews."""
+    labels = list(dict.fromkeys(s.speaker for s in segments if s.speaker is not None))
+    roles = {label: speaker_role(label, sidecar) for label in labels}
+    unknown = [label for label in labels if roles[label] is None]
+    taken = {role for role in roles.values() if role}
+    if unknown and len(taken) < 2:
+        questions: Counter[str] = Counter()
+        total: Counter[str] = Counter()
+        for segment in segments:
+            if segment.speaker in unknown:
+                for a, b in sentence_spans(segment.text):
+                    total[segment.speaker] += 1
+                    questions[segment.speaker] += segment.text[a:b].rstrip().endswith("?")
+        ranked = sorted(unknown, key=lambda label: -questions[label] / max(total[label], 1))
+        free = [r for r in (INTERVIEWER, PARTICIPANT) if r not in taken]
+        if INTERVIEWER in free and len(ranked) >= len(free):
+            roles[ranked[0]] = INTERVIEWER
+            ranked = ranked[1:]
+            free.remove(INTERVIEWER)
+        if PARTICIPANT in free and ranked:
+            roles[ranked[0]] = PARTICIPANT
+        log.info("speaker roles inferred from the conversation: %s", roles)
+    return {label: role for label, role in roles.items() if role}
 
 
-def _quote(sections: tuple[Section, ...]) -> str:
-    preferred = ("goed-werk", "belangrijk")
-    ordered = sorted(
-        sections,
-        key=lambda s: (s.key not in preferred, preferred.index(s.key) if s.key in preferred else 0),
-    )
-    for section in ordered:
-        for sentence in section.sentences:
-            if 8 <= len(_WORD.findall(sentence.text)) <= 30:
-                return sentence.text
-    return ""
+def _group(
+    pieces: list[tuple[str | None, Segment, int, int]],
+) -> Iterable[list[tuple[str | None, Segment, int, int]]]:
+    turn: list[tuple[str | None, Segment, int, int]] = []
+    for piece in pieces:
+        if turn and turn[-1][0] != piece[0]:
+            yield turn
+            turn = []
+        turn.append(piece)
+    if turn:
+        yield turn
+
+
+def _turn_sentences(
+    turn: list[tuple[str | None, Segment, int, int]], turn_index: int
+) -> list[Utterance]:
+    """Join a turn's text across segments, split it into sentences, map each back."""
+    role = turn[0][0] or PARTICIPANT
+    text = ""
+    parts: list[tuple[int, int, Segment, int]] = []  # turn offsets -> segment, segment offset
+    for _role, segment, a, b in turn:
+        piece = segment.text[a:b].strip()
+        if not piece:
+            continue
+        if text:
+            text += " "
+        local = segment.text.index(piece, a)
+        parts.append((len(text), len(text) + len(piece), segment, local))
+        text += piece
+    result = []
+    for a, b in sentence_spans(text):
+        hit = [(s, max(a, p0) - p0 + off, min(b, p1) - p0 + off) for p0, p1, s, off in parts]
+        hit = [(s, x, y) for s, x, y in hit if y > x]
+        if not hit:
+            continue
+        start = _time_at(hit[0][0], hit[0][1], first=True)
+        end = _time_at(hit[-1][0], hit[-1][2], first=False)
+        result.append(
+            Utterance(
+                text=text[a:b],
+                role=role,
+                start=start,
+                end=max(end, start),
+                segment_ids=tuple(dict.fromkeys(s.id for s, _x, _y in hit)),
+                turn=turn_index,
+            )
+        )
+    return result
+
+
+def _time_at(segment: Segment, offset: int, *, first: bool) -> float:
+    """The time of a character offset in a segment, from word timings when they fit."""
+    spans = _word_spans(segment)
+    if not spans:
+        return segment.start if first else segment.end
+    if first:
+        for _a, b, start, _end in spans:
+            if b > offset:
+                return start
+        return spans[-1][2]
+    for a, _b, _start, end in reversed(spans):
+        if a < offset:
+            return end
+    return spans[0][3]
+
+
+def _word_spans(segment: Segment) -> list[tuple[int, int, float, float]]:
+    spans = []
+    position = 0
+    for word in segment.words:
+        token = word.text.strip()
+        if not token:
+            continue
+        found = segment.text.find(token, position)
+        if found < 0:
+            return []  # the words do not match the text: fall back to the segment's span
+        spans.append((found, found + len(token), word.start, word.end))
+        position = found + len(token)
+    return spans
+
+
+# Candidates ----------------------------------------------------------------------------------
+
+
+def _candidates(
+    placements: Sequence[Placement], guide: Guide
+) -> tuple[list[Candidate], list[tuple[Utterance, str]]]:
+    candidates: list[Candidate] = []
+    dropped: list[tuple[Utterance, str]] = []
+    for placement in placements:
+        utterance = placement.utterance
+        if placement.section is None:
+            dropped.append((utterance, placement.reason))
+            continue
+        cleaned = clean_sentence(utterance.text)
+        if not cleaned:
+            dropped.append((utterance, "alleen stopwoorden"))
+            continue
+        section = guide.section(placement.section)
+        for text in split_long(cleaned):
+            candidate = Candidate(
+                section=placement.section,
+                text=text,
+                spoken=utterance.text,
+                start=utterance.start,
+                end=utterance.end,
+                segment_ids=utterance.segment_ids,
+                why=(placement.reason,),
+            )
+            first = not any(c.section == placement.section for c in candidates)
+            scored = score(candidate, guide.values, section.cues + section.answer_cues, first=first)
+            candidates.append(
+                Candidate(**{**scored.__dict__, "why": (placement.reason, *scored.why)})
+            )
+    return candidates, dropped
+
+
+# beeld.json ----------------------------------------------------------------------------------
+
+
+def beeld_json(draft: Draft, beeld: Beeld, *, version: int | None = None) -> dict[str, Any]:
+    """The beeld as written, with every sentence's source: segments, times, spoken words.
+
+    It is a superset of ``Beeld.to_json()`` (the review reads it back with
+    ``Beeld.from_json``); the extra keys explain each sentence and what was left out.
+    """
+    data = json.loads(json.dumps(beeld.to_json()))  # plain lists and dicts
+    by_section: dict[str, list[Candidate]] = {}
+    for candidate in draft.candidates:
+        by_section.setdefault(candidate.section, []).append(candidate)
+    for section in data["sections"]:
+        pool = by_section.get(section["key"], [])
+        chosen = [c for c in pool if c.chosen]
+        for sentence, candidate in zip(section["sentences"], chosen, strict=True):
+            sentence.update(_source(candidate))
+        section["words"] = sum(len(s["text"].split()) for s in section["sentences"])
+        section["budget"] = draft.guide.section(section["key"]).words
+        section["note"] = None if section["sentences"] else draft.guide.empty_note
+        section["left_out"] = [{"text": c.text, **_source(c)} for c in pool if not c.chosen]
+    data["quote_source"] = _source(draft.quote) if draft.quote else None
+    data["title_sources"] = [
+        {"title": title, **_source(candidate)} for title, candidate in draft.titles
+    ]
+    data["not_placed"] = [
+        {
+            "spoken": u.text,
+            "start": u.start,
+            "end": u.end,
+            "time": _stamp(u.start),
+            "segment_ids": list(u.segment_ids),
+            "why": reason,
+        }
+        for u, reason in draft.dropped
+    ]
+    data["words"] = draft.words
+    data["guide"] = {
+        "path": str(draft.guide.path) if draft.guide.path else None,
+        "sha256": draft.guide.sha256,
+    }
+    if version is not None:
+        data["version"] = version
+    return data
+
+
+def _source(candidate: Candidate) -> dict[str, Any]:
+    return {
+        "start": candidate.start,
+        "end": candidate.end,
+        "time": _stamp(candidate.start),
+        "segment_ids": list(candidate.segment_ids),
+        "spoken": candidate.spoken,
+        "score": candidate.score,
+        "why": list(candidate.why),
+    }
+
+
+def _stamp(seconds: float) -> str:
+    return format_timestamp(seconds, style="short")

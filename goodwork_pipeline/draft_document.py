@@ -1,12 +1,20 @@
 """Writing the draft ``.docx`` the participant corrects in Word or LibreOffice.
 
-The document has four parts, each starting at a fixed heading the reader looks for:
-instructions; the beeld (from "Titel" to the closing question: the only editable part);
-the consent form (real content-control checkboxes, each recognised by its label text);
-a footer with the short story code and draft version.
+The styles come from ``templates/draft.docx`` (see ``draft_template.py``): staff restyle the
+draft there without touching code. The document has four parts, each starting at a fixed
+heading the reader of returned drafts looks for (keep these stable: issue 5 reads them):
 
-The story id is hidden three ways (custom document property, ``dc:identifier``, a custom XML
-part) and shown in the footer, because word processors keep different subsets of these.
+1. the cover note ("Zo werkt het") and the title suggestions;
+2. the beeld, from the heading ``Titel`` to the closing question: the guide's section headings,
+   then ``Citaat`` and ``Vraag aan de lezer``. Every sentence carries a comment ``[mm:ss]``
+   (author ``goodwork``): where in the recording it was said. A section the conversation did
+   not reach stays empty, with a note in the margin;
+3. the consent form (``Jouw toestemming``): real Word content-control checkboxes, each a
+   paragraph of the box and exactly its label from ``consent_wording.py``;
+4. a footer with the short story code and the draft version.
+
+The story id and version are also hidden three ways (custom document property,
+``dc:identifier``, a custom XML part), because word processors keep different subsets.
 """
 
 from __future__ import annotations
@@ -14,22 +22,26 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_BREAK
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from docx.shared import Cm, Pt
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from .consent_wording import (
+    APPROVE_HEADING,
     APPROVE_LABEL,
     CHANNEL_BOXES,
     CHANNELS_INTRO,
@@ -41,8 +53,12 @@ from .consent_wording import (
     SIGNATURE_LABEL,
     WORDING_VERSION,
 )
+from .draft_template import TEMPLATE_FILE
+from .errors import TemplateError
 from .files import atomic_write_bytes
-from .models import Beeld
+from .guide import DEFAULT_EMPTY_NOTE
+from .models import Beeld, Sentence
+from .settings import bundled_templates_dir
 from .transcribe import format_timestamp
 
 DOC_TITLE = "Jouw beeld van goed werk"
@@ -56,9 +72,46 @@ PROP_VERSION = "goodwork_draft_version"
 PROP_WORDING = "goodwork_wording_version"
 CUSTOM_XML_NS = "urn:goodwork-pipeline:draft"
 IDENTIFIER_PREFIX = "goodwork"
+COMMENT_AUTHOR = "goodwork"
 
 CHECKED = "☒"
 UNCHECKED = "☐"
+BOX_FONT = "Segoe UI Symbol"
+
+# Styles the draft needs from the template (staff may restyle them, not remove them).
+REQUIRED_STYLES = (
+    "Normal",
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Quote",
+    "List Bullet",
+    "Footer",
+    "Toelichting",
+    "Beeldtitel",
+    "Beeldtekst",
+    "Slotvraag",
+    "Keuze",
+    "Keuzevraag",
+    "Invulregel",
+)
+PARAGRAPH_WORDS = 45  # a new paragraph after this many words, where the answer paused
+
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 @dataclass(frozen=True)
@@ -68,122 +121,269 @@ class DraftInfo:
     programme: str
     participant: str | None = None
     date: dt.date | None = None
+    interviewer: str | None = None
+    empty_note: str = DEFAULT_EMPTY_NOTE
+    created: dt.datetime | None = None  # for the document's and comments' dates
 
 
-def instructions(info: DraftInfo) -> list[str]:
+def instructions(info: DraftInfo) -> list[tuple[str, str]]:
+    """The cover note: (bold lead, text) pairs."""
     hello = f"Beste {info.participant.split()[0]}," if info.participant else "Hallo,"
+    to_whom = f"naar {info.interviewer}" if info.interviewer else "naar ons"
     return [
-        hello,
-        "Dank je wel voor het gesprek. Hieronder staat je verhaal zoals wij het uit het gesprek "
-        "hebben opgeschreven, zoveel mogelijk in je eigen woorden. Het is een concept: jij "
-        "bepaalt hoe het er uiteindelijk uitziet.",
-        "Lees de tekst rustig door. Pas aan wat niet klopt of wat je anders wilt zeggen: je mag "
-        "zinnen veranderen, schrappen of toevoegen. Als 'Wijzigingen bijhouden' aan staat, zien "
-        "we wat je hebt veranderd. De opmerkingen in de kantlijn (zoals [03:12]) laten zien waar "
-        "in het gesprek een zin vandaan komt.",
-        "Kies onderaan of en waar je beeld gedeeld mag worden en hoe je naam wordt getoond. "
-        "Sla het bestand daarna op (als .docx) en stuur het terug. Je mag de bestandsnaam "
-        "veranderen; aan de code onderaan de pagina herkennen we je verhaal.",
-        "Niets wordt gedeeld zonder jouw ja.",
+        ("", hello),
+        (
+            "",
+            "Dank je wel voor het gesprek. Hierna staat je verhaal zoals wij het uit het gesprek "
+            "hebben opgeschreven, zoveel mogelijk in je eigen woorden. Het is een concept: jij "
+            "bepaalt hoe het wordt.",
+        ),
+        (
+            "Verbeteren. ",
+            "Lees de tekst rustig door en pas aan wat niet klopt of wat je anders wilt zeggen. "
+            "Je mag zinnen veranderen, schrappen en toevoegen. In de kantlijn staat bij elke "
+            "zin een tijd, zoals [03:12]: daar in de opname komt de zin vandaan. Wil je iets "
+            "uitleggen of vragen? Zet het gerust als opmerking in de kantlijn.",
+        ),
+        (
+            "Kiezen. ",
+            "Op de laatste pagina kies je of en waar je beeld gedeeld mag worden en hoe je naam "
+            "erbij komt. Klik op een vakje om het aan te kruisen.",
+        ),
+        (
+            "Terugsturen. ",
+            f"Sla het bestand op als Word-document (.docx) en stuur het terug {to_whom}. De "
+            "naam van het bestand mag je veranderen: aan de code onderaan de pagina herkennen "
+            "we je verhaal.",
+        ),
+        (
+            "Niets wordt gedeeld zonder jouw ja. ",
+            "Je kunt later altijd nog van gedachten veranderen; laat het ons dan weten.",
+        ),
     ]
 
 
-def write_draft(beeld: Beeld, info: DraftInfo, path: Path) -> Path:
+def write_draft(beeld: Beeld, info: DraftInfo, path: Path, *, template: Path | None = None) -> Path:
     """Write the draft document atomically to ``path``."""
-    return atomic_write_bytes(path, render_draft(beeld, info))
+    return atomic_write_bytes(path, render_draft(beeld, info, template=template))
 
 
-def render_draft(beeld: Beeld, info: DraftInfo) -> bytes:
-    document = docx.Document()
+def template_path(templates_dir: Path | None) -> Path:
+    """The draft template in a templates folder, else the bundled one."""
+    if templates_dir is not None and (templates_dir / TEMPLATE_FILE).is_file():
+        return templates_dir / TEMPLATE_FILE
+    return bundled_templates_dir() / TEMPLATE_FILE
+
+
+def render_draft(beeld: Beeld, info: DraftInfo, *, template: Path | None = None) -> bytes:
+    document = _open_template(template or template_path(None))
+    when = info.created or dt.datetime.now(dt.UTC)
+    writer = _Writer(document, when)
     _page_setup(document)
-    _hide_id(document, info)
-    document.add_heading(DOC_TITLE, level=0)
-    document.add_heading(INSTRUCTIONS_HEADING, level=1)
-    for text in instructions(info):
-        document.add_paragraph(text)
+    _properties(document, info, when)
+
+    document.add_paragraph(DOC_TITLE, style="Title")
+    document.add_paragraph(_subtitle(info), style="Subtitle")
+    document.add_paragraph(INSTRUCTIONS_HEADING, style="Heading 1")
+    for lead, text in instructions(info):
+        paragraph = document.add_paragraph(style="Toelichting")
+        if lead:
+            paragraph.add_run(lead).bold = True
+        paragraph.add_run(text)
     if beeld.title_suggestions:
         document.add_paragraph(
-            "Titels die we voorstellen (kies er een of bedenk zelf een betere): "
-            + " · ".join(beeld.title_suggestions)
+            "Voor de titel stellen we voor (kies er een, of bedenk zelf een betere):"
         )
+        for suggestion in beeld.title_suggestions:
+            paragraph = document.add_paragraph(style="List Bullet")
+            writer.traced(paragraph.add_run(suggestion), _source_of(suggestion, beeld))
 
-    document.add_heading(TITLE_HEADING, level=1)
-    document.add_paragraph(beeld.title)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_paragraph(TITLE_HEADING, style="Heading 1")
+    title = document.add_paragraph(style="Beeldtitel")
+    writer.traced(title.add_run(beeld.title), _source_of(beeld.title, beeld))
     for section in beeld.sections:
-        document.add_heading(section.heading, level=2)
-        paragraph = document.add_paragraph()
-        for index, sentence in enumerate(section.sentences):
-            run = paragraph.add_run(sentence.text if index == 0 else " " + sentence.text)
-            if sentence.start is not None:
-                stamp = format_timestamp(sentence.start, style="short")
-                document.add_comment(run, text=f"[{stamp}]", author="goodwork", initials="GW")
-    document.add_heading(QUOTE_HEADING, level=2)
-    document.add_paragraph(beeld.quote)
-    document.add_heading(QUESTION_HEADING, level=2)
-    document.add_paragraph(beeld.closing_question)
+        heading = document.add_paragraph(section.heading, style="Heading 2")
+        if not section.sentences:
+            document.add_paragraph(style="Beeldtekst")
+            writer.note(heading.runs[0], info.empty_note)
+            continue
+        for group in _paragraphs(section.sentences):
+            paragraph = document.add_paragraph(style="Beeldtekst")
+            for index, sentence in enumerate(group):
+                run = paragraph.add_run(sentence.text if index == 0 else " " + sentence.text)
+                writer.traced(run, sentence)
+    document.add_paragraph(QUOTE_HEADING, style="Heading 2")
+    quote = document.add_paragraph(style="Quote")
+    if beeld.quote:
+        writer.traced(quote.add_run(beeld.quote), _source_of(beeld.quote, beeld))
+    document.add_paragraph(QUESTION_HEADING, style="Heading 2")
+    document.add_paragraph(beeld.closing_question, style="Slotvraag")
 
-    document.add_page_break()
-    document.add_heading(CONSENT_HEADING, level=1)
-    document.add_paragraph(CONSENT_EXPLANATION)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_paragraph(CONSENT_HEADING, style="Heading 1")
+    document.add_paragraph(CONSENT_EXPLANATION, style="Toelichting")
+    document.add_paragraph(APPROVE_HEADING, style="Keuzevraag")
     _checkbox(document, APPROVE_LABEL, "approve")
-    document.add_paragraph(CHANNELS_INTRO)
+    document.add_paragraph(CHANNELS_INTRO, style="Keuzevraag")
     for channel, label in CHANNEL_BOXES.items():
         _checkbox(document, label, f"channel:{channel.value}")
-    document.add_paragraph(NAME_INTRO)
+    document.add_paragraph(NAME_INTRO, style="Keuzevraag")
     for display, label in NAME_BOXES.items():
         _checkbox(document, label, f"name:{display.value}")
-    document.add_paragraph(f"{SIGNATURE_LABEL} ")
-    document.add_paragraph(f"{DATE_LABEL} ")
+    document.add_paragraph(f"{SIGNATURE_LABEL}\t", style="Invulregel")
+    document.add_paragraph(f"{DATE_LABEL}\t", style="Invulregel")
 
-    footer = document.sections[0].footer.paragraphs[0]
-    footer.text = f"{info.programme} · code {info.story_id} · versie {info.version}"
+    _footer(document, info)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+class _Writer:
+    """Adds the margin comments: a time for every traced run, a note for empty sections."""
+
+    def __init__(self, document: docx.document.Document, when: dt.datetime):
+        self.document = document
+        self.when = when
+
+    def traced(self, run: Run, source: Sentence | None) -> None:
+        if source is not None and source.start is not None:
+            self._comment(run, f"[{format_timestamp(source.start, style='short')}]")
+
+    def note(self, run: Run, text: str) -> None:
+        self._comment(run, text)
+
+    def _comment(self, run: Run, text: str) -> None:
+        comment = self.document.add_comment(run, text=text, author=COMMENT_AUTHOR, initials="GW")
+        comment._comment_elm.date = self.when
+
+
+def _source_of(text: str, beeld: Beeld) -> Sentence | None:
+    """The beeld sentence a title or quote was taken from (case and end mark ignored)."""
+    wanted = text.lower().rstrip(".!?")
+    for section in beeld.sections:
+        for sentence in section.sentences:
+            if wanted and wanted in sentence.text.lower():
+                return sentence
+    return None
+
+
+def _paragraphs(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
+    """Sentences in paragraphs: a new one where the answer paused and the last is long enough."""
+    groups: list[list[Sentence]] = [[]]
+    words = 0
+    for sentence in sentences:
+        previous = groups[-1][-1] if groups[-1] else None
+        paused = (
+            previous is not None
+            and bool(previous.segment_ids and sentence.segment_ids)
+            and min(sentence.segment_ids) > max(previous.segment_ids) + 1
+        )
+        if paused and words >= PARAGRAPH_WORDS:
+            groups.append([])
+            words = 0
+        groups[-1].append(sentence)
+        words += len(sentence.text.split())
+    return groups
+
+
+def _subtitle(info: DraftInfo) -> str:
+    parts = [info.programme, f"concept, versie {info.version}"]
+    if info.date:
+        parts.append(f"gesprek van {info.date.day} {MONTHS[info.date.month - 1]} {info.date.year}")
+    return " · ".join(parts)
+
+
+def _open_template(path: Path) -> docx.document.Document:
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:
+        raise TemplateError(
+            f"The draft template {path} cannot be opened as a Word document ({exc}). Restore "
+            "it from templates/draft.docx in goodwork-pipeline.",
+            nl=f"Het sjabloon voor concepten ({path.name}) kan niet worden geopend. Zet het "
+            "oorspronkelijke sjabloon terug.",
+            path=path,
+        ) from exc
+    names = {style.name for style in document.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in names]
+    if missing:
+        raise TemplateError(
+            f"The draft template {path} lacks the paragraph style(s) {', '.join(missing)}. "
+            "Restyle styles in Word or LibreOffice, but do not delete or rename them.",
+            nl=f"In het sjabloon {path.name} ontbreken de opmaakprofielen "
+            f"{', '.join(missing)}. Je mag ze aanpassen, maar niet verwijderen of hernoemen.",
+            path=path,
+        )
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _drop_foreign_parts(document)
+    return document
 
 
 def _page_setup(document: docx.document.Document) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
-    section.top_margin = section.bottom_margin = Cm(2.2)
-    document.styles["Normal"].font.size = Pt(11)
-    document.core_properties.language = "nl-NL"
+
+
+def _footer(document: docx.document.Document, info: DraftInfo) -> None:
+    footer = document.sections[0].footer
+    footer.is_linked_to_previous = False
+    paragraphs = footer.paragraphs
+    paragraph = paragraphs[0] if paragraphs else footer.add_paragraph()
+    for extra in paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    paragraph.text = f"{info.programme} · code {info.story_id} · versie {info.version}"
+    paragraph.style = document.styles["Footer"]
 
 
 def _checkbox(document: docx.document.Document, label: str, tag: str) -> Paragraph:
     """A paragraph with a Word content-control checkbox followed by its label."""
-    paragraph = document.add_paragraph()
+    paragraph = document.add_paragraph(style="Keuze")
     sdt = parse_xml(
         f"<w:sdt {nsdecls('w', 'w14')}>"
         "<w:sdtPr>"
-        '<w:rPr><w:rFonts w:ascii="Segoe UI Symbol" w:hAnsi="Segoe UI Symbol"/></w:rPr>'
+        f'<w:rPr><w:rFonts w:ascii="{BOX_FONT}" w:hAnsi="{BOX_FONT}"/><w:sz w:val="28"/></w:rPr>'
+        f'<w:alias w:val="{escape(label)}"/>'
         f'<w:tag w:val="{escape(tag)}"/>'
         f'<w:id w:val="{zlib.crc32(tag.encode()) % 2_000_000_000}"/>'
         "<w14:checkbox>"
         '<w14:checked w14:val="0"/>'
-        '<w14:checkedState w14:val="2612" w14:font="Segoe UI Symbol"/>'
-        '<w14:uncheckedState w14:val="2610" w14:font="Segoe UI Symbol"/>'
+        f'<w14:checkedState w14:val="2612" w14:font="{BOX_FONT}"/>'
+        f'<w14:uncheckedState w14:val="2610" w14:font="{BOX_FONT}"/>'
         "</w14:checkbox>"
         "</w:sdtPr>"
         "<w:sdtContent><w:r>"
-        '<w:rPr><w:rFonts w:ascii="Segoe UI Symbol" w:hAnsi="Segoe UI Symbol"/></w:rPr>'
+        f'<w:rPr><w:rFonts w:ascii="{BOX_FONT}" w:hAnsi="{BOX_FONT}"/><w:sz w:val="28"/></w:rPr>'
         f"<w:t>{UNCHECKED}</w:t>"
         "</w:r></w:sdtContent>"
         "</w:sdt>"
     )
     paragraph._p.append(sdt)
-    paragraph.add_run(f" {label}")
+    paragraph.add_run(f"\t{label}")
     return paragraph
 
 
-def _hide_id(document: docx.document.Document, info: DraftInfo) -> None:
-    document.core_properties.identifier = f"{IDENTIFIER_PREFIX}:{info.story_id}:v{info.version}"
-    document.core_properties.title = DOC_TITLE
-    package = document.part.package
-    _add_custom_properties(
-        package,
+# Ids ----------------------------------------------------------------------------------------
+
+
+def _properties(document: docx.document.Document, info: DraftInfo, when: dt.datetime) -> None:
+    core = document.core_properties
+    core.identifier = f"{IDENTIFIER_PREFIX}:{info.story_id}:v{info.version}"
+    core.title = DOC_TITLE
+    core.subject = f"{info.programme} · concept versie {info.version}"
+    core.author = info.programme
+    core.last_modified_by = info.programme
+    core.comments = ""
+    core.language = "nl-NL"
+    core.revision = info.version
+    core.created = core.modified = when.replace(tzinfo=None, microsecond=0)
+    _set_custom_properties(
+        document.part.package,
         {
             PROP_STORY: info.story_id,
             PROP_VERSION: str(info.version),
@@ -193,7 +393,15 @@ def _hide_id(document: docx.document.Document, info: DraftInfo) -> None:
     _add_custom_xml(document, info)
 
 
-def _add_custom_properties(package: docx.opc.package.OpcPackage, values: dict[str, str]) -> None:
+def _drop_foreign_parts(document: docx.document.Document) -> None:
+    """Custom XML parts a word processor may have left in the template (e.g. bibliography)."""
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype == RT.CUSTOM_XML:
+            del part.rels[rel_id]
+
+
+def _set_custom_properties(package: docx.opc.package.OpcPackage, values: dict[str, str]) -> None:
     fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
     items = "".join(
         f'<property fmtid="{fmtid}" pid="{pid}" name="{escape(name)}">'
@@ -207,6 +415,9 @@ def _add_custom_properties(package: docx.opc.package.OpcPackage, values: dict[st
         'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
         f"{items}</Properties>"
     ).encode()
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            del package.rels[rel_id]  # a template saved by Word may carry its own
     part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml, package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 

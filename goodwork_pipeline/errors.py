@@ -4,6 +4,7 @@
     ├── SettingsError             goodwork.toml or a GOODWORK_* variable is invalid (operator)
     ├── ModelError                the Whisper model is missing, corrupt or fails its checksum
     ├── GuideError                the interview guide (templates/*.yaml) is invalid (staff)
+    ├── DraftError                a transcript no draft can be made from (no participant speech)
     ├── TemplateError             a template under templates/ is missing or broken (staff/operator)
     ├── StoreError                the workspace database is unusable or a story is unknown
     │   └── UnknownStoryError     a story code that the store has never seen
@@ -52,6 +53,10 @@ class ModelError(GoodworkError):
 
 class GuideError(GoodworkError):
     """The interview guide is invalid."""
+
+
+class DraftError(GoodworkError):
+    """No draft can be made from a transcript (e.g. not one sentence of the participant)."""
 
 
 class TemplateError(GoodworkError):

@@ -1,10 +1,13 @@
 """The interview guide: the beeld's sections, the questions that lead to them, word budgets.
 
-The guide is a YAML file under ``templates/`` that staff edit. Errors name the file and line.
+The guide is a YAML file under ``templates/`` that staff edit (``guide.yaml``, commented).
+It is checked as a whole when it is loaded; every problem is a ``GuideError`` that names the
+file, the line and what to change, in English and Dutch.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +20,25 @@ from .errors import GuideError
 GUIDE_FILE = "guide.yaml"
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
+DEFAULT_TITLE = "Een beeld van goed werk"
+DEFAULT_QUESTION = "Wat is jouw beeld van goed werk in zo'n situatie?"
+DEFAULT_EMPTY_NOTE = (
+    "Hierover ging het niet in ons gesprek. Wil je hier zelf iets over schrijven? Dat mag, "
+    "maar het hoeft niet."
+)
+TOP_KEYS = (
+    "version",
+    "title_fallback",
+    "closing_question",
+    "words",
+    "empty_note",
+    "follow_ups",
+    "closings",
+    "values",
+    "sections",
+)
+SECTION_KEYS = ("key", "heading", "questions", "cues", "answer_cues", "words")
+
 
 @dataclass(frozen=True)
 class GuideSection:
@@ -25,14 +47,22 @@ class GuideSection:
     questions: tuple[str, ...]
     cues: tuple[str, ...]
     words: int
+    answer_cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Guide:
     sections: tuple[GuideSection, ...]
-    title_fallback: str
-    closing_question: str
+    title_fallback: str = DEFAULT_TITLE
+    closing_question: str = DEFAULT_QUESTION
+    min_words: int = 350
+    max_words: int = 700
+    empty_note: str = DEFAULT_EMPTY_NOTE
+    follow_ups: tuple[str, ...] = ()
+    closings: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
     path: Path | None = None
+    sha256: str = ""
 
     def section(self, key: str) -> GuideSection:
         for section in self.sections:
@@ -40,150 +70,248 @@ class Guide:
                 return section
         raise KeyError(key)
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(section.key for section in self.sections)
+
 
 def load_guide(templates_dir: Path) -> Guide:
     path = templates_dir / GUIDE_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GuideError(
+            f"Interview guide {path} is not UTF-8 text. Save it as UTF-8 and run again.",
+            nl=f"De gespreksleidraad {path} is niet als UTF-8 opgeslagen. Sla het bestand op "
+            "als UTF-8-tekst.",
+            path=path,
+        ) from exc
     except OSError as exc:
         raise GuideError(
-            f"Interview guide {path} cannot be read ({exc.strerror}).",
-            nl=f"De gespreksleidraad {path} kan niet worden gelezen.",
+            f"Interview guide {path} cannot be read ({exc.strerror}). Check the 'templates' "
+            "setting.",
+            nl=f"De gespreksleidraad {path} kan niet worden gelezen. Controleer of het bestand "
+            "bestaat.",
             path=path,
         ) from exc
     return parse_guide(text, path)
 
 
 def parse_guide(text: str, path: Path) -> Guide:
+    """Check and read a guide; any problem raises a GuideError naming its line."""
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise _error(path, line, "is not valid YAML", "is geen geldige YAML") from exc
-    if not isinstance(data, dict):
-        raise _error(path, 1, "must be a mapping with 'sections'", "moet 'sections' bevatten")
-    lines = _section_lines(root)
-    raw_sections = data.get("sections")
-    if not isinstance(raw_sections, list) or not raw_sections:
+        problem = getattr(exc, "problem", None) or "syntax error"
         raise _error(
             path,
-            _key_line(root, "sections"),
-            "needs a non-empty list 'sections'",
-            "heeft een lijst 'sections' nodig",
+            mark.line + 1 if mark else None,
+            f"is not valid YAML ({problem}); check the indentation (spaces, no tabs) and put "
+            "texts with ':', '?' or '#' between quotes",
+            "is geen geldige YAML; controleer het inspringen (spaties, geen tabs) en zet "
+            "teksten met ':', '?' of '#' tussen aanhalingstekens",
+        ) from exc
+    if not isinstance(root, yaml.MappingNode):
+        raise _error(
+            path, 1, "must be a mapping with a 'sections' list", "moet een lijst 'sections' hebben"
         )
-    sections = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_sections):
-        line = lines[index] if index < len(lines) else None
-        section = _section(raw, path, line)
-        if section.key in seen:
+    top = _mapping(root, path, TOP_KEYS, "the guide", "de leidraad")
+    if "sections" not in top:
+        raise _error(path, 1, "needs a list 'sections'", "heeft een lijst 'sections' nodig")
+    sections_node = top["sections"][1]
+    if not isinstance(sections_node, yaml.SequenceNode) or not sections_node.value:
+        raise _error(
+            path,
+            _line(sections_node),
+            "'sections' must be a non-empty list",
+            "'sections' moet een lijst met minstens één sectie zijn",
+        )
+    sections: list[GuideSection] = []
+    for node in sections_node.value:
+        section = _section(node, path)
+        if section.key in {s.key for s in sections}:
             raise _error(
                 path,
-                line,
+                _line(node),
                 f"uses section key '{section.key}' twice",
                 f"gebruikt sectie '{section.key}' twee keer",
             )
-        seen.add(section.key)
         sections.append(section)
-    unknown = set(data) - {"version", "title_fallback", "closing_question", "sections"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise _error(
-            path,
-            _key_line(root, key),
-            f"has unknown key '{key}'",
-            f"bevat onbekende sleutel '{key}'",
-        )
+    min_words, max_words = _total_words(top.get("words"), path, sum(s.words for s in sections))
     return Guide(
         sections=tuple(sections),
-        title_fallback=str(data.get("title_fallback") or "Een beeld van goed werk"),
-        closing_question=str(
-            data.get("closing_question") or "Wat is jouw beeld van goed werk in zo'n situatie?"
-        ),
+        title_fallback=_text(top.get("title_fallback"), path, "title_fallback") or DEFAULT_TITLE,
+        closing_question=_text(top.get("closing_question"), path, "closing_question")
+        or DEFAULT_QUESTION,
+        min_words=min_words,
+        max_words=max_words,
+        empty_note=_text(top.get("empty_note"), path, "empty_note") or DEFAULT_EMPTY_NOTE,
+        follow_ups=_texts(top.get("follow_ups"), path, "follow_ups"),
+        closings=_texts(top.get("closings"), path, "closings"),
+        values=_texts(top.get("values"), path, "values"),
         path=path,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
 
 
-def _section(raw: Any, path: Path, line: int | None) -> GuideSection:
-    if not isinstance(raw, dict):
-        raise _error(
-            path, line, "has a section that is not a mapping", "heeft een ongeldige sectie"
-        )
-    allowed = {"key", "heading", "questions", "cues", "words"}
-    unknown = set(raw) - allowed
-    if unknown:
-        key = sorted(map(str, unknown))[0]
+Entry = tuple[yaml.Node, yaml.Node]
+
+
+def _mapping(
+    node: yaml.MappingNode, path: Path, allowed: tuple[str, ...], what: str, what_nl: str
+) -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key not in allowed:
+            raise _error(
+                path,
+                _line(key_node),
+                f"has unknown key '{key}' in {what} (known: {', '.join(allowed)})",
+                f"bevat een onbekende sleutel '{key}' in {what_nl} (bekend: {', '.join(allowed)})",
+            )
+        if key in entries:
+            raise _error(
+                path,
+                _line(key_node),
+                f"has key '{key}' twice in {what}",
+                f"bevat de sleutel '{key}' twee keer in {what_nl}",
+            )
+        entries[key] = (key_node, value_node)
+    return entries
+
+
+def _section(node: yaml.Node, path: Path) -> GuideSection:
+    if not isinstance(node, yaml.MappingNode):
         raise _error(
             path,
-            line,
-            f"section has unknown key '{key}'",
-            f"sectie heeft onbekende sleutel '{key}'",
+            _line(node),
+            "has a section that is not a mapping (start each section with '- key: ...')",
+            "heeft een sectie zonder sleutels (begin elke sectie met '- key: ...')",
         )
-    key = raw.get("key")
-    heading = raw.get("heading")
+    entries = _mapping(node, path, SECTION_KEYS, "a section", "een sectie")
+    key = _value(entries.get("key"))
     if not isinstance(key, str) or not _KEY.match(key):
         raise _error(
             path,
-            line,
-            "section 'key' must be lower-case letters, digits or dashes",
-            "de 'key' van een sectie moet uit kleine letters, cijfers of streepjes bestaan",
+            _line(entries["key"][1] if "key" in entries else node),
+            "needs a section 'key' of lower-case letters, digits or dashes (e.g. 'puzzel')",
+            "heeft een 'key' van kleine letters, cijfers of streepjes nodig (bijv. 'puzzel')",
         )
+    heading = _value(entries.get("heading"))
     if not isinstance(heading, str) or not heading.strip():
         raise _error(
-            path, line, f"section '{key}' needs a 'heading'", f"sectie '{key}' mist 'heading'"
+            path,
+            _line(entries["heading"][1] if "heading" in entries else node),
+            f"section '{key}' needs a 'heading' (the text the participant sees)",
+            f"sectie '{key}' mist een 'heading' (het kopje dat de deelnemer ziet)",
         )
-    words = raw.get("words", 100)
+    words = _value(entries.get("words"), 100)
     if isinstance(words, bool) or not isinstance(words, int) or not 10 <= words <= 1000:
         raise _error(
             path,
-            line,
-            f"section '{key}': 'words' must be a number from 10 to 1000",
-            f"sectie '{key}': 'words' moet een getal van 10 tot 1000 zijn",
+            _line(entries["words"][1] if "words" in entries else node),
+            f"section '{key}': 'words' must be a whole number from 10 to 1000",
+            f"sectie '{key}': 'words' moet een heel getal van 10 tot 1000 zijn",
+        )
+    questions = _texts(entries.get("questions"), path, f"section '{key}': 'questions'")
+    cues = _texts(entries.get("cues"), path, f"section '{key}': 'cues'")
+    if not questions and not cues:
+        raise _error(
+            path,
+            _line(node),
+            f"section '{key}' has no 'questions' and no 'cues', so no interviewer question "
+            "can be matched to it",
+            f"sectie '{key}' heeft geen 'questions' en geen 'cues'; zo kan geen vraag bij deze "
+            "sectie horen",
         )
     return GuideSection(
         key=key,
         heading=heading.strip(),
-        questions=_strings(raw.get("questions", []), path, line, key, "questions"),
-        cues=tuple(c.lower() for c in _strings(raw.get("cues", []), path, line, key, "cues")),
+        questions=questions,
+        cues=tuple(c.lower() for c in cues),
         words=words,
+        answer_cues=tuple(
+            c.lower() for c in _texts(entries.get("answer_cues"), path, f"'{key}': answer_cues")
+        ),
     )
 
 
-def _strings(value: Any, path: Path, line: int | None, key: str, field: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+def _total_words(entry: Entry | None, path: Path, budgets: int) -> tuple[int, int]:
+    if entry is None:
+        return 350, 700
+    node = entry[1]
+    value = _value(entry)
+    ok = (
+        isinstance(value, dict)
+        and set(value) <= {"min", "max"}
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values())
+    )
+    low, high = (value.get("min", 350), value.get("max", 700)) if ok else (0, 0)
+    if not ok or not 50 <= low <= high <= 5000:
         raise _error(
             path,
-            line,
-            f"section '{key}': '{field}' must be a list of texts",
-            f"sectie '{key}': '{field}' moet een lijst met teksten zijn",
+            _line(node),
+            "'words' must be 'words: {min: 350, max: 700}' with 50 <= min <= max",
+            "'words' moet er zo uitzien: 'words: {min: 350, max: 700}' (min niet groter dan max)",
         )
-    return tuple(v.strip() for v in value if v.strip())
+    if budgets < low:
+        raise _error(
+            path,
+            _line(node),
+            f"the sections' word budgets add up to {budgets}, less than words.min ({low})",
+            f"de woorden per sectie zijn samen {budgets}, minder dan words.min ({low})",
+        )
+    return low, high
 
 
-def _section_lines(root: Any) -> list[int]:
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    for key_node, value_node in root.value:
-        if key_node.value == "sections" and isinstance(value_node, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value_node.value]
-    return []
+def _value(entry: Entry | None, default: Any = None) -> Any:
+    if entry is None:
+        return default
+    return yaml.SafeLoader("").construct_object(entry[1], deep=True)
 
 
-def _key_line(root: Any, key: str) -> int | None:
-    if isinstance(root, yaml.MappingNode):
-        for key_node, _value in root.value:
-            if key_node.value == key:
-                return int(key_node.start_mark.line) + 1
-    return 1
+def _text(entry: Entry | None, path: Path, field: str) -> str:
+    value = _value(entry, "")
+    if not isinstance(value, str):
+        assert entry is not None
+        raise _error(
+            path,
+            _line(entry[1]),
+            f"'{field}' must be a text",
+            f"'{field}' moet een tekst zijn",
+        )
+    return " ".join(value.split())
+
+
+def _texts(entry: Entry | None, path: Path, field: str) -> tuple[str, ...]:
+    value = _value(entry, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        assert entry is not None
+        bad = entry[1]
+        if isinstance(bad, yaml.SequenceNode):
+            bad = next((n for n in bad.value if not isinstance(_value((n, n)), str)), bad)
+        raise _error(
+            path,
+            _line(bad),
+            f"{field} must be a list of texts (put a text with ':' between quotes)",
+            f"{field} moet een lijst met teksten zijn (zet een tekst met ':' tussen "
+            "aanhalingstekens)",
+        )
+    return tuple(" ".join(v.split()) for v in value if v.strip())
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
 
 
 def _error(path: Path, line: int | None, problem_en: str, problem_nl: str) -> GuideError:
-    where = f" (line {line})" if line else ""
-    where_nl = f" (regel {line})" if line else ""
+    where = f" line {line}" if line else ""
+    where_nl = f", regel {line}" if line else ""
     return GuideError(
-        f"Interview guide {path.name}{where} {problem_en}. Fix the file and run again.",
-        nl=f"De gespreksleidraad {path.name}{where_nl} {problem_nl}. Pas het bestand aan.",
+        f"Interview guide {path}{where}: {problem_en}. Fix the file and run again.",
+        nl=f"Gespreksleidraad {path.name}{where_nl}: {problem_nl}. Pas het bestand aan en "
+        "probeer het opnieuw.",
         path=path,
     )

@@ -21,8 +21,8 @@ from .audio import load_audio
 from .clock import Clock, SystemClock
 from .consent_steps import ReviewAndConsent
 from .consent_wording import CHANNEL_BOXES
-from .draft import build_beeld
-from .draft_document import DraftInfo, write_draft
+from .draft import beeld_json, build_draft, prepare_beeld
+from .draft_document import DraftInfo, template_path, write_draft
 from .errors import GoodworkError, InputError
 from .files import atomic_copy, atomic_write_text, sha256_file
 from .guide import load_guide
@@ -48,6 +48,8 @@ from .workspace import Workspace
 log = logging.getLogger(__name__)
 
 DRAFTS_FOLDER = "concepten"
+# States in which the participant has answered a draft: a new draft needs --force.
+REVIEWED_STATES = frozenset({State.APPROVED, State.DECLINED, State.PUBLISHED, State.WITHDRAWN})
 
 
 @dataclass(frozen=True)
@@ -272,16 +274,18 @@ class Pipeline(ReviewAndConsent):
     # Draft ---------------------------------------------------------------------------------
 
     def draft(self, story_id: str) -> StepResult:
+        """Write the next draft version: beeld.json and .docx in the workspace, a copy to send."""
         story = self.store.story(story_id)
         files = self.workspace.story(story.id)
         with self._guard(story.id, "drafting"):
             guide = load_guide(self.settings.templates_dir)
             transcript = read_transcript(files.transcript_json)
-            beeld = build_beeld(transcript, story.sidecar, guide)
+            made = build_draft(transcript, story.sidecar, guide)
+            beeld = prepare_beeld(made.beeld, story.sidecar)
             version = story.draft_version + 1
             atomic_write_text(
                 files.draft_beeld(version),
-                json.dumps(beeld.to_json(), ensure_ascii=False, indent=1),
+                json.dumps(beeld_json(made, beeld, version=version), ensure_ascii=False, indent=1),
             )
             info = DraftInfo(
                 story_id=story.id,
@@ -289,25 +293,88 @@ class Pipeline(ReviewAndConsent):
                 programme=self.settings.programme,
                 participant=story.sidecar.participant,
                 date=story.sidecar.date,
+                interviewer=story.sidecar.interviewer,
+                empty_note=guide.empty_note,
+                created=self.clock.now(),
             )
-            private = write_draft(beeld, info, files.draft_docx(version))
+            private = write_draft(
+                beeld,
+                info,
+                files.draft_docx(version),
+                template=template_path(self.settings.templates_dir),
+            )
             outgoing = self.draft_outbox_path(story.id, version)
             atomic_copy(private, outgoing)
             mail = self.write_draft_mail(story.id, version)
+            superseded = self._retire_outbox_drafts(story.id, version)
+            empty = [s.heading for s in beeld.sections if not s.sentences]
             self.store.transition(
                 story.id,
                 State.DRAFTED,
                 actor=self.actor,
                 source=self.source,
-                message=f"draft version {version} written to the outbox",
+                message=f"draft version {version} written to the outbox "
+                f"({made.words} words"
+                + (f"; nothing said about: {', '.join(empty)}" if empty else "")
+                + ")",
                 message_nl=f"Concept (versie {version}) klaar om te versturen",
-                detail={"version": version, "words": _words(beeld)},
+                detail={
+                    "version": version,
+                    "words": _words(beeld),
+                    "sentences": sum(len(s.sentences) for s in beeld.sections),
+                    "empty_sections": [s.key for s in beeld.sections if not s.sentences],
+                    "guide_sha256": guide.sha256,
+                    "superseded": [p.name for p in superseded],
+                },
                 draft_version=version,
             )
             log.info("draft v%d written", version, extra=fields(story=story.id, event="drafted"))
-            outputs = (outgoing, mail) if mail else (outgoing,)
-            return StepResult(True, story.id, f"draft v{version}", outputs=outputs)
+            return StepResult(
+                True,
+                story.id,
+                f"draft v{version} ({made.words} words)",
+                f"Concept versie {version} klaar om te versturen ({made.words} woorden)",
+                outputs=(outgoing, mail) if mail else (outgoing,),
+                details={"version": version, "words": made.words, "empty_sections": empty},
+            )
         return self._failed(story.id)
+
+    def redraft(self, story_id: str, *, force: bool = False) -> StepResult:
+        """A new draft version for staff (e.g. after editing the guide); earlier ones stay."""
+        story = self.store.story(story_id)
+        if not self.workspace.story(story.id).transcript_json.is_file():
+            return StepResult(
+                False,
+                story.id,
+                f"{story.id} has no transcript yet; run 'goodwork run' first.",
+                f"{story.id} is nog niet uitgeschreven; start eerst 'goodwork run'.",
+            )
+        if story.state in REVIEWED_STATES and not force:
+            return StepResult(
+                False,
+                story.id,
+                f"{story.id} is {story.state.value}: the participant has answered a draft. A new "
+                "draft asks them to review again; use --force to make one anyway.",
+                f"{story.id} is al beoordeeld door de deelnemer. Een nieuw concept betekent dat "
+                "de deelnemer opnieuw moet kijken; gebruik --force om het toch te maken.",
+            )
+        return self.draft(story.id)
+
+    def _retire_outbox_drafts(self, story_id: str, version: int) -> list[Path]:
+        """Older versions leave outbox/concepten/ (the workspace keeps them) unless edited."""
+        retired = []
+        files = self.workspace.story(story_id)
+        for older in range(1, version):
+            sent = self.draft_outbox_path(story_id, older)
+            kept = files.draft_docx(older)
+            if sent.is_file() and kept.is_file() and sha256_file(sent) == sha256_file(kept):
+                sent.unlink()
+                retired.append(sent)
+                mail = sent.with_suffix(".eml")  # its ready-to-send e-mail goes with it
+                if mail.is_file():
+                    mail.unlink()
+                    retired.append(mail)
+        return retired
 
     def draft_outbox_path(self, story_id: str, version: int) -> Path:
         return self.settings.outbox_dir / DRAFTS_FOLDER / f"{story_id}-v{version}.docx"

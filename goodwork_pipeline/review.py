@@ -31,13 +31,11 @@ from typing import TypeVar
 from .consent_wording import (
     APPROVE_LABEL,
     CHANNEL_BOXES,
-    CHANNELS_INTRO,
-    CONSENT_EXPLANATION,
     CONSENT_HEADING,
     DATE_LABEL,
     NAME_BOXES,
-    NAME_INTRO,
     SIGNATURE_LABEL,
+    standard_wording,
 )
 from .draft_document import QUESTION_HEADING, QUOTE_HEADING, TITLE_HEADING
 from .models import Beeld, Channel, ConsentChoices, NameDisplay, Section, Sentence
@@ -141,7 +139,7 @@ def interpret(
     signer = _after_label(consent_part, SIGNATURE_LABEL)
     sent_parts = _split(list(sent.paragraphs)) if sent is not None else None
     expected_consent = (
-        _fixed_texts(sent_parts[2]) if sent_parts is not None else list(_standard_wording())
+        _fixed_texts(sent_parts[2]) if sent_parts is not None else list(standard_wording())
     )
     wording_changes = _compare(expected_consent, _fixed_texts(consent_part))
     instruction_changes = (
@@ -442,19 +440,6 @@ def _fixed_texts(paragraphs: Sequence[Paragraph]) -> list[str]:
                 text = label
         texts.append(text)
     return texts
-
-
-def _standard_wording() -> tuple[str, ...]:
-    return (
-        CONSENT_EXPLANATION,
-        APPROVE_LABEL,
-        CHANNELS_INTRO,
-        *CHANNEL_BOXES.values(),
-        NAME_INTRO,
-        *NAME_BOXES.values(),
-        SIGNATURE_LABEL,
-        DATE_LABEL,
-    )
 
 
 def _compare(expected: Sequence[str], actual: Sequence[str]) -> tuple[PartChange, ...]:

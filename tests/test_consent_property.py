@@ -161,7 +161,8 @@ def run_history(pipeline: Pipeline, tone: Path, history: list[tuple]) -> None:
             allowed = allowed & channels if approve else frozenset()  # withdrawals still count
         elif kind == "stale":
             if story.draft_version > 1:
-                old = pipeline.draft_outbox_path(story_id, 1)
+                # a copy of version 1 the participant kept (the outbox only holds the newest)
+                old = pipeline.workspace.story(story_id).draft_docx(1)
                 document = fill_in_as_participant(
                     old, inbox / f"oud-{step}.docx", channels=event[1], signer=signer
                 )

@@ -1,0 +1,417 @@
+"""Measure the draft stage on the labelled conversations (tests/data/conversations/).
+
+    .venv/bin/python bench/drafts.py                 # from transcripts (seconds)
+    .venv/bin/python bench/drafts.py --audio 2       # + 2 conversations spoken by espeak-ng
+                                                     #   and transcribed by real Whisper
+    .venv/bin/python bench/drafts.py --audio 2 --write bench/DRAFTS.md
+
+Figures per conversation and in total:
+
+- placement: share of the participant's sentences placed under their true section (small talk
+  counts as right when it is left out);
+- interviewer words: share of the beeld's source words that the interviewer said (target 0);
+- fillers left: filler words in the beeld text, counted with a list written here, independent
+  of the cleanup's own (target 0);
+- words: the beeld's length; "in budget" when it is at most the maximum and at least the
+  minimum, or uses at least 70 % of what the participant said in a short conversation;
+- traceable: share of the beeld's sentences (sections, quote, titles) with a time span and
+  source segments whose words contain the sentence's words in order (target 100 %).
+
+Variants from transcripts: speaker roles; speaker names without a sidecar (roles inferred);
+no speaker labels at all (questions taken for the interviewer's); roles without answer cues
+(ablation). From audio: espeak-ng speech, real Whisper (bundled base model), then speaker
+turns from the synthesis timing (a stand-in for the speaker labelling of issue 3), and again
+with no speaker labels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from goodwork_pipeline.conversations import (  # noqa: E402
+    Conversation,
+    label_by_turns,
+    line_at,
+    load_conversations,
+)
+from goodwork_pipeline.draft import Draft, build_draft  # noqa: E402
+from goodwork_pipeline.errors import DraftError  # noqa: E402
+from goodwork_pipeline.guide import Guide, load_guide  # noqa: E402
+from goodwork_pipeline.models import Segment, Sidecar, Transcript  # noqa: E402
+from goodwork_pipeline.settings import bundled_templates_dir  # noqa: E402
+from goodwork_pipeline.text_nl import words  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "conversations"
+FILLERS = re.compile(
+    r"\b(eh|ehm|ehh|euh|uh|uhm|uhh|um|hm|hmm|mhm|nou ja|zeg maar|weet je wel|snap je|"
+    r"weet je(?=[,.]))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclasses.dataclass
+class Result:
+    name: str
+    variant: str
+    sentences: int
+    placed_right: int
+    beeld_words: int
+    source_words: int
+    interviewer_words: int
+    fillers: int
+    in_budget: bool
+    traced: int
+    traceable_units: int
+    seconds: float
+
+    @property
+    def placement(self) -> float:
+        return self.placed_right / self.sentences if self.sentences else 0.0
+
+    @property
+    def leak(self) -> float:
+        return self.interviewer_words / self.source_words if self.source_words else 0.0
+
+    @property
+    def traceable(self) -> float:
+        return self.traced / self.traceable_units if self.traceable_units else 0.0
+
+
+# Truth -----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Truth:
+    """The true speaker and section of every segment, and of every word by time (audio)."""
+
+    section: dict[int, str | None]  # segment id -> true section (participant segments)
+    interviewer_words: Callable[[Segment], int]  # how many words of a segment are the interviewer's
+
+
+def transcript_truth(conversation: Conversation, transcript: Transcript) -> Truth:
+    roles = {i: line.role for i, line in enumerate(conversation.lines)}
+
+    def interviewer_words(segment: Segment) -> int:
+        return len(words(segment.text)) if roles[segment.id] == "interviewer" else 0
+
+    return Truth(conversation.truth(), interviewer_words)
+
+
+def measure(
+    conversation: Conversation,
+    variant: str,
+    transcript: Transcript,
+    sidecar: Sidecar,
+    guide: Guide,
+    truth: Truth,
+) -> Result:
+    started = time.perf_counter()
+    try:
+        draft = build_draft(transcript, sidecar, guide)
+    except DraftError as error:
+        print(f"  {conversation.id} ({variant}): no draft: {error}", file=sys.stderr)
+        sentences = sum(1 for line in conversation.lines if line.role == "participant")
+        return Result(
+            conversation.id,
+            variant + " (no draft)",
+            sentences,
+            0,
+            0,
+            0,
+            0,
+            0,
+            False,
+            0,
+            0,
+            time.perf_counter() - started,
+        )
+    seconds = time.perf_counter() - started
+    right = sum(
+        _true_section(p.utterance.segment_ids, truth) == p.section for p in draft.placements
+    )
+    segments = {s.id: s for s in transcript.segments}
+    units = _units(draft)
+    used = {i for _text, ids, _span in units for i in ids}
+    source_words = sum(len(words(segments[i].text)) for i in used)
+    interviewer = sum(truth.interviewer_words(segments[i]) for i in used)
+    traced = sum(_traceable(text, ids, span, segments) for text, ids, span in units)
+    spoken = sum(len(line.text.split()) for line in conversation.lines if line.section)
+    text = draft.beeld.canonical_text()
+    in_budget = draft.words <= guide.max_words and (
+        draft.words >= guide.min_words or draft.words >= 0.7 * spoken
+    )
+    return Result(
+        name=conversation.id,
+        variant=variant,
+        sentences=len(draft.placements),
+        placed_right=right,
+        beeld_words=draft.words,
+        source_words=source_words,
+        interviewer_words=interviewer,
+        fillers=len(FILLERS.findall(text)),
+        in_budget=in_budget,
+        traced=traced,
+        traceable_units=len(units),
+        seconds=seconds,
+    )
+
+
+def _true_section(segment_ids: tuple[int, ...], truth: Truth) -> str | None:
+    labels = [truth.section.get(i, "<interviewer>") for i in segment_ids]
+    # a sentence the draft took for the participant's but the interviewer said is wrong
+    return Counter(labels).most_common(1)[0][0]
+
+
+def _units(draft: Draft) -> list[tuple[str, tuple[int, ...], tuple[float | None, float | None]]]:
+    units = [
+        (s.text, s.segment_ids, (s.start, s.end))
+        for section in draft.beeld.sections
+        for s in section.sentences
+    ]
+    if draft.quote:
+        units.append(
+            (draft.quote.text, draft.quote.segment_ids, (draft.quote.start, draft.quote.end))
+        )
+    for title, source in draft.titles:
+        units.append((title, source.segment_ids, (source.start, source.end)))
+    return units
+
+
+def _traceable(
+    text: str,
+    ids: tuple[int, ...],
+    span: tuple[float | None, float | None],
+    segments: dict[int, Segment],
+) -> bool:
+    start, end = span
+    if not ids or start is None or end is None or start > end:
+        return False
+    source = iter(words(" ".join(segments[i].text for i in ids)))
+    return all(word in source for word in words(text))
+
+
+# From transcripts ------------------------------------------------------------------------------
+
+
+def from_transcripts(conversations: list[Conversation], guide: Guide) -> list[Result]:
+    no_answer_cues = dataclasses.replace(
+        guide,
+        sections=tuple(dataclasses.replace(s, answer_cues=()) for s in guide.sections),
+    )
+    results = []
+    for conversation in conversations:
+        roles = conversation.transcript()
+        truth = transcript_truth(conversation, roles)
+        named = conversation.transcript(names=True)
+        unlabelled = dataclasses.replace(
+            roles,
+            segments=tuple(dataclasses.replace(s, speaker=None) for s in roles.segments),
+        )
+        results += [
+            measure(conversation, "roles", roles, conversation.sidecar, guide, truth),
+            measure(conversation, "names, no sidecar", named, Sidecar(), guide, truth),
+            measure(conversation, "no speaker labels", unlabelled, Sidecar(), guide, truth),
+            measure(conversation, "roles, no answer cues", roles, Sidecar(), no_answer_cues, truth),
+        ]
+    return results
+
+
+# From audio ------------------------------------------------------------------------------------
+
+
+def _digest(lines: list[tuple[str, str]]) -> str:
+    return hashlib.sha256(json.dumps(lines).encode()).hexdigest()[:12]
+
+
+def from_audio(
+    conversations: list[Conversation], guide: Guide, cache: Path | None = None
+) -> list[Result]:
+    from goodwork_pipeline.audio import load_audio
+    from goodwork_pipeline.samples import Turn, synthesize
+    from goodwork_pipeline.settings import load_settings
+    from goodwork_pipeline.transcribe import (
+        FasterWhisperTranscriber,
+        TranscribeOptions,
+        transcribe_audio,
+    )
+
+    settings = load_settings(ROOT, environ={})
+    transcriber = FasterWhisperTranscriber.from_settings(settings)  # loaded on first use
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for conversation in conversations:
+            lines = [(line.role, line.text) for line in conversation.lines]
+            path = Path(folder) / f"{conversation.id}.wav"
+            cached = cache / f"{conversation.id}-{_digest(lines)}.json" if cache else None
+            if cached is not None and cached.is_file():
+                data = json.loads(cached.read_text(encoding="utf-8"))
+                whisper = Transcript.from_json(data["transcript"])
+                turns = [Turn(**turn) for turn in data["turns"]]
+            else:
+                print(f"  speaking {conversation.id} with espeak-ng ...", file=sys.stderr)
+                turns = synthesize(lines, path)
+                print(f"  transcribing {turns[-1].end:.0f} s with Whisper ...", file=sys.stderr)
+                started = time.perf_counter()
+                whisper = transcribe_audio(
+                    load_audio(path), transcriber, TranscribeOptions(language="nl")
+                )
+                elapsed = time.perf_counter() - started
+                print(
+                    f"  {elapsed:.0f} s for {whisper.duration:.0f} s of audio "
+                    f"(real-time factor {elapsed / whisper.duration:.2f})",
+                    file=sys.stderr,
+                )
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_text(
+                        json.dumps(
+                            {
+                                "transcript": whisper.to_json(),
+                                "turns": [dataclasses.asdict(t) for t in turns],
+                            }
+                        ),
+                        encoding="utf-8",
+                    )
+            labelled = label_by_turns(whisper, turns)
+            results.append(
+                measure(
+                    conversation,
+                    "audio, speaker turns",
+                    labelled,
+                    conversation.sidecar,
+                    guide,
+                    _audio_truth(conversation, turns, labelled),
+                )
+            )
+            results.append(
+                measure(
+                    conversation,
+                    "audio, no speaker labels",
+                    whisper,
+                    Sidecar(),
+                    guide,
+                    _audio_truth(conversation, turns, whisper),
+                )
+            )
+    return results
+
+
+def _audio_truth(conversation: Conversation, turns, transcript: Transcript) -> Truth:
+    """Each Whisper word belongs to the script line being spoken at its time."""
+    lines_of: dict[int, list[int]] = {}
+    for segment in transcript.segments:
+        if segment.words:
+            lines_of[segment.id] = [line_at(turns, (w.start + w.end) / 2) for w in segment.words]
+        else:
+            middle = line_at(turns, (segment.start + segment.end) / 2)
+            lines_of[segment.id] = [middle] * max(1, len(words(segment.text)))
+    sections: dict[int, str | None] = {}
+    for segment_id, lines in lines_of.items():
+        labels = [
+            conversation.lines[i].section
+            if conversation.lines[i].role == "participant"
+            else "<interviewer>"
+            for i in lines
+        ]
+        sections[segment_id] = Counter(labels).most_common(1)[0][0]
+
+    def interviewer_words(segment: Segment) -> int:
+        return sum(conversation.lines[i].role == "interviewer" for i in lines_of[segment.id])
+
+    return Truth(sections, interviewer_words)
+
+
+# Report ----------------------------------------------------------------------------------------
+
+
+def table(results: list[Result]) -> str:
+    rows = [
+        "| conversation | variant | sentences | placement | interviewer words | fillers left "
+        "| words | in budget | traceable |",
+        "|---|---|---:|---:|---:|---:|---:|:-:|---:|",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r.name} | {r.variant} | {r.sentences} | {r.placement:.1%} | {r.leak:.1%} "
+            f"| {r.fillers} | {r.beeld_words} | {'yes' if r.in_budget else 'no'} "
+            f"| {r.traceable:.0%} |"
+        )
+    return "\n".join(rows)
+
+
+def summary(results: list[Result]) -> str:
+    rows = [
+        "| variant | conversations | placement (all sentences) | interviewer words "
+        "| fillers left | in budget | traceable |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for variant in dict.fromkeys(r.variant for r in results):
+        group = [r for r in results if r.variant == variant]
+        sentences = sum(r.sentences for r in group)
+        right = sum(r.placed_right for r in group)
+        source = sum(r.source_words for r in group)
+        leak = sum(r.interviewer_words for r in group)
+        units = sum(r.traceable_units for r in group)
+        traced = sum(r.traced for r in group)
+        rows.append(
+            f"| {variant} | {len(group)} | {right / sentences:.1%} ({right}/{sentences}) "
+            f"| {leak / source if source else 0:.1%} ({leak}/{source}) "
+            f"| {sum(r.fillers for r in group)} "
+            f"| {sum(r.in_budget for r in group)}/{len(group)} "
+            f"| {traced / units:.0%} ({traced}/{units}) |"
+        )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--audio", type=int, default=0, help="conversations to speak and transcribe"
+    )
+    parser.add_argument("--write", type=Path, help="write the tables into this Markdown file")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="keep the Whisper transcripts here and reuse them (same script, same audio)",
+    )
+    args = parser.parse_args()
+    guide = load_guide(bundled_templates_dir())
+    conversations = load_conversations(DATA)
+    results = from_transcripts(conversations, guide)
+    if args.audio:
+        chosen = [c for c in conversations if c.id in ("student-noor", "teammanager-ruud")]
+        results += from_audio((chosen + conversations)[: args.audio], guide, args.cache)
+    command = "bench/drafts.py" + (f" --audio {args.audio}" if args.audio else "")
+    command += f" --cache {args.cache}" if args.cache else ""
+    report = (
+        f"Command: `.venv/bin/python {command}`\n\n## Summary\n\n{summary(results)}\n\n"
+        f"## Per conversation\n\n{table(results)}\n"
+    )
+    print(report)
+    if args.write:
+        text = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        start, end = "<!-- results -->", "<!-- /results -->"
+        block = f"{start}\n{report}{end}"
+        if start in text and end in text:
+            text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+        else:
+            text += "\n" + block + "\n"
+        args.write.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
