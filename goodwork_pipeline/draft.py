@@ -53,6 +53,8 @@ __all__ = [
     "utterances",
 ]
 
+NO_QUESTION_REASON = "geen vraag van de interviewer herkend: alles onder het eerste onderdeel"
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -65,6 +67,12 @@ class Draft:
     titles: tuple[tuple[str, Candidate], ...]
     guide: Guide
     dropped: tuple[tuple[Utterance, str], ...] = field(default=())
+
+    @property
+    def no_question_recognised(self) -> bool:
+        return bool(self.placements) and all(
+            p.reason == NO_QUESTION_REASON for p in self.placements
+        )
 
     @property
     def empty_sections(self) -> tuple[str, ...]:
@@ -91,14 +99,11 @@ def build_draft(transcript: Transcript, sidecar: Sidecar, guide: Guide) -> Draft
             "metadatabestand wie de interviewer en wie de deelnemer is (speakers).",
         )
     if all(p.section is None for p in placements):
-        raise DraftError(
-            "None of the interviewer's questions in the transcript could be matched to a "
-            "section of the interview guide, so the participant's words cannot be placed. "
-            "Check the transcript (speaker labels, recognition quality) or the guide's cues.",
-            nl="Geen enkele vraag uit het gesprek past bij een onderdeel van de "
-            "gespreksleidraad, dus de woorden van de deelnemer kunnen nergens worden geplaatst. "
-            "Controleer het transcript en de sprekers, of vul de leidraad aan.",
-        )
+        # No question was recognised (a monologue, or speech recognition misheard them all):
+        # nothing the participant said is dropped; it all goes, in spoken order, under the
+        # first section, and staff are told to check the layout before sending.
+        first = guide.keys[0]
+        placements = [Placement(p.utterance, first, NO_QUESTION_REASON) for p in placements]
     candidates, dropped = _candidates(placements, guide)
     budgets = {s.key: s.words for s in guide.sections}
     marked = choose(candidates, budgets, min_words=guide.min_words, max_words=guide.max_words)

@@ -317,7 +317,13 @@ class Pipeline(ReviewAndConsent):
                 f"({made.words} words"
                 + (f"; nothing said about: {', '.join(empty)}" if empty else "")
                 + ")",
-                message_nl=f"Concept (versie {version}) klaar om te versturen",
+                message_nl=f"Concept (versie {version}) klaar om te versturen"
+                + (
+                    f". Let op: geen vraag van de interviewer herkend; alle tekst staat onder "
+                    f"'{beeld.sections[0].heading}'. Controleer de indeling voor je het verstuurt."
+                    if made.no_question_recognised
+                    else ""
+                ),
                 detail={
                     "version": version,
                     "words": _words(beeld),

@@ -336,13 +336,16 @@ def test_real_whisper_on_spoken_conversation_drafts_under_the_right_sections(
     assert sum(1 for s in draft.beeld.sections if s.sentences) >= 4
 
 
-def test_no_recognised_question_is_a_clear_error_not_an_empty_beeld() -> None:
+def test_no_recognised_question_keeps_every_word_under_the_first_section() -> None:
     segments = (
         Segment(0, 0, 3, "Hoi, fijn dat je er bent.", "interviewer"),
         Segment(
             1, 3, 9, "Ik werk als teammanager in de ouderenzorg, al twaalf jaar.", "participant"
         ),
     )
-    with pytest.raises(DraftError) as caught:
-        build_draft(Transcript(segments, "nl", 9.0, "t", "t"), Sidecar(), GUIDE)
-    assert "guide" in str(caught.value) and "leidraad" in caught.value.nl
+    draft = build_draft(Transcript(segments, "nl", 9.0, "t", "t"), Sidecar(), GUIDE)
+    assert draft.no_question_recognised
+    first, *rest = draft.beeld.sections
+    assert first.text == "Ik werk als teammanager in de ouderenzorg, al twaalf jaar."
+    assert not any(section.sentences for section in rest)
+    assert "Hoi" not in draft.beeld.canonical_text()

@@ -128,10 +128,17 @@ def test_ten_recordings_on_two_workers_each_processed_exactly_once(
     home = tmp_path / "prefect-home"
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
+    # Prefect's own database on PostgreSQL too, as for several machines (SQLite locks up
+    # under two workers and a watcher on a busy 2-core machine).
+    prefect_database = postgres_server.new_database().replace("+psycopg", "+asyncpg")
     processes.start(
         "server",
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        prefect_env(home, PREFECT_UI_ENABLED="false"),
+        prefect_env(
+            home,
+            PREFECT_UI_ENABLED="false",
+            PREFECT_API_DATABASE_CONNECTION_URL=prefect_database,
+        ),
     )
 
     def healthy() -> bool:
