@@ -27,6 +27,7 @@ from .files import atomic_copy, atomic_write_text, sha256_file
 from .guide import load_guide
 from .intake import InboxItem, scan_inbox, wait_until_complete
 from .models import Beeld, Channel, State
+from .pseudonymise import Pseudonymiser
 from .publish import PublishResult, sync_story
 from .render import Renderer
 from .returned_document import read_document
@@ -259,6 +260,7 @@ class Pipeline:
             guide = load_guide(self.settings.templates_dir)
             transcript = read_transcript(files.transcript_json)
             beeld = build_beeld(transcript, story.sidecar, guide)
+            beeld = Pseudonymiser.for_story(story.sidecar, files.root).beeld(beeld)
             version = story.draft_version + 1
             atomic_write_text(
                 files.draft_beeld(version),
