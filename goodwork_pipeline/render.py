@@ -230,7 +230,7 @@ class Renderer:
 
     def markdown(self, view: PublicView) -> str:
         """Markdown with YAML front matter (title, date, role, name as allowed, tags, excerpt)."""
-        front: dict[str, object] = {"title": view.title, "date": view.date.isoformat()}
+        front: dict[str, object] = {"title": view.title, "date": view.date}
         if view.role:
             front["role"] = view.role
         if view.who:
