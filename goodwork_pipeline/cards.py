@@ -10,6 +10,7 @@ is kept. A quote too long even at the smallest legible size is shortened by whol
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -120,24 +121,49 @@ def shorter_quotes(quote: str) -> Iterator[str]:
 
 def render_card(renderer: Renderer, view: PublicView, spec: CardSpec) -> Card:
     base = card_text(view)
-    candidates = [*shorter_quotes(base.quote), view.title]
-    for index, quote in enumerate(candidates):
-        text = CardText(
-            quote=quote,
-            credit=base.credit,
-            title=base.title if quote != view.title else None,
-            programme=base.programme,
-            shortened=index > 0,
+    found = _fit(renderer, base, spec)
+    if found is None:
+        found = _fit_shortened(renderer, view, base, spec)
+    if found is None:
+        raise TemplateError(
+            f"The {spec.name} card cannot hold even the title at the smallest font size; "
+            "check templates/publish/card.css."
         )
-        found = fitted_size(renderer, text, spec)
+    text, (document, page, fit) = found
+    pdf = document.copy([page]).write_pdf()
+    return Card(spec, rasterise(pdf, spec), pdf, alt_text(text, view), text, fit)
+
+
+def _fit(renderer: Renderer, text: CardText, spec: CardSpec):
+    found = fitted_size(renderer, text, spec)
+    return (text, found) if found is not None else None
+
+
+def _fit_shortened(renderer: Renderer, view: PublicView, base: CardText, spec: CardSpec):
+    """Too long at any size: keep as many whole sentences as fit (binary search), or the title."""
+    candidates = list(shorter_quotes(base.quote))[1:]
+
+    def variant(quote: str, *, is_title: bool = False) -> CardText:
+        title = None if is_title else base.title
+        return dataclasses.replace(base, quote=quote, title=title, shortened=True)
+
+    def fits_smallest(index: int) -> bool:
+        _document, fits = layout(renderer, variant(candidates[index]), spec, spec.sizes[-1:])
+        return fits[0].inside
+
+    low, high = 0, len(candidates) - 1  # candidates[0] keeps the most sentences
+    best = None
+    while low <= high:
+        middle = (low + high) // 2
+        if fits_smallest(middle):
+            best, high = middle, middle - 1
+        else:
+            low = middle + 1
+    if best is not None:
+        found = _fit(renderer, variant(candidates[best]), spec)
         if found is not None:
-            document, page, fit = found
-            pdf = document.copy([page]).write_pdf()
-            return Card(spec, rasterise(pdf, spec), pdf, alt_text(text, view), text, fit)
-    raise TemplateError(
-        f"The {spec.name} card cannot hold even the title at the smallest font size; "
-        "check templates/publish/card.css."
-    )
+            return found
+    return _fit(renderer, variant(view.title, is_title=True), spec)
 
 
 def estimated_index(text: CardText, spec: CardSpec) -> int:

@@ -89,3 +89,73 @@ def words(text: str) -> list[str]:
 
 def contains_words(haystack: list[str], needle: list[str]) -> bool:
     return f" {' '.join(needle)} " in f" {' '.join(haystack)} "
+
+
+def pdf_internals(data: bytes) -> str:
+    """The PDF's raw objects and every Flate stream decompressed (metadata, tags, contents)."""
+    import zlib
+
+    parts = [data.decode("latin-1")]
+    for match in re.finditer(rb"stream\r?\n", data):
+        try:
+            decoded = zlib.decompressobj().decompress(data[match.end() : match.end() + 4_000_000])
+        except zlib.error:
+            continue
+        parts.append(decoded.decode("latin-1"))
+    return "\n".join(parts)
+
+
+def pdf_metadata(data: bytes) -> dict[str, str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return document.get_metadata_dict()
+    finally:
+        document.close()
+
+
+def pdf_text_of(data: bytes) -> str:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def readable_text(path: Path) -> str:
+    """Everything a person or a program could read from an output file, for name scans.
+
+    PDF: extracted text, metadata, and every decompressed stream (XMP, tags, alt texts).
+    PNG: its text chunks (the picture itself is described by its alt text and manifest,
+    which are scanned as files of their own). Other files: their text.
+    """
+    data = path.read_bytes()
+    if path.suffix == ".pdf":
+        text = pdf_text_of(data)
+        internals = pdf_internals(data)
+        utf16 = re.findall(r"\xfe\xff((?:[\x00-\xff][\x00-\xff])+?)\)", internals)
+        decoded = [u.encode("latin-1").decode("utf-16-be", "ignore") for u in utf16]
+        metadata = " ".join(pdf_metadata(data).values())
+        return "\n".join([text, " ".join(words(text)), internals, *decoded, metadata])
+    if path.suffix == ".png":
+        from PIL import Image
+
+        with Image.open(path) as image:
+            return " ".join(f"{k} {v}" for k, v in getattr(image, "text", {}).items())
+    return data.decode("utf-8")
+
+
+def find_names(root: Path, names) -> list[tuple[str, str]]:
+    """(file, name) for every output file under ``root`` that mentions a name (whole word)."""
+    hits = []
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    for path in files:
+        text = readable_text(path)
+        for name in names:
+            pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)"
+            if re.search(pattern, text, flags=re.IGNORECASE):
+                hits.append((str(path), name))
+    return hits
