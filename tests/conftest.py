@@ -101,3 +101,11 @@ def run_flow(prefect_server: None) -> Callable[[Pipeline], list[StepResult]]:
         return run_once(pipeline)
 
     return process
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite tests/goldens/ from the current output (only on purpose; review the diff).",
+    )

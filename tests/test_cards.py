@@ -72,7 +72,7 @@ def test_the_quote_never_overflows_its_area(renderer, spec, words) -> None:
     for char, (left, bottom, right, top), ink in boxes:
         assert x0 - overhang <= left and right <= x1 + overhang, char
         assert height - y1 - 1 <= bottom and top <= height - y0 + 1, char
-        assert 0 <= ink[0] and ink[2] <= width and 0 <= ink[1] and ink[3] <= height, char
+        assert ink[0] >= 0 and ink[2] <= width and ink[1] >= 0 and ink[3] <= height, char
     image = Image.open(io.BytesIO(card.png))
     assert image.format == "PNG" and image.size == (spec.width, spec.height)
 

@@ -92,7 +92,7 @@ def test_staff_marks_are_kept_in_order_and_never_reshuffled(tmp_path) -> None:
 
 def test_a_broken_names_file_is_a_clear_error(tmp_path) -> None:
     staff_file(tmp_path).write_text("naam: [", encoding="utf-8")
-    with pytest.raises(NamesFileError, match="pseudoniemen.yaml"):
+    with pytest.raises(NamesFileError, match=r"pseudoniemen\.yaml"):
         staff_names(tmp_path)
     staff_file(tmp_path).write_text("naam: Karel\n", encoding="utf-8")
     with pytest.raises(NamesFileError, match="list of names") as info:
