@@ -8,6 +8,7 @@ file with relative links and its styles and script inline: it opens from disk, n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from .consent_wording import CHANNEL_BOXES
 from .models import Channel
 from .platform_texts import PLATFORM_BY_KEY
 from .publish import BOOKLETS, CHANNEL_FOLDERS, booklets, read_manifest, story_folders
-from .render import Renderer
+from .render import Renderer, date_nl
 
 THUMBNAILS = (
     "sociale-media/kaart-1080x1080.png",
@@ -53,6 +54,7 @@ class StoryEntry:
     title: str
     who: str | None
     date: str
+    date_nl: str
     channels: tuple[str, ...]
     thumbnail: str | None
     thumbnail_alt: str
@@ -64,6 +66,13 @@ class StoryEntry:
 
 def _href(*parts: str) -> str:
     return "/".join(quote(part) for part in "/".join(parts).split("/"))
+
+
+def _date_nl(value: str) -> str:
+    try:
+        return date_nl(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def story_entry(folder: Path) -> StoryEntry:
@@ -115,6 +124,7 @@ def story_entry(folder: Path) -> StoryEntry:
         title=manifest["title"],
         who=manifest.get("who"),
         date=manifest.get("date", ""),
+        date_nl=_date_nl(manifest.get("date", "")),
         channels=channels,
         thumbnail=_href(folder.name, thumbnail) if thumbnail else None,
         thumbnail_alt=alt or f"Eerste pagina van ‘{manifest['title']}’",

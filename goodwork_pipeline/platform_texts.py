@@ -72,12 +72,9 @@ class Platform:
     drop_order: tuple[str, ...]
     """Parts dropped first to last; ``summary`` means one sentence at a time, from the end."""
     summary_words: int
+    template: str
     max_bytes: int | None = None
     max_hashtags: int | None = None
-
-    @property
-    def template(self) -> str:
-        return f"{self.key}.txt.j2"
 
     def length(self, text: str, link_length: int) -> int:
         return self.count(text, link_length)
@@ -99,6 +96,7 @@ PLATFORMS: tuple[Platform, ...] = (
         count_linkedin,
         ("summary", "question", "opening", "quote", "hashtags"),
         summary_words=90,
+        template="linkedin.txt.j2",
     ),
     Platform(
         "x",
@@ -108,6 +106,7 @@ PLATFORMS: tuple[Platform, ...] = (
         count_x,
         ("summary", "opening", "hashtags", "question", "quote"),
         summary_words=30,
+        template="x.txt.j2",
     ),
     Platform(
         "instagram",
@@ -117,6 +116,7 @@ PLATFORMS: tuple[Platform, ...] = (
         count_linkedin,
         ("summary", "opening", "question", "quote", "hashtags"),
         summary_words=70,
+        template="instagram.txt.j2",
         max_hashtags=30,
     ),
     Platform(
@@ -127,6 +127,7 @@ PLATFORMS: tuple[Platform, ...] = (
         count_bluesky,
         ("summary", "opening", "hashtags", "question", "quote"),
         summary_words=30,
+        template="bluesky.txt.j2",
         max_bytes=3000,
     ),
 )
