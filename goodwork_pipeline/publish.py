@@ -63,6 +63,8 @@ class Bundle:
         self.renderer = renderer
         self.view = view
         self.link = link
+        self._texts: dict[str, PlatformText] = {}
+        self._cards: dict[CardSpec, Card] = {}
 
     @functools.cached_property
     def pdf(self) -> bytes:
@@ -72,13 +74,15 @@ class Bundle:
     def preview(self) -> bytes:
         return first_page_png(self.pdf, PREVIEW_WIDTH)
 
-    @functools.cache  # noqa: B019  (one bundle per sync; freed with it)
     def text(self, platform: str) -> PlatformText:
-        return self.renderer.platform_text(self.view, platform, link=self.link)
+        if platform not in self._texts:
+            self._texts[platform] = self.renderer.platform_text(self.view, platform, link=self.link)
+        return self._texts[platform]
 
-    @functools.cache  # noqa: B019
     def card(self, spec: CardSpec) -> Card:
-        return render_card(self.renderer, self.view, spec)
+        if spec not in self._cards:
+            self._cards[spec] = render_card(self.renderer, self.view, spec)
+        return self._cards[spec]
 
     @functools.cached_property
     def website_html(self) -> bytes:
