@@ -135,8 +135,8 @@ def serve(obj: Context) -> None:
 
     The one-machine alternative to workers: this process runs the deployments
     'process-recording/goodwork', 'process-returned-draft/goodwork', 'publish/goodwork',
-    'withdraw-consent/goodwork', 'record-consent/goodwork', 'process-inbox/goodwork' and a
-    daily 'purge/goodwork' until Ctrl-C.
+    'withdraw-consent/goodwork', 'record-consent/goodwork', 'build-booklet/goodwork',
+    'process-inbox/goodwork' and a daily 'purge/goodwork' until Ctrl-C.
     """
     from flows.serve import serve_all
 
@@ -474,6 +474,90 @@ def demo(demo_folder: Path) -> None:
     from flows.demo import run_demo
 
     run_demo(demo_folder.resolve(), console)
+
+
+@cli.command()
+@click.argument("group", required=False)
+@click.pass_obj
+def booklet(obj: Context, group: str | None) -> None:
+    """Render the booklet of GROUP (the sidecar's 'group') for a group session.
+
+    One PDF in outbox/groepsboekjes/ with every beeld of the group whose participant consented
+    to group sessions: cover, contents, the beelden, then the shared themes, puzzles, options
+    and values side by side, and questions for the conversation. Without GROUP: list the
+    groups. Withdrawn beelden leave the booklet at the next change or build.
+    """
+    settings = obj.settings
+    if group is None:
+        _print_groups(settings)
+        return
+    from flows.build_booklet import build_booklet
+
+    result = build_booklet(group, str(settings.base_dir))
+    mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
+    console.print(f"{mark} {result['message_nl'] or result['message']}")
+    for output in result["outputs"]:
+        console.print(f"    → {output}")
+
+
+@cli.command()
+@click.argument("story")
+@click.argument("names", nargs=-1)
+@click.pass_obj
+def pseudonymise(obj: Context, story: str, names: tuple[str, ...]) -> None:
+    """Replace third parties' NAMES in STORY's outputs (e.g. "Mevrouw Jansen" "Karel").
+
+    Each name gets one stand-in everywhere ("mevrouw A", "persoon B"); write "Naam=vervanging"
+    to choose it. Names go into the story's workspace file pseudoniemen.yaml (with the
+    sidecar's 'pseudonymise' list), apply to every later draft, and the outbox is updated at
+    once. Without NAMES: show the names and their stand-ins.
+    """
+    from goodwork_pipeline.models import Sidecar
+    from goodwork_pipeline.pseudonymise import assign, staff_names
+    from goodwork_pipeline.store import Store
+    from goodwork_pipeline.workspace import Workspace
+
+    settings = obj.settings
+    if not names:
+        store = Store(settings.database_url)
+        current = store.story(story)
+        sidecar: Sidecar = current.sidecar
+        marked = staff_names(Workspace(settings.workspace_dir).story(current.id).root)
+        pseudonyms = assign([*sidecar.pseudonymise, *marked])
+        if not pseudonyms:
+            console.print(f"{current.id}: er worden nog geen namen vervangen.")
+        for item in pseudonyms:
+            console.print(f"{item.name} → {item.stand_in}")
+        return
+    from flows.pseudonymise_story import pseudonymise_story
+
+    result = pseudonymise_story(story, list(names), str(settings.base_dir))
+    mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
+    console.print(f"{mark} {result['story_id']}: {result['message_nl'] or result['message']}")
+    console.print(
+        "Let op: een concept dat al verstuurd is, bevat de namen nog. De volgende versie en "
+        "alle bestanden in de outbox niet."
+    )
+
+
+def _print_groups(settings: Settings) -> None:
+    from goodwork_pipeline.booklet import groups
+    from goodwork_pipeline.store import Store
+
+    if settings.database is None and not (settings.workspace_dir / "goodwork.sqlite").exists():
+        console.print("Nog geen verhalen, dus ook geen groepen.")
+        return
+    found = groups(Store(settings.database_url).stories())
+    if not found:
+        console.print("Geen enkel verhaal heeft een groep (de sleutel 'group' in de metadata).")
+        return
+    table = Table(title="Groepen", expand=False)
+    table.add_column("Groep")
+    table.add_column("Verhalen", justify="right")
+    for name, count in sorted(found.items()):
+        table.add_row(name, str(count))
+    console.print(table)
+    console.print('Maak een boekje met: goodwork booklet "GROEP"')
 
 
 def _ensure_folders(settings: Settings) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from prefect import serve
 
+from flows.build_booklet import build_booklet
 from flows.concurrency import ensure_transcription_limit
 from flows.process_inbox import process_inbox
 from flows.process_recording import process_recording
@@ -31,5 +32,6 @@ def serve_all(settings: Settings) -> None:
         publish_story.to_deployment(NAME, parameters=folder),
         withdraw_consent.to_deployment(NAME, parameters=folder),
         record_consent.to_deployment(NAME, parameters=folder),
+        build_booklet.to_deployment(NAME, parameters=folder),
         purge.to_deployment(NAME, parameters=folder, cron="17 3 * * *"),
     )

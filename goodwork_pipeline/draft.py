@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,13 +141,13 @@ def build_draft(transcript: Transcript, sidecar: Sidecar, guide: Guide) -> Draft
     )
 
 
-def prepare_beeld(beeld: Beeld, sidecar: Sidecar) -> Beeld:
+def prepare_beeld(beeld: Beeld, pseudonymise: Callable[[Beeld], Beeld]) -> Beeld:
     """The last step before a beeld is written (beeld.json and the .docx).
 
-    The seam for pseudonymising third parties (issue 6): every written beeld passes here.
+    Third parties' names are replaced here (``pseudonymise.Pseudonymiser.beeld``), so the
+    participant reviews and approves the text exactly as it can be published.
     """
-    del sidecar
-    return beeld
+    return pseudonymise(beeld)
 
 
 # Who said what, when ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@
         ├── SidecarError          <stem>.yaml: invalid YAML, unknown key, wrong type
         ├── AudioError            empty, not audio, truncated, too short, silent
         ├── TranscriptFileError   a .vtt/.srt/.txt transcript that cannot be read
+        ├── NamesFileError        a story's pseudoniemen.yaml (names staff marked) is invalid
         └── DocumentError         a returned draft that is unreadable, hostile or not ours
 
 Each error carries an English message for operators (``str(error)``) and a Dutch one for
@@ -97,3 +98,7 @@ class TranscriptFileError(InputError):
 
 class DocumentError(InputError):
     """A returned document cannot be read or is not one of our drafts."""
+
+
+class NamesFileError(InputError):
+    """A story's list of names to pseudonymise (pseudoniemen.yaml) is invalid."""

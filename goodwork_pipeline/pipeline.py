@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import consent as consent_rules
 from .audio import load_audio
+from .booklet import group_entries, membership, render_booklet, same_group
 from .clock import Clock, SystemClock
 from .consent_steps import ReviewAndConsent
 from .consent_wording import CHANNEL_BOXES
@@ -29,7 +30,8 @@ from .guide import load_guide
 from .intake import InboxItem, scan_inbox, wait_until_complete
 from .logs import fields
 from .models import Beeld, Channel, State
-from .publish import PublishResult, sync_story
+from .pseudonymise import Pseudonymiser, mark_names, staff_names
+from .publish import PublishResult, booklet_manifest, booklets, sync_booklet, sync_story
 from .render import Renderer
 from .retention import was_purged
 from .settings import Settings
@@ -281,7 +283,8 @@ class Pipeline(ReviewAndConsent):
             guide = load_guide(self.settings.templates_dir)
             transcript = read_transcript(files.transcript_json)
             made = build_draft(transcript, story.sidecar, guide)
-            beeld = prepare_beeld(made.beeld, story.sidecar)
+            pseudonyms = Pseudonymiser.for_story(story.sidecar, files.root)
+            beeld = prepare_beeld(made.beeld, pseudonyms.beeld)
             version = story.draft_version + 1
             atomic_write_text(
                 files.draft_beeld(version),
@@ -420,11 +423,12 @@ class Pipeline(ReviewAndConsent):
                 consent=consent,
                 approved=approved,
                 sidecar=story.sidecar,
-                renderer=Renderer(self.settings.templates_dir),
+                renderer=self.renderer(),
                 outbox=self.settings.outbox_dir,
                 programme=self.settings.programme,
                 date=story.sidecar.date or story.created_at.date(),
                 now=self.clock.now(),
+                pseudonyms=staff_names(self.workspace.story(story.id).root),
             )
             self._record_publication(story, result)
             log.info(
@@ -433,6 +437,7 @@ class Pipeline(ReviewAndConsent):
                 len(result.removed),
                 extra=fields(story=story.id, event="published"),
             )
+            self.refresh_booklets(story.id)
             outputs = tuple(result.folder / f for f in result.files) if result.folder else ()
             return StepResult(True, story.id, _describe(result), outputs=outputs)
         return self._failed(story.id)
@@ -461,6 +466,98 @@ class Pipeline(ReviewAndConsent):
                 message_nl="Geen geldige toestemming meer: alle bestanden uit de outbox gehaald",
                 detail={"removed": [p.name for p in result.removed]},
             )
+
+    def renderer(self) -> Renderer:
+        return Renderer(
+            self.settings.templates_dir,
+            hashtags=self.settings.hashtags,
+            link_length=self.settings.link_length,
+        )
+
+    # Pseudonyms and booklets (publish assets, issue 6) ---------------------------------------
+
+    def pseudonymise(self, story_id: str, names: list[str]) -> StepResult:
+        """Staff mark third-party names; the outbox is brought in line at once."""
+        story = self.store.story(story_id)
+        added = mark_names(self.workspace.story(story.id).root, names)
+        if added:
+            self.store.record_event(
+                story.id,
+                "pseudonymise",
+                actor=self.actor,
+                source=self.source,
+                message=f"{len(added)} name(s) marked for pseudonymisation by staff",
+                message_nl=f"{len(added)} naam/namen gemarkeerd om te vervangen",
+            )
+        published = self.publish(story.id)
+        return StepResult(
+            published.ok,
+            story.id,
+            f"{len(added)} new name(s) marked; {published.message}",
+            f"{len(added)} nieuwe naam/namen; geldt voor nieuwe concepten en de outbox",
+            published.outputs,
+            {"added": len(added)},
+        )
+
+    def booklet_entries(self, group: str):
+        return group_entries(
+            self.store.stories(),
+            group=group,
+            consent_of=lambda story_id: consent_rules.consent_for(self.store, story_id),
+            approved_of=self.approved_beeld,
+            names_of=lambda story_id: staff_names(self.workspace.story(story_id).root),
+            programme=self.settings.programme,
+        )
+
+    def booklet(self, group: str) -> StepResult:
+        """Build the group's booklet from its group-consented beelden (none: remove it)."""
+        entries = self.booklet_entries(group)
+        renderer = self.renderer()
+        pdf = None
+        if entries:
+            pdf = render_booklet(
+                renderer,
+                group=group,
+                programme=self.settings.programme,
+                entries=entries,
+                built=self.clock.now().date(),
+            )
+        result = sync_booklet(
+            group=group,
+            pdf=pdf,
+            stories=membership(entries),
+            outbox=self.settings.outbox_dir,
+            renderer=renderer,
+            now=self.clock.now(),
+        )
+        if result.path is None:
+            return StepResult(
+                True,
+                message=f"no beeld of group '{group}' is consented for group sessions",
+                message_nl=f"Geen enkel beeld van groep '{group}' heeft toestemming voor "
+                "groepsgesprekken; er is geen boekje.",
+                details={"stories": 0},
+            )
+        return StepResult(
+            True,
+            message=f"booklet of {len(entries)} beelden written",
+            message_nl=f"Groepsboekje met {len(entries)} beelden gemaakt",
+            outputs=(result.path,),
+            details={"stories": len(entries)},
+        )
+
+    def refresh_booklets(self, story_id: str) -> None:
+        """Rebuild existing booklets whose beelden changed (consent, text, withdrawal)."""
+        story = self.store.story(story_id)
+        for book in booklets(self.settings.outbox_dir):
+            group = str(book.get("group", ""))
+            contains = any(s.get("story") == story_id for s in book.get("stories", []))
+            if not (contains or same_group(group, story.sidecar.group)):
+                continue
+            if booklet_manifest(self.settings.outbox_dir, group) is None:
+                continue
+            if membership(self.booklet_entries(group)) != book.get("stories"):
+                self.booklet(group)
 
     # Bookkeeping ---------------------------------------------------------------------------
 

@@ -1,24 +1,38 @@
-"""Rendering an approved beeld into publishable forms: PDF (WeasyPrint) and platform texts.
+"""Rendering an approved beeld into publishable forms: PDF, platform texts, website, cards.
 
-Everything rendered starts from a ``PublicView``: the approved beeld with the name shown only
-as the participant chose. Nothing here decides *whether* to publish; ``publish.py`` does.
+Everything rendered starts from a ``PublicView``: the approved beeld, pseudonymised, with the
+name shown only as the participant chose. Nothing here decides *whether* to publish;
+``publish.py`` does. Templates live in ``templates/publish/`` (staff may copy and edit them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import yaml
 
+from . import platform_texts
 from .errors import TemplateError
 from .models import Beeld, NameDisplay, Section, Sidecar
+from .platform_texts import (
+    LINK_PLACEHOLDER,
+    PLATFORM_BY_KEY,
+    PlatformText,
+    TextParts,
+    hook,
+    summary_sentences,
+    tidy,
+)
 
 PUBLISH_TEMPLATES = "publish"
 DEFAULT_HASHTAGS = ("#BeeldenVanGoedWerk",)
-LINK_PLACEHOLDER = "[LINK]"
-LINKEDIN_LIMIT = 3000
+PDF_VARIANT = "pdf/ua-1"
+SUMMARY_SECTIONS = ("puzzel", "deed")
 
 _MONTHS_NL = [
     "januari",
@@ -34,6 +48,10 @@ _MONTHS_NL = [
     "november",
     "december",
 ]
+
+
+def date_nl(date: dt.date) -> str:
+    return f"{date.day} {_MONTHS_NL[date.month - 1]} {date.year}"
 
 
 @dataclass(frozen=True)
@@ -52,20 +70,55 @@ class PublicView:
 
     @property
     def date_nl(self) -> str:
-        return f"{self.date.day} {_MONTHS_NL[self.date.month - 1]} {self.date.year}"
+        return date_nl(self.date)
+
+    @property
+    def subject(self) -> str:
+        """Who tells this beeld, as a sentence subject: a name, or a role."""
+        if self.who:
+            return self.who
+        return f"Een {self.role.lower()}" if self.role else "Een professional"
+
+    @property
+    def credit(self) -> str | None:
+        """The line under a quote: name and role as allowed."""
+        parts = [p for p in (self.who, self.role.lower() if self.who and self.role else None) if p]
+        if parts:
+            return ", ".join(parts)
+        return self.role
+
+    @property
+    def context(self) -> str:
+        """Role and organisation, as far as shown: 'Teammanager · Zorggroep De Linde'."""
+        return " · ".join(p for p in (self.role, self.organisation) if p)
 
     @property
     def opening(self) -> str:
-        subject = self.who or (f"Een {self.role.lower()}" if self.role else "Een professional")
-        return f"{subject} vertelt over een puzzel uit het werk: {self.title}"
+        return f"{self.subject} vertelt over een puzzel uit het werk: {self.title}"
+
+    @property
+    def openings(self) -> tuple[str, ...]:
+        """Opening lines from richest to shortest, for platforms that need a short hook."""
+        return (self.opening, f"{self.subject} over {self.title}", self.title)
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def sentences(self, keys: Sequence[str]) -> list[str]:
+        found = []
+        for key in keys:
+            section = self.section(key)
+            if section is not None:
+                found += [s.text for s in section.sentences if s.text.strip()]
+        return found
 
     @property
     def summary(self) -> str:
-        for key in ("puzzel", "deed"):
-            for section in self.sections:
-                if section.key == key and section.sentences:
-                    return section.sentences[0].text
-        return ""
+        return " ".join(summary_sentences(self.sentences(SUMMARY_SECTIONS), 40))
+
+    @property
+    def excerpt(self) -> str:
+        return self.quote or self.summary
 
     @property
     def keywords(self) -> list[str]:
@@ -102,31 +155,113 @@ def public_view(
 
 
 class Renderer:
-    def __init__(self, templates_dir: Path):
+    def __init__(
+        self,
+        templates_dir: Path,
+        *,
+        hashtags: Sequence[str] = DEFAULT_HASHTAGS,
+        link_length: int = platform_texts.DEFAULT_LINK_LENGTH,
+    ):
         self.templates_dir = templates_dir
         self.publish_dir = templates_dir / PUBLISH_TEMPLATES
+        self.hashtags = platform_texts.normalise_hashtags(hashtags)
+        self.link_length = link_length
         self._html = _environment(self.publish_dir, autoescape=True)
         self._text = _environment(self.publish_dir, autoescape=False)
 
+    @property
+    def base_url(self) -> str:
+        return str(self.publish_dir) + "/"
+
+    def render_html(self, name: str, **context: object) -> str:
+        return _render(self._html, name, **context)
+
+    def render_text(self, name: str, **context: object) -> str:
+        return _render(self._text, name, **context)
+
+    # PDF -----------------------------------------------------------------------------------
+
     def html(self, view: PublicView) -> str:
-        return _render(self._html, "beeld.html.j2", view=view)
+        return self.render_html("beeld.html.j2", view=view)
 
     def pdf(self, view: PublicView) -> bytes:
+        return self.pdf_from_html(self.html(view))
+
+    def pdf_from_html(self, html: str) -> bytes:
+        """A tagged PDF/UA-1 file; metadata come from the HTML head."""
         from weasyprint import HTML
 
-        document = HTML(string=self.html(view), base_url=str(self.publish_dir) + "/")
-        return document.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
-
-    def linkedin(self, view: PublicView, *, hashtags: tuple[str, ...] = DEFAULT_HASHTAGS) -> str:
-        text = _render(
-            self._text, "linkedin.txt.j2", view=view, hashtags=hashtags, link=LINK_PLACEHOLDER
+        document = HTML(string=html, base_url=self.base_url)
+        return document.write_pdf(
+            pdf_variant=PDF_VARIANT, pdf_identifier=False, uncompressed_pdf=False
         )
-        text = "\n\n".join(part.strip() for part in text.split("\n\n") if part.strip()) + "\n"
-        if len(text) > LINKEDIN_LIMIT:
-            raise TemplateError(
-                f"The LinkedIn text is {len(text)} characters, over LinkedIn's {LINKEDIN_LIMIT}."
-            )
-        return text
+
+    # Platform texts ------------------------------------------------------------------------
+
+    def platform_text(self, view: PublicView, platform: str, *, link: bool) -> PlatformText:
+        """The text for ``platform`` (linkedin, x, instagram, bluesky), within its limit.
+
+        ``link`` says whether there is a page to link to (the website channel).
+        """
+        spec = PLATFORM_BY_KEY[platform]
+        parts = TextParts(
+            opening=hook(view.openings) if spec.key == "linkedin" else view.opening,
+            quote=view.quote.strip() or None,
+            credit=view.credit,
+            summary=summary_sentences(view.sentences(SUMMARY_SECTIONS), spec.summary_words),
+            question=view.closing_question.strip() or None,
+            link=LINK_PLACEHOLDER if link else None,
+            hashtags=self.hashtags,
+        )
+
+        def render(selected: TextParts) -> str:
+            return tidy(self.render_text(spec.template, p=selected, view=view))
+
+        return platform_texts.fit(spec, parts, render, link_length=self.link_length)
+
+    def linkedin(self, view: PublicView, *, link: bool = True) -> str:
+        return self.platform_text(view, "linkedin", link=link).text
+
+    # Website -------------------------------------------------------------------------------
+
+    def website_html(self, view: PublicView) -> str:
+        """A semantic HTML fragment for a CMS: no inline styles, classes prefixed ``beeld-``."""
+        return self.render_html("website.html.j2", view=view).strip() + "\n"
+
+    def markdown(self, view: PublicView) -> str:
+        """Markdown with YAML front matter (title, date, role, name as allowed, tags, excerpt)."""
+        front: dict[str, object] = {"title": view.title, "date": view.date}
+        if view.role:
+            front["role"] = view.role
+        if view.who:
+            front["name"] = view.who
+        if view.organisation:
+            front["organisation"] = view.organisation
+        front["programme"] = view.programme
+        front["tags"] = [tag.lstrip("#") for tag in self.hashtags]
+        front["excerpt"] = view.excerpt
+        buffer = io.StringIO()
+        yaml.safe_dump(front, buffer, allow_unicode=True, sort_keys=False, width=1000)
+        body = self.render_text("website.md.j2", view=view, md=markdown_escape)
+        return f"---\n{buffer.getvalue()}---\n\n{tidy(body)}"
+
+
+def markdown_escape(text: str) -> str:
+    """Escape what Markdown would read as markup, so the participant's words stay words."""
+    out = []
+    for char in text:
+        if char in "\\`*_[]<>|":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    escaped = "".join(out)
+    # A line starting with '#', '>', '-', '+' or 'digits.' would become a heading, quote or list.
+    if escaped[:1] in "#>-+":
+        escaped = "\\" + escaped
+    head, dot, rest = escaped.partition(". ")
+    if dot and head.isdigit():
+        escaped = f"{head}\\. {rest}"
+    return escaped
 
 
 def _environment(folder: Path, *, autoescape: bool) -> jinja2.Environment:
@@ -135,6 +270,8 @@ def _environment(folder: Path, *, autoescape: bool) -> jinja2.Environment:
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 

@@ -129,6 +129,23 @@ class Settings(BaseModel):
         None,
         description="Sender address of draft e-mails, e.g. 'Goed Werk <goedwerk@example.org>'.",
     )
+    hashtags: list[str] = Field(
+        default_factory=lambda: ["#BeeldenVanGoedWerk"],
+        description="Hashtags closing every platform text (LinkedIn, X, Instagram, Bluesky).",
+    )
+    link_length: int = Field(
+        40,
+        ge=10,
+        le=500,
+        description="Characters the [LINK] placeholder is counted as in LinkedIn, Instagram "
+        "and Bluesky texts (X counts every link as 23).",
+    )
+
+    @field_validator("hashtags", mode="before")
+    @classmethod
+    def _hashtag_list(cls, value: Any) -> Any:
+        # "#A #B" or "#A, #B" in an environment variable is a list too.
+        return value.replace(",", " ").split() if isinstance(value, str) else value
 
     @field_validator("language")
     @classmethod

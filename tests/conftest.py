@@ -126,7 +126,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-goldens",
         action="store_true",
         default=False,
-        help="Rewrite the golden files in tests/golden/ from the current output. Only on "
+        help="Rewrite the golden files in tests/goldens/ from the current output. Only on "
         "purpose: review the diff before committing.",
     )
 

@@ -80,9 +80,11 @@ def pdf_text(path: Path) -> str:
 
 
 def published_files(outbox: Path) -> list[Path]:
-    """Every publish-ready file in the outbox (drafts for sending excluded)."""
+    """Every publish-ready file in the outbox (drafts for sending and the overview excluded)."""
     return sorted(
         p
         for p in outbox.rglob("*")
-        if p.is_file() and p.relative_to(outbox).parts[0] != "concepten"
+        if p.is_file()
+        and p.relative_to(outbox).parts[0] != "concepten"
+        and p.relative_to(outbox) != Path("index.html")
     )

@@ -1,6 +1,6 @@
 """The draft .docx: structure, ids, comments, the template, golden files and LibreOffice.
 
-Golden files (tests/golden/draft-*.json) hold a normalised dump of two drafts (text, styles,
+Golden files (tests/goldens/draft-*.json) hold a normalised dump of two drafts (text, styles,
 boxes, comments, ids; no bytes, no dates). They change only on purpose:
 ``pytest tests/test_draft_document.py --update-goldens``, then review the diff.
 """
@@ -42,7 +42,7 @@ from goodwork_pipeline.settings import bundled_templates_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "conversations"
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parent / "goldens"
 GUIDE = load_guide(bundled_templates_dir())
 LABELS = [APPROVE_LABEL, *CHANNEL_BOXES.values(), *NAME_BOXES.values()]
 WHEN = dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC)

@@ -112,7 +112,7 @@ def test_recording_to_consented_pdf(programme: Path, sample_recording, prefect_s
     story = store.story(story.id)
     assert story.state == State.PUBLISHED
 
-    [folder] = [p for p in settings.outbox_dir.iterdir() if p.name != "concepten"]
+    [folder] = [p for p in settings.outbox_dir.iterdir() if p.is_dir() and p.name != "concepten"]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["files"]:
         assert sha256_file(folder / entry["path"]) == entry["sha256"]

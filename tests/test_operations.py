@@ -197,7 +197,7 @@ AGREED = {  # flow entry points agreed with the other issues; prefect.yaml deplo
     "process-inbox": "flows/process_inbox.py:process_inbox",
     "publish": "flows/publish.py:publish_story",
     "withdraw-consent": "flows/withdraw_consent.py:withdraw_consent",
-    "booklet": "flows/booklet.py:booklet",
+    "build-booklet": "flows/build_booklet.py:build_booklet",
     "record-consent": "flows/record_consent.py:record_consent",
     "purge": "flows/purge.py:purge",
 }

@@ -71,7 +71,9 @@ def test_consented_story_is_published_for_its_channels_only(pipeline, run_flow, 
     assert all(r.ok for r in results), results
     story = pipeline.store.story(story.id)
     assert story.state == State.PUBLISHED
-    [folder] = [p for p in pipeline.settings.outbox_dir.iterdir() if p.name != "concepten"]
+    [folder] = [
+        p for p in pipeline.settings.outbox_dir.iterdir() if p.is_dir() and p.name != "concepten"
+    ]
     manifest = json.loads((folder / "manifest.json").read_text())
     assert {f["channel"] for f in manifest["files"]} == {"website", "social"}
     for entry in manifest["files"]:

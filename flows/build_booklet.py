@@ -1,0 +1,27 @@
+"""Flow: build (or refresh) one group's booklet from its beelden consented for group use."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline.settings import load_settings
+
+
+@task(name="render-booklet", cache_policy=NO_CACHE)
+def render_booklet(pipeline: Pipeline, group: str) -> StepResult:
+    return pipeline.booklet(group)
+
+
+@flow(name="build-booklet")
+def build_booklet(group: str, folder: str | None = None) -> dict[str, object]:
+    """Render the booklet of GROUP in the programme folder ``folder`` into outbox/groepsboekjes/.
+
+    Only beelden whose current consent includes group sessions are in it; with none, any old
+    booklet of the group is removed.
+    """
+    pipeline = Pipeline(load_settings(folder), source="flow:build-booklet")
+    return asdict(render_booklet(pipeline, group))

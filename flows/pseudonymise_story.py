@@ -1,0 +1,25 @@
+"""Flow: staff mark third-party names in a story; the outbox is brought in line at once."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline.settings import load_settings
+
+
+@task(name="mark-names", cache_policy=NO_CACHE)
+def mark_names(pipeline: Pipeline, story: str, names: list[str]) -> StepResult:
+    return pipeline.pseudonymise(story, names)
+
+
+@flow(name="pseudonymise-story")
+def pseudonymise_story(
+    story: str, names: list[str], folder: str | None = None
+) -> dict[str, object]:
+    """Add NAMES to the story's pseudoniemen.yaml and republish what consent allows."""
+    pipeline = Pipeline(load_settings(folder), source="flow:pseudonymise-story")
+    return asdict(mark_names(pipeline, pipeline.store.story(story).id, names))
