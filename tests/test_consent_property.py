@@ -71,8 +71,8 @@ def tone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fast_pipeline(monkeypatch: pytest.MonkeyPatch, model_cache: Path):
     renderer: dict[Path, Renderer] = {}
 
-    def shared_renderer(templates_dir: Path) -> Renderer:
-        return renderer.setdefault(templates_dir, CachedRenderer(templates_dir))
+    def shared_renderer(templates_dir: Path, **options) -> Renderer:
+        return renderer.setdefault(templates_dir, CachedRenderer(templates_dir, **options))
 
     monkeypatch.setattr("goodwork_pipeline.pipeline.Renderer", shared_renderer)
     monkeypatch.setattr(
