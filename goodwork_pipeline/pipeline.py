@@ -35,9 +35,9 @@ from .settings import Settings
 from .sidecar import read_sidecar, sidecar_for
 from .store import Store, Story
 from .transcribe import (
-    FasterWhisperTranscriber,
     TranscribeOptions,
     Transcriber,
+    make_transcriber,
     read_transcript,
     transcribe_audio,
     write_transcript,
@@ -82,7 +82,7 @@ class Pipeline:
     @property
     def transcriber(self) -> Transcriber:
         if self._transcriber is None:
-            self._transcriber = FasterWhisperTranscriber.from_settings(self.settings)
+            self._transcriber = make_transcriber(self.settings)
         return self._transcriber
 
     # Inbox ---------------------------------------------------------------------------------
