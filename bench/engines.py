@@ -27,7 +27,9 @@ sample interview is timed instead and WER is skipped.
 Every engine runs with ``OMP_WAIT_POLICY=PASSIVE`` unless told otherwise: on a shared machine
 OpenMP's default spinning turns each of PyTorch's many small decoder operations into a wait for
 a descheduled thread (a layer norm went from 0.005 ms to 2 ms under load here), which would
-flatter faster-whisper's ratio for reasons that have nothing to do with the engines.
+flatter faster-whisper's ratio for reasons that have nothing to do with the engines. (The
+openai-whisper engine sets this policy itself unless ``OMP_WAIT_POLICY`` is set; with
+``--omp-wait-policy inherit`` faster-whisper keeps its stock setting.)
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ctranslate2.specs import whisper_spec
 
 from goodwork_pipeline.engines.ct2_to_openai import (
     alignment_heads_dump,
@@ -23,6 +22,8 @@ D, HEADS, MELS, AUDIO_CTX, TEXT_CTX, VOCAB = 8, 2, 4, 6, 5, 11
 
 def _tiny_whisper(folder: Path, *, quantization: str = "float16", layers: int = 2) -> dict:
     """A random Whisper written by CTranslate2's own spec classes; returns the parts we set."""
+    from ctranslate2.specs import whisper_spec  # imports PyTorch when installed: load it late
+
     rng = np.random.default_rng(7)
 
     def r(*shape: int) -> np.ndarray:

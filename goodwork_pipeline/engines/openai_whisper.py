@@ -15,13 +15,15 @@ Which weights (the ``model`` setting):
 
 The decoding options mirror ``FasterWhisperTranscriber``: Silero voice activity detection
 first (faster-whisper's, so both engines see the same speech), word timestamps, the
-vocabulary as initial prompt, no conditioning on previous text, float32 on the CPU.
+vocabulary as initial prompt, no conditioning on previous text, float32 on the CPU. PyTorch's
+OpenMP threads wait passively (see ``import_torch``), which matters on a shared machine.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,8 +57,24 @@ class OpenAICheckpoint:
     alignment_heads: str | None = None  # openai-whisper's encoding; None: from the file
 
 
+def import_torch() -> Any:
+    """PyTorch, its OpenMP threads set to sleep rather than spin while they wait.
+
+    Spinning threads are fast on an idle machine, but on a shared one each of the decoder's
+    many small operations then waits for a descheduled thread: here that made openai-whisper
+    five times slower under load. The policy is read once, when PyTorch loads; an
+    ``OMP_WAIT_POLICY`` set by the operator wins.
+    """
+    if "torch" not in sys.modules:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import torch
+
+    return torch
+
+
 def _whisper() -> Any:
     try:
+        import_torch()
         import whisper
     except ImportError as exc:
         raise ModelError(f"The openai-whisper engine is not installed. {INSTALL_HINT}") from exc
@@ -118,9 +136,8 @@ def _official(name: str) -> OpenAICheckpoint:
 
 def load_openai_model(checkpoint: OpenAICheckpoint) -> Any:
     """Build openai-whisper's ``Whisper`` from a checkpoint, in float32 on the CPU."""
-    import torch
-
     whisper = _whisper()
+    torch = import_torch()
     try:
         data = torch.load(checkpoint.path, map_location="cpu", weights_only=True)
         model = whisper.model.Whisper(whisper.model.ModelDimensions(**data["dims"]))
@@ -166,8 +183,7 @@ class OpenAIWhisperTranscriber:
             return self._models[self.checkpoint.path]
 
     def transcribe(self, samples: np.ndarray, options: TranscribeOptions) -> list[Segment]:
-        import torch
-
+        torch = import_torch()
         samples = np.ascontiguousarray(samples, dtype=np.float32)
         speech, timeline = _speech_only(samples) if self.vad else (samples, None)
         if speech.size == 0:
