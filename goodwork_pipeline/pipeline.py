@@ -38,9 +38,9 @@ from .settings import Settings
 from .sidecar import read_sidecar, sidecar_for
 from .store import Store, Story
 from .transcribe import (
-    FasterWhisperTranscriber,
     TranscribeOptions,
     Transcriber,
+    make_transcriber,
     read_transcript,
     transcribe_audio,
     write_transcript,
@@ -87,7 +87,7 @@ class Pipeline(ReviewAndConsent):
     @property
     def transcriber(self) -> Transcriber:
         if self._transcriber is None:
-            self._transcriber = FasterWhisperTranscriber.from_settings(self.settings)
+            self._transcriber = make_transcriber(self.settings)
         return self._transcriber
 
     # Inbox ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ SETTINGS_FILE = "goodwork.toml"
 ENV_PREFIX = "GOODWORK_"
 
 ComputeType = Literal["int8", "int8_float32", "float32", "float16", "auto"]
+Engine = Literal["faster-whisper", "openai-whisper"]
 
 
 def _default_threads() -> int:
@@ -51,6 +52,14 @@ class Settings(BaseModel):
     )
     templates: Path | None = Field(
         None, description="A local templates folder; empty means the project's bundled templates."
+    )
+    engine: Engine = Field(
+        "faster-whisper",
+        description=(
+            "Transcription engine: 'faster-whisper' (CTranslate2, fast) or 'openai-whisper' "
+            "(the reference implementation; needs the optional extra: pip install "
+            "'goodwork-pipeline[openai]')."
+        ),
     )
     model: str = Field(
         "base",

@@ -2,6 +2,8 @@
 
 ``Transcriber`` is the interface; ``FasterWhisperTranscriber`` is the real engine (CTranslate2
 on the CPU) and ``ScriptedTranscriber`` a working fake for fast tests of later stages.
+``make_transcriber`` picks the engine the settings name; the optional openai-whisper engine
+lives in ``engines/openai_whisper.py`` and is imported only when chosen.
 Nothing here sends audio anywhere.
 """
 
@@ -114,6 +116,15 @@ class FasterWhisperTranscriber:
                 )
             )
         return result
+
+
+def make_transcriber(settings: Settings) -> Transcriber:
+    """The engine the settings choose; optional engines are imported only when chosen."""
+    if settings.engine == "openai-whisper":
+        from .engines.openai_whisper import OpenAIWhisperTranscriber
+
+        return OpenAIWhisperTranscriber.from_settings(settings)
+    return FasterWhisperTranscriber.from_settings(settings)
 
 
 class ScriptedTranscriber:
