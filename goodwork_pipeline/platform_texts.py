@@ -21,11 +21,16 @@ The link placeholder ``[LINK]`` counts as a URL of ``link_length`` characters (X
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
-from twitter_text import parse_tweet
+
+with warnings.catch_warnings():
+    # It still imports pkg_resources (setuptools<81 is pinned for it); staff need not see that.
+    warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+    from twitter_text import parse_tweet
 
 from .errors import TemplateError
 
