@@ -67,15 +67,23 @@ def run_demo(folder: Path, console: Console) -> None:
 
     console.rule("4. goodwork run: toestemming lezen en publiceren")
     second = process_inbox(str(folder))
+    folders: set[Path] = set()
     for result in second:
         console.print(
             f"  {'✓' if result['ok'] else '✗'} {result['message_nl'] or result['message']}"
         )
         for output in result["outputs"]:
-            console.print(f"      → {output}")
+            path = Path(output)
+            if path.is_relative_to(settings.outbox_dir) and path.parent.name != "concepten":
+                folders.add(settings.outbox_dir / path.relative_to(settings.outbox_dir).parts[0])
+    for published in sorted(folders):
+        console.print(f"  publicatiemap: {published}")
+        for channel in sorted(p for p in published.iterdir() if p.is_dir()):
+            names = ", ".join(sorted(f.name for f in channel.iterdir()))
+            console.print(f"    {channel.name}/: {names}")
 
     console.rule("Klaar")
-    console.print(f"Concept:            {draft}")
-    console.print(f"Publicatiemap(pen): {settings.outbox_dir}")
-    console.print(f"Status:             goodwork -C {folder} status")
-    console.print(f"Tijd:               {time.monotonic() - started:.0f} s")
+    console.print(f"Concept:          {draft}")
+    console.print(f"Overzichtspagina: {settings.outbox_dir / 'index.html'}")
+    console.print(f"Status:           goodwork -C {folder} status")
+    console.print(f"Tijd:             {time.monotonic() - started:.0f} s")
