@@ -11,9 +11,11 @@ path-traversal and entity-expansion documents are refused with a clear message.
 
 from __future__ import annotations
 
+import lzma
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +41,8 @@ MAX_TOTAL_BYTES = 120 * 1024 * 1024
 MAX_MEMBERS = 2000
 MAX_RATIO = 200  # a member that inflates more than this is a zip bomb
 
-_FOOTER_CODE = re.compile(r"code\s+(GW-[0-9A-Z]{8})\s*·?\s*versie\s+(\d+)", re.IGNORECASE)
+# (a version number is short: a long run of digits is no version, and int() would refuse it)
+_FOOTER_CODE = re.compile(r"code\s+(GW-[0-9A-Z]{8})\s*·?\s*versie\s+(\d{1,9})(?!\d)", re.IGNORECASE)
 _BARE_CODE = re.compile(r"\b(GW-[0-9A-Z]{8})\b")
 _CHECKED_GLYPHS = "☒☑✓✔✗✘⌧"
 _UNCHECKED_GLYPHS = "☐□"
@@ -50,6 +53,17 @@ _TRAILING_MARK = re.compile(r"\s*(?:[:\-–]\s*)?(\[\s*[xX✓✔]\s*\]|\(\s*[xX]
 _SYMBOL_CHECKED = {"F0FE", "F0FD", "F078", "F0FB", "F053", "F054", "F0FC"}
 _SYMBOL_UNCHECKED = {"F0A8", "F06F", "F0A3", "F0A1", "F0A0"}
 MAX_PARAGRAPHS = 20_000
+# What a damaged zip raises besides BadZipFile: offsets that point nowhere (OSError), a
+# compression method Python lacks (NotImplementedError), a broken compressed stream
+# (zlib.error, lzma.LZMAError; bzip2 raises OSError), a member cut off (EOFError).
+_DAMAGED_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    OSError,
+    EOFError,
+)
 
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _FALLBACK = (f"{{{MC_NS}}}Fallback",)
@@ -131,8 +145,8 @@ def read_document(path: Path) -> RawDocument:
             paragraphs, tracked = _paragraphs(body, path)
             ids = _ids(archive, members, path, paragraphs)
             comments = _comments(archive, members, path, body)
-    except zipfile.BadZipFile as exc:
-        raise _not_a_draft(path, "it is not a valid .docx (zip) file") from exc
+    except _DAMAGED_ZIP as exc:
+        raise _not_a_draft(path, "it is not a valid .docx (zip) file, or it is damaged") from exc
     return RawDocument(ids=ids, paragraphs=paragraphs, comments=comments, tracked_changes=tracked)
 
 
