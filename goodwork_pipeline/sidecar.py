@@ -18,6 +18,29 @@ from .models import Sidecar
 SIDECAR_SUFFIXES = (".yaml", ".yml")
 MAX_SIDECAR_BYTES = 64 * 1024
 
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a value it cannot convert (a date that does not exist
+    such as 2026-02-30, an integer too long for Python) stays the text it was, so that our own
+    checks below say which key is wrong, instead of PyYAML raising ValueError."""
+
+
+def _lenient(constructor: Any) -> Any:
+    def construct(loader: _Loader, node: yaml.Node) -> Any:
+        try:
+            return constructor(loader, node)
+        except (ValueError, TypeError, AttributeError, LookupError, OverflowError):
+            return loader.construct_scalar(node)  # a ScalarNode here; others raise YAMLError
+
+    return construct
+
+
+for _tag in ("int", "float", "timestamp", "bool"):
+    _Loader.add_constructor(
+        f"tag:yaml.org,2002:{_tag}",
+        _lenient(yaml.SafeLoader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"]),
+    )
+
 _TEXT_KEYS = ("participant", "email", "role", "organisation", "group", "interviewer", "language")
 _LIST_KEYS = ("pseudonymise", "vocabulary")
 KNOWN_KEYS = (*_TEXT_KEYS, "date", "speakers", *_LIST_KEYS)
@@ -52,7 +75,7 @@ def read_sidecar(path: Path | None) -> Sidecar:
 def parse_sidecar(raw: bytes | str, path: Path) -> Sidecar:
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no Python objects
     except UnicodeDecodeError as exc:
         raise _error(path, "not UTF-8 text", "het is geen tekstbestand (UTF-8)") from exc
     except yaml.YAMLError as exc:
@@ -70,6 +93,13 @@ def parse_sidecar(raw: bytes | str, path: Path) -> Sidecar:
         ) from exc
     except RecursionError as exc:
         raise _error(path, "nested too deeply", "te diep genest") from exc
+    except (ValueError, TypeError, AttributeError, LookupError, OverflowError) as exc:
+        # PyYAML reports some malformed values this way rather than as a YAMLError
+        raise _error(
+            path,
+            f"a value cannot be read ({exc.__class__.__name__}: {str(exc)[:80]})",
+            "een waarde is onleesbaar; controleer datums, getallen en aanhalingstekens",
+        ) from exc
     if data is None:
         return Sidecar()
     if not isinstance(data, dict):

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from goodwork_pipeline.errors import DocumentError
+from goodwork_pipeline.errors import DocumentError, SidecarError
 from goodwork_pipeline.returned_document import read_document
+from goodwork_pipeline.sidecar import parse_sidecar
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -87,3 +88,30 @@ def test_a_long_number_after_versie_is_no_version(tmp_path: Path) -> None:
     path = tmp_path / "terug.docx"
     path.write_bytes(footer_with_a_huge_version())
     assert read_document(path).ids.version is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("date: 2026-02-30\n", "date"),  # ValueError: day is out of range for month
+        ("date: 2026-13-01\n", "date"),  # ValueError: month must be in 1..12
+        ("participant: " + "1" * 5000 + "\n", "participant"),  # ValueError: int too long
+    ],
+)
+def test_sidecar_value_python_cannot_convert_names_the_key(text: str, key: str) -> None:
+    with pytest.raises(SidecarError) as raised:
+        parse_sidecar(text.encode(), Path("gesprek-anna.yaml"))
+    assert "gesprek-anna.yaml" in str(raised.value) and f"'{key}'" in str(raised.value)
+    assert f"'{key}'" in raised.value.nl
+
+
+@pytest.mark.parametrize(
+    ("text", "participant"),
+    [
+        ("participant: !!bool misschien\n", "misschien"),  # KeyError in PyYAML
+        ("participant: !!int abc\n", "abc"),  # ValueError in PyYAML
+        ("email: x\nparticipant: !!timestamp 2001-12-14x\n", "2001-12-14x"),  # AttributeError
+    ],
+)
+def test_explicit_yaml_tags_that_do_not_fit_stay_text(text: str, participant: str) -> None:
+    assert parse_sidecar(text.encode(), Path("gesprek.yaml")).participant == participant
