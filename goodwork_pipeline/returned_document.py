@@ -55,9 +55,11 @@ _SYMBOL_UNCHECKED = {"F0A8", "F06F", "F0A3", "F0A1", "F0A0"}
 MAX_PARAGRAPHS = 20_000
 # What a damaged zip raises besides BadZipFile: offsets that point nowhere (OSError), a
 # compression method Python lacks (NotImplementedError), a broken compressed stream
-# (zlib.error, lzma.LZMAError; bzip2 raises OSError), a member cut off (EOFError).
+# (zlib.error, lzma.LZMAError; bzip2 raises OSError), a member cut off (EOFError), a member
+# name flagged UTF-8 that is not (UnicodeDecodeError).
 _DAMAGED_ZIP = (
     zipfile.BadZipFile,
+    UnicodeDecodeError,
     zlib.error,
     lzma.LZMAError,
     NotImplementedError,

@@ -61,6 +61,17 @@ def central_directory_points_nowhere() -> bytes:
     return bytes(data)  # OSError: [Errno 22] Invalid argument (a negative seek)
 
 
+def member_name_not_utf8() -> bytes:
+    data = _zip({"word/document.xml": _document(b"hallo")})
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):
+        at = data.find(header)
+        flags = 6 if header == b"PK\x03\x04" else 8
+        data[at + flags + 1] |= 0x08  # bit 11: the name is UTF-8
+    name = data.find(b"word/document.xml", data.find(b"PK\x01\x02"))
+    data[name] = 0xBF  # ...but it is not
+    return bytes(data)  # UnicodeDecodeError from zipfile.ZipFile()
+
+
 def footer_with_a_huge_version() -> bytes:
     footer = (
         f"<w:ftr xmlns:w='{W}'><w:p><w:r><w:t>code GW-ABCDEFGH versie ".encode()
@@ -73,7 +84,12 @@ def footer_with_a_huge_version() -> bytes:
 
 @pytest.mark.parametrize(
     "make",
-    [corrupt_deflate_stream, unknown_compression_method, central_directory_points_nowhere],
+    [
+        corrupt_deflate_stream,
+        unknown_compression_method,
+        central_directory_points_nowhere,
+        member_name_not_utf8,
+    ],
 )
 def test_damaged_zip_is_a_clear_document_error(tmp_path: Path, make) -> None:
     path = tmp_path / "terug.docx"
