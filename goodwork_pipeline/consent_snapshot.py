@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,13 +87,16 @@ def write_snapshot(
     programme: str,
     templates_dir: Path,
     remaining: frozenset[Channel] = frozenset(),
+    render: Callable[[SnapshotView], bytes] | None = None,
 ) -> Snapshot:
-    """Render and keep the snapshot of ``record``; an existing one is never replaced."""
+    """Render and keep the snapshot of ``record``; an existing one is never replaced.
+
+    ``render`` is the renderer's ``snapshot_pdf`` (default: WeasyPrint, as ``Renderer``)."""
     path = snapshot_path(folder, record)
     if path.exists():
         return Snapshot(path, sha256_file(path))
     view = snapshot_view(record, beeld=beeld, programme=programme, remaining=remaining)
-    pdf = render_snapshot(view, templates_dir)
+    pdf = render(view) if render is not None else render_snapshot(view, templates_dir)
     atomic_write_bytes(path, pdf)
     os.chmod(path, 0o444)
     return Snapshot(path, sha256_file(path))

@@ -546,6 +546,7 @@ class ReviewAndConsent:
             programme=self.settings.programme,
             templates_dir=self.settings.templates_dir,
             remaining=remaining,
+            render=self.renderer().snapshot_pdf,
         )
         return str(snapshot.path.relative_to(self.workspace.root))
 

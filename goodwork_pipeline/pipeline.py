@@ -75,8 +75,10 @@ class Pipeline(ReviewAndConsent):
         transcriber: Transcriber | None = None,
         clock: Clock | None = None,
         source: str = "cli",
+        renderer: Renderer | None = None,
     ):
         self.settings = settings
+        self._renderer = renderer
         self.clock = clock or SystemClock()
         self.store = store or Store(settings.database_url, clock=self.clock)
         self.workspace = Workspace(settings.workspace_dir)
@@ -468,6 +470,10 @@ class Pipeline(ReviewAndConsent):
             )
 
     def renderer(self) -> Renderer:
+        """The renderer given to the pipeline (e.g. a ``SketchRenderer`` in fast tests), or the
+        real one for the settings."""
+        if self._renderer is not None:
+            return self._renderer
         return Renderer(
             self.settings.templates_dir,
             hashtags=self.settings.hashtags,

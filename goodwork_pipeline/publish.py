@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cards import CARDS, LANDSCAPE, Card, CardSpec, render_card
+from .cards import CARDS, LANDSCAPE, Card, CardSpec
 from .files import atomic_write_bytes, replace_dir, sha256_bytes, staging_dir
 from .models import Beeld, Channel, Consent, NameDisplay, Sidecar
 from .platform_texts import PLATFORMS, PlatformText
@@ -72,7 +72,7 @@ class Bundle:
 
     @functools.cached_property
     def preview(self) -> bytes:
-        return first_page_png(self.pdf, PREVIEW_WIDTH)
+        return self.renderer.page_preview(self.pdf, PREVIEW_WIDTH)
 
     def text(self, platform: str) -> PlatformText:
         if platform not in self._texts:
@@ -81,7 +81,7 @@ class Bundle:
 
     def card(self, spec: CardSpec) -> Card:
         if spec not in self._cards:
-            self._cards[spec] = render_card(self.renderer, self.view, spec)
+            self._cards[spec] = self.renderer.card(self.view, spec)
         return self._cards[spec]
 
     @functools.cached_property

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import yaml
@@ -28,6 +29,10 @@ from .platform_texts import (
     summary_sentences,
     tidy,
 )
+
+if TYPE_CHECKING:
+    from .cards import Card, CardSpec
+    from .consent_snapshot import SnapshotView
 
 PUBLISH_TEMPLATES = "publish"
 DEFAULT_HASHTAGS = ("#BeeldenVanGoedWerk",)
@@ -196,6 +201,26 @@ class Renderer:
             pdf_variant=PDF_VARIANT, pdf_identifier=False, uncompressed_pdf=False
         )
 
+    def page_preview(self, pdf: bytes, width: int) -> bytes:
+        """Page 1 of ``pdf`` as a PNG ``width`` pixels wide."""
+        from .publish import first_page_png
+
+        return first_page_png(pdf, width)
+
+    # Cards and consent snapshots -----------------------------------------------------------
+
+    def card(self, view: PublicView, spec: CardSpec) -> Card:
+        """A quote card (PNG) with its alt text, the font size fitted to the quote."""
+        from .cards import render_card
+
+        return render_card(self, view, spec)
+
+    def snapshot_pdf(self, view: SnapshotView) -> bytes:
+        """The PDF snapshot of one consent ledger entry (kept in the workspace)."""
+        from .consent_snapshot import render_snapshot
+
+        return render_snapshot(view, self.templates_dir)
+
     # Platform texts ------------------------------------------------------------------------
 
     def platform_text(self, view: PublicView, platform: str, *, link: bool) -> PlatformText:
@@ -244,6 +269,47 @@ class Renderer:
         yaml.safe_dump(front, buffer, allow_unicode=True, sort_keys=False, width=1000)
         body = self.render_text("website.md.j2", view=view, md=markdown_escape)
         return f"---\n{buffer.getvalue()}---\n\n{tidy(body)}"
+
+
+class SketchRenderer(Renderer):
+    """A fast stand-in for tests that publish thousands of times: PDFs and images become
+    plain-text sketches; platform texts, website HTML and Markdown are the real ones.
+
+    A sketch holds everything the real file would be made from (the PDF's full HTML, head and
+    metadata included; a card's text, credit and alt text), so a scan of a sketch for a
+    name finds it whenever the real file could show it. Use the real ``Renderer`` to test
+    what the files look like.
+    """
+
+    PDF = b"%SKETCH-PDF\n"
+    PNG = b"SKETCH-PNG\n"
+
+    def pdf_from_html(self, html: str) -> bytes:
+        return self.PDF + html.encode("utf-8")
+
+    def page_preview(self, pdf: bytes, width: int) -> bytes:
+        return self.PNG + f"page 1 at {width} px of\n".encode() + pdf
+
+    def card(self, view: PublicView, spec: CardSpec) -> Card:
+        from .cards import Card, Fit, alt_text, card_text
+
+        text = card_text(view)
+        described = alt_text(text, view)
+        sketch = "\n".join(
+            str(part) for part in (spec.name, text.quote, text.credit, text.title, described)
+        )
+        box = (0.0, 0.0, float(spec.width), float(spec.height))
+        return Card(
+            spec,
+            self.PNG + sketch.encode(),
+            self.PDF + sketch.encode(),
+            described,
+            text,
+            Fit(size=0, quote_box=box, area_box=box),
+        )
+
+    def snapshot_pdf(self, view: SnapshotView) -> bytes:
+        return self.PDF + repr(view).encode("utf-8")
 
 
 def markdown_escape(text: str) -> str:
