@@ -286,7 +286,15 @@ def _matches(text: str, label: str, *, cutoff: float = 0.86) -> bool:
     a, b = normalise(text), normalise(label)
     if not a:
         return False
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= cutoff
+    if a == b:
+        return True
+    # ratio() <= quick_ratio() <= real_quick_ratio(): the cheap bounds rule out most pairs
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= cutoff
+        and matcher.quick_ratio() >= cutoff
+        and matcher.ratio() >= cutoff
+    )
 
 
 def _find(paragraphs: list[Paragraph], heading: str, *, start: int = 0) -> int | None:
