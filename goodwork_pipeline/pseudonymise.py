@@ -22,6 +22,7 @@ every part of it for "role only".
 from __future__ import annotations
 
 import string
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -119,6 +120,11 @@ def assign(entries: Iterable[str]) -> tuple[Pseudonym, ...]:
     return tuple(result)
 
 
+def _key(name: str) -> str:
+    """How two spellings of a name are compared: NFC, case folded."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def _letter(index: int) -> str:
     letters = string.ascii_uppercase
     return letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]
@@ -148,7 +154,7 @@ def _variants(name: str, *, skip: frozenset[str] = frozenset()) -> list[tuple[st
             variants.append((surname[0].upper() + surname[1:], True))
     result = []
     for variant, case_sensitive in variants:
-        if variant.casefold() in skip or len(variant) < 2 or variant.lower() in PARTICLES:
+        if _key(variant) in skip or len(variant) < 2 or variant.lower() in PARTICLES:
             continue
         if _is_honorific(variant):
             continue
@@ -176,14 +182,14 @@ class Pseudonymiser:
     ):
         self.pseudonyms = tuple(pseudonyms)
         own = _own_name_replacements(participant, name_display, role)
-        own_parts = frozenset(r.variant.casefold() for r in own)
+        own_parts = frozenset(_key(r.variant) for r in own)
         participant_parts = frozenset(
-            part.casefold() for part in (participant or "").split() if len(part) > 1
+            _key(part) for part in (participant or "").split() if len(part) > 1
         )
         replacements = list(own)
         for pseudonym in self.pseudonyms:
             for variant, case_sensitive in _variants(pseudonym.name, skip=participant_parts):
-                if variant.casefold() not in own_parts:
+                if _key(variant) not in own_parts:
                     replacements.append(Replacement(variant, case_sensitive, pseudonym.stand_in))
         replacements.sort(key=lambda r: -len(r.variant))
         self._by_key: dict[str, Replacement] = {}
@@ -191,7 +197,8 @@ class Pseudonymiser:
         for index, item in enumerate(replacements):
             key = f"r{index}"
             self._by_key[key] = item
-            body = r"\s+".join(regex.escape(w) for w in item.variant.split())
+            forms = _forms(item.variant)
+            body = "|".join(r"\s+".join(regex.escape(w) for w in form.split()) for form in forms)
             if not item.case_sensitive:
                 body = f"(?i:{body})"
             patterns.append(f"(?P<{key}>{body})")
@@ -272,6 +279,12 @@ class Pseudonymiser:
             for match in self._pattern.finditer(text):
                 used[self._replacement(match).stand_in] = None
         return tuple(used)
+
+
+def _forms(name: str) -> tuple[str, ...]:
+    """A name as it may be stored: composed (NFC) or decomposed (NFD, e.g. pasted from a macOS
+    file name: 'e' + a combining diaeresis for 'ë'). Both look the same on screen."""
+    return tuple(dict.fromkeys(unicodedata.normalize(form, name) for form in ("NFC", "NFD")))
 
 
 def _texts(beeld: Beeld) -> Iterable[str]:
