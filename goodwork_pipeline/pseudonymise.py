@@ -137,8 +137,8 @@ def _is_honorific(word: str) -> bool:
 def _variants(name: str, *, skip: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
     """The ways a name appears in text: (variant, case-sensitive?), longest first.
 
-    The full name matches in any case; its parts only capitalised, as names are written, so
-    ``Roos`` the person does not replace ``roos`` the flower.
+    The full name matches in any case; its parts only as names are written (capitalised, or
+    all in capitals), so ``Roos`` the person does not replace ``roos`` the flower.
     """
     words = name.split()
     variants: list[tuple[str, bool]] = [(name, False)]
@@ -198,6 +198,8 @@ class Pseudonymiser:
             key = f"r{index}"
             self._by_key[key] = item
             forms = _forms(item.variant)
+            if item.case_sensitive:  # as names are written: Capitalised, or in capitals
+                forms += _forms(item.variant.upper())
             body = "|".join(r"\s+".join(regex.escape(w) for w in form.split()) for form in forms)
             if not item.case_sensitive:
                 body = f"(?i:{body})"

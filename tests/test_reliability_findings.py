@@ -26,3 +26,19 @@ def test_a_decomposed_name_in_the_sidecar_still_hides_the_composed_one_in_the_te
             role="Teammanager",
         ).text(text + unicodedata.normalize(text_form, " Ömer ook."))
         assert hidden == "Ik ben de teammanager. De teammanager zegt het zelf. Persoon A ook."
+
+
+def test_a_name_typed_in_capitals_is_hidden_too() -> None:
+    """Histories: a participant who chose 'role only' typed 'ZOË' into the text; parts of a
+    name were matched only capitalised, so it was published."""
+    pseudonymiser = Pseudonymiser(
+        assign(["Karel"]),
+        participant="Zoë de Kaka",
+        name_display=NameDisplay.ROLE,
+        role="Teammanager",
+    )
+    assert pseudonymiser.text("ZOË, DE KAKA en KAREL; roos en Roos.") == (
+        "De teammanager, de teammanager en persoon A; roos en Roos."
+    )
+    first_only = Pseudonymiser(participant="Zoë de Kaka", name_display=NameDisplay.FIRST)
+    assert first_only.text("ZOË DE KAKA, DE KAKA.") == "Zoë, Zoë."
