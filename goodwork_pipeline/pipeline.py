@@ -36,7 +36,7 @@ from .render import Renderer
 from .retention import was_purged
 from .settings import Settings
 from .sidecar import read_sidecar, sidecar_for
-from .store import Store, Story
+from .store import ALLOWED, Store, Story
 from .transcribe import (
     TranscribeOptions,
     Transcriber,
@@ -447,11 +447,9 @@ class Pipeline(ReviewAndConsent):
     def _record_publication(self, story: Story, result: PublishResult) -> None:
         story = self.store.story(story.id)
         if result.folder is not None:
-            self.store.transition(
-                story.id,
+            self._record_outbox_change(
+                story,
                 State.PUBLISHED,
-                actor=self.actor,
-                source=self.source,
                 message=f"published to outbox/{result.folder.name} for "
                 + ", ".join(sorted(c.value for c in result.channels)),
                 message_nl="Klaar om te publiceren voor "
@@ -459,14 +457,38 @@ class Pipeline(ReviewAndConsent):
                 detail={"folder": result.folder.name, "files": list(result.files)},
             )
         elif result.removed or story.state == State.PUBLISHED:
-            self.store.transition(
-                story.id,
+            self._record_outbox_change(
+                story,
                 State.WITHDRAWN,
-                actor=self.actor,
-                source=self.source,
                 message="no valid consent: every published file removed from the outbox",
                 message_nl="Geen geldige toestemming meer: alle bestanden uit de outbox gehaald",
                 detail={"removed": [p.name for p in result.removed]},
+            )
+
+    def _record_outbox_change(
+        self, story: Story, state: State, *, message: str, message_nl: str, detail: dict
+    ) -> None:
+        """The outbox changed: a state change, unless the story is in a new draft round
+        (a new version sent while the approved text stays published), which goes on."""
+        if state in ALLOWED[story.state]:
+            self.store.transition(
+                story.id,
+                state,
+                actor=self.actor,
+                source=self.source,
+                message=message,
+                message_nl=message_nl,
+                detail=detail,
+            )
+        else:
+            self.store.record_event(
+                story.id,
+                state.value,
+                actor=self.actor,
+                source=self.source,
+                message=f"{message} (the story stays {story.state.value})",
+                message_nl=message_nl,
+                detail=detail,
             )
 
     def renderer(self) -> Renderer:

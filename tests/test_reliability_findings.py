@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from goodwork_pipeline.models import NameDisplay
+from goodwork_pipeline.models import Channel, NameDisplay, State
 from goodwork_pipeline.pseudonymise import Pseudonymiser, assign
 
 NFD = "NFD"
@@ -42,3 +42,32 @@ def test_a_name_typed_in_capitals_is_hidden_too() -> None:
     )
     first_only = Pseudonymiser(participant="Zoë de Kaka", name_display=NameDisplay.FIRST)
     assert first_only.text("ZOË DE KAKA, DE KAKA.") == "Zoë, Zoë."
+
+
+def test_publishing_while_a_new_draft_is_out_keeps_the_story_in_its_draft_round(
+    pipeline, tone_wav
+) -> None:
+    """Histories: after a new draft version of a published story, withdrawing (or any
+    re-publish) tried 'drafted -> withdrawn' / 'drafted -> published', which the lifecycle
+    forbids, and the story ended up 'failed' with 'this is a bug in goodwork'."""
+    from helpers import drop
+
+    story_id = pipeline.receive(drop(pipeline.settings, tone_wav)).story_id
+    assert pipeline.transcribe(story_id).ok and pipeline.draft(story_id).ok
+    pipeline.record_consent(
+        story_id,
+        channels={Channel.WEBSITE, Channel.INTERNAL},
+        name_display=NameDisplay.ROLE,
+        by="Sam",
+    )
+    assert pipeline.store.story(story_id).state == State.PUBLISHED
+    assert pipeline.draft(story_id).ok  # staff send a new version; the approved text stays
+    assert pipeline.publish(story_id).ok
+    assert pipeline.withdraw(story_id, channels={Channel.WEBSITE}, by="Sam").ok
+    story = pipeline.store.story(story_id)
+    assert story.state == State.DRAFTED and story.last_error is None
+    kinds = [e.kind for e in pipeline.store.events(story_id)]
+    assert "published" in kinds  # recorded as events, not as (forbidden) state changes
+    assert pipeline.withdraw(story_id, by="Sam").ok
+    assert pipeline.store.story(story_id).state == State.DRAFTED
+    assert "withdrawn" in [e.kind for e in pipeline.store.events(story_id)]
