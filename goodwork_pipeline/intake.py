@@ -86,7 +86,12 @@ def is_complete(path: Path, *, quiet_seconds: float = 2.0, now: float | None = N
 def wait_until_complete(
     path: Path, *, quiet_seconds: float = 2.0, timeout: float = 600.0, poll: float = 0.5
 ) -> bool:
-    """Wait until size and modification time stay the same for ``quiet_seconds``."""
+    """Wait until size and modification time stay the same for ``quiet_seconds``.
+
+    A file last changed more than ``quiet_seconds`` ago is complete at once: watching it
+    settle again would cost every file in a run ``quiet_seconds`` of sleep."""
+    if is_complete(path, quiet_seconds=quiet_seconds):
+        return True
     deadline = time.monotonic() + timeout
     last: tuple[int, int] | None = None
     stable_since = time.monotonic()

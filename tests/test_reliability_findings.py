@@ -71,3 +71,23 @@ def test_publishing_while_a_new_draft_is_out_keeps_the_story_in_its_draft_round(
     assert pipeline.withdraw(story_id, by="Sam").ok
     assert pipeline.store.story(story_id).state == State.DRAFTED
     assert "withdrawn" in [e.kind for e in pipeline.store.events(story_id)]
+
+
+def test_a_file_that_settled_long_ago_is_not_watched_again(tmp_path) -> None:
+    """Load (200 returned drafts in one run): every file was watched for a full
+    'settle_seconds' (default 2 s) before it was read, however long ago it was written: 200
+    drafts slept 400 s. A file whose last change is older than that is complete at once."""
+    import os
+    import time
+
+    from goodwork_pipeline.intake import wait_until_complete
+
+    old = tmp_path / "terug.docx"
+    old.write_bytes(b"x")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    # a timeout far shorter than the quiet time: only a file known complete passes
+    assert wait_until_complete(old, quiet_seconds=2.0, timeout=0.05, poll=0.01)
+    fresh = tmp_path / "nieuw.docx"
+    fresh.write_bytes(b"x")
+    assert not wait_until_complete(fresh, quiet_seconds=2.0, timeout=0.05, poll=0.01)
