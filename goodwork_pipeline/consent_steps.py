@@ -22,7 +22,7 @@ from .consent_snapshot import name_nl, write_snapshot
 from .consent_wording import CHANNEL_BOXES, WORDING_VERSION
 from .errors import ConsentError, DocumentError, InputError, MailError
 from .files import atomic_copy, atomic_write_text, sha256_file
-from .intake import wait_until_complete
+from .intake import inside_inbox, wait_until_complete
 from .models import Beeld, Channel, ConsentRecord, NameDisplay, State
 from .returned_document import RawDocument, read_document
 from .review import Outcome, ReturnedDraft, ReviewDecision, decide, interpret
@@ -61,6 +61,8 @@ class ReviewAndConsent:
         """Read a returned draft and act on what the participant decided."""
         from .pipeline import StepResult
 
+        if not inside_inbox(path, self.settings.inbox_dir):
+            return self.reject_outside(path, "document")
         if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
             return StepResult(False, message=f"{path.name} is still being written; later.")
         sha = sha256_file(path)

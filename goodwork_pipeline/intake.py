@@ -73,6 +73,14 @@ def classify(path: Path, inbox_root: Path) -> Kind:
     return Kind.UNSUPPORTED
 
 
+def inside_inbox(path: Path, inbox: Path) -> bool:
+    """True when ``path`` really lies in the inbox: after '..' and links are followed."""
+    try:
+        return path.resolve().is_relative_to(inbox.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
 def is_complete(path: Path, *, quiet_seconds: float = 2.0, now: float | None = None) -> bool:
     """True when the file has not changed for ``quiet_seconds`` (so it is not being copied)."""
     try:

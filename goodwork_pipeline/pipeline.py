@@ -27,7 +27,7 @@ from .draft_document import DraftInfo, template_path, write_draft
 from .errors import GoodworkError, InputError
 from .files import atomic_copy, atomic_write_text, sha256_file
 from .guide import load_guide
-from .intake import InboxItem, scan_inbox, wait_until_complete
+from .intake import InboxItem, inside_inbox, scan_inbox, wait_until_complete
 from .logs import fields
 from .models import Beeld, Channel, State
 from .pseudonymise import Pseudonymiser, mark_names, staff_names
@@ -99,6 +99,8 @@ class Pipeline(ReviewAndConsent):
 
     def receive(self, path: Path) -> StepResult:
         """Take a recording from the inbox: check it, create (or find) its story, archive it."""
+        if not inside_inbox(path, self.settings.inbox_dir):
+            return self.reject_outside(path, "recording")
         if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
             return StepResult(False, message=f"{path.name} is still being written; later.")
         sha = sha256_file(path)
@@ -184,6 +186,18 @@ class Pipeline(ReviewAndConsent):
         )
         log.debug("inbox file %s rejected: %s", path.name, error)
         return StepResult(False, message=str(error), message_nl=error.nl)
+
+    def reject_outside(self, path: Path, kind: str) -> StepResult:
+        """A path that leaves the inbox (a flow parameter such as '../x.wav' or an absolute
+        path): never read, moved or deleted."""
+        error = InputError(
+            f"{path.name} is not in the inbox ({self.settings.inbox_dir}); goodwork only takes "
+            "files from the inbox. Nothing was read, moved or deleted.",
+            nl=f"{path.name} staat niet in de inbox; goodwork neemt alleen bestanden uit de "
+            "inbox. Er is niets gelezen, verplaatst of verwijderd.",
+            path=path,
+        )
+        return self._reject(path, _fingerprint(f"outside:{path}", None), kind, error)
 
     def reject_unsupported(self, item: InboxItem) -> StepResult:
         path = item.path

@@ -91,3 +91,27 @@ def test_a_file_that_settled_long_ago_is_not_watched_again(tmp_path) -> None:
     fresh = tmp_path / "nieuw.docx"
     fresh.write_bytes(b"x")
     assert not wait_until_complete(fresh, quiet_seconds=2.0, timeout=0.05, poll=0.01)
+
+
+def test_a_flow_asked_for_a_path_outside_the_inbox_touches_nothing(
+    pipeline, tone_wav, tmp_path
+) -> None:
+    """Bad-input corpus: the process-recording deployment's 'path' parameter (a form in the
+    Prefect UI) took '../../elders.wav' or an absolute path, archived that file and then
+    deleted it from where it was: any audio or .docx on the machine could be taken."""
+    import shutil
+
+    from goodwork_pipeline.files import sha256_file
+
+    elsewhere = shutil.copyfile(tone_wav, tmp_path / "elders.wav")
+    sha = sha256_file(elsewhere)
+    inbox = pipeline.settings.inbox_dir
+    for path in (inbox / ".." / ".." / "elders.wav", elsewhere):
+        assert path.resolve() == elsewhere.resolve()
+        result = pipeline.receive(path)
+        assert not result.ok and "not in the inbox" in result.message
+        assert "niet in de inbox" in result.message_nl
+    document = shutil.copyfile(tone_wav, tmp_path / "brief.docx")
+    assert not pipeline.review(document).ok
+    assert elsewhere.is_file() and sha256_file(elsewhere) == sha and document.is_file()
+    assert pipeline.store.stories() == []
