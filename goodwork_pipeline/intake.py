@@ -46,6 +46,12 @@ def scan_inbox(inbox: Path) -> list[InboxItem]:
     root = inbox.resolve()
     for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(IGNORED_PREFIXES))
+        for name in dirnames:
+            # A linked folder is not followed (it may lead anywhere); a folder named like a
+            # recording or document is not one. Both are reported, not silently skipped.
+            folder = Path(dirpath) / name
+            if folder.is_symlink() or _looks_like_input(name):
+                items.append(InboxItem(folder, Kind.UNSUPPORTED))
         for name in sorted(filenames):
             if name.startswith(IGNORED_PREFIXES) or name.lower().endswith(IGNORED_SUFFIXES):
                 continue
@@ -53,6 +59,10 @@ def scan_inbox(inbox: Path) -> list[InboxItem]:
             items.append(InboxItem(path, classify(path, root)))
     order = {Kind.RECORDING: 0, Kind.DOCUMENT: 1, Kind.UNSUPPORTED: 2, Kind.SIDECAR: 3}
     return sorted(items, key=lambda item: (order[item.kind], str(item.path)))
+
+
+def _looks_like_input(name: str) -> bool:
+    return name.lower().endswith((*AUDIO_SUFFIXES, *DOCUMENT_SUFFIXES))
 
 
 def classify(path: Path, inbox_root: Path) -> Kind:

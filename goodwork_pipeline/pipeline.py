@@ -204,12 +204,28 @@ class Pipeline(ReviewAndConsent):
         fingerprint = _fingerprint(path.name, None)
         if self.store.input_outcome(fingerprint, path.name) is not None:
             return StepResult(False, message=f"{path.name}: already reported")
-        if path.is_symlink():
+        if path.is_symlink() and (path.is_dir() or not path.exists()):
+            error = InputError(
+                f"{path.name} is a link to a folder outside the inbox, or to nothing; it is not "
+                "followed. Copy the files themselves into the inbox.",
+                nl=f"{path.name} is een snelkoppeling naar een map buiten de inbox (of naar iets "
+                "dat niet bestaat). Zet de bestanden zelf in de inbox.",
+                path=path,
+            )
+        elif path.is_symlink():
             error = InputError(
                 f"{path.name} is a link to a file outside the inbox; it is not read. "
                 "Copy the file itself into the inbox.",
                 nl=f"{path.name} is een snelkoppeling naar een bestand buiten de inbox. Zet het "
                 "bestand zelf in de inbox.",
+                path=path,
+            )
+        elif path.is_dir():
+            error = InputError(
+                f"{path.name} is a folder, not a recording or document. Put the file itself in "
+                "the inbox (files inside this folder are read as usual).",
+                nl=f"{path.name} is een map, geen opname of document. Zet het bestand zelf in de "
+                "inbox (bestanden in deze map worden gewoon gelezen).",
                 path=path,
             )
         else:

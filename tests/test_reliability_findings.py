@@ -115,3 +115,28 @@ def test_a_flow_asked_for_a_path_outside_the_inbox_touches_nothing(
     assert not pipeline.review(document).ok
     assert elsewhere.is_file() and sha256_file(elsewhere) == sha and document.is_file()
     assert pipeline.store.stories() == []
+
+
+def test_linked_folders_and_folders_named_like_files_are_reported(pipeline, tmp_path) -> None:
+    """Bad-input corpus: a sub-folder that is a link to a folder outside the inbox, and a
+    folder named 'gesprek-anna.wav', were skipped without a word: staff saw their
+    'recording' lying there and no message in 'goodwork status'."""
+    from goodwork_pipeline.intake import Kind, scan_inbox
+    from goodwork_pipeline.status import status_rows
+
+    inbox = pipeline.settings.inbox_dir
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    (elsewhere / "opname.wav").write_bytes(b"x")
+    (inbox / "gedeeld").symlink_to(elsewhere, target_is_directory=True)
+    (inbox / "gesprek-anna.wav").mkdir()
+    (inbox / "teruggestuurd").mkdir()  # an ordinary sub-folder: not reported
+    items = {item.name: item.kind for item in scan_inbox(inbox)}
+    assert items == {"gedeeld": Kind.UNSUPPORTED, "gesprek-anna.wav": Kind.UNSUPPORTED}
+    for item in scan_inbox(inbox):
+        assert not pipeline.reject_unsupported(item).ok
+    _rows, rejected = status_rows(pipeline.store, pipeline.settings)
+    messages = {r.name: r.message_nl for r in rejected}
+    assert "snelkoppeling naar een map" in messages["gedeeld"]
+    assert "is een map" in messages["gesprek-anna.wav"]
+    assert (elsewhere / "opname.wav").is_file()
