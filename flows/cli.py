@@ -90,7 +90,7 @@ def run(obj: Context) -> None:
     ensure_transcription_limit(settings)
     results = process_inbox(str(settings.base_dir))
     if not results:
-        console.print(f"Niets te doen: de inbox ({settings.inbox_dir}) is leeg.")
+        console.print(f"Niets te doen: de inbox ({_e(settings.inbox_dir)}) is leeg.")
     for result in results:
         _print_result(result)
     console.print("\nOverzicht: goodwork status")
@@ -121,7 +121,7 @@ def watch(obj: Context, rescan: float) -> None:
     settings = obj.settings
     _ensure_folders(settings)
     where = os.environ.get("PREFECT_API_URL") if server_mode() else "in dit proces (embedded)"
-    console.print(f"goodwork houdt {settings.inbox_dir} in de gaten; Prefect: {where}.")
+    console.print(f"goodwork houdt {_e(settings.inbox_dir)} in de gaten; Prefect: {_e(where)}.")
     console.print("Stoppen: Ctrl-C.")
     with contextlib.suppress(KeyboardInterrupt):
         watch_inbox(settings, report=_print_result, rescan_seconds=rescan)
@@ -184,7 +184,7 @@ def purge(obj: Context, dry_run: bool) -> None:
             deletion.story_id,
             _when(deletion.decided_at),
             _when(deletion.due_at),
-            ", ".join(p.name for p in deletion.paths),
+            _e(", ".join(p.name for p in deletion.paths)),
             f"{deletion.bytes / 1e6:.1f}" if dry_run else "",
         )
     console.print(table)
@@ -262,7 +262,7 @@ def status(
         table.add_column("Bestand")
         table.add_column("Wat er mis is en wat te doen", overflow="fold")
         for item in rejected:
-            table.add_row(item.name, item.message_nl or item.message or "")
+            table.add_row(_e(item.name), _e(item.message_nl or item.message or ""))
         console.print(table)
 
 
@@ -275,7 +275,7 @@ def retry(obj: Context, story: str) -> None:
 
     for result in retry_story(story, str(obj.settings.base_dir)):
         mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
-        console.print(f"{mark} {result['message_nl'] or result['message']}")
+        console.print(f"{mark} {_e(result['message_nl'] or result['message'])}")
 
 
 @cli.command()
@@ -337,9 +337,9 @@ def consent(
     _print_result(result)
     details = result.get("details") or {}
     if result["ok"] and details:
-        console.print(f"    tekst: {details['bound_to_nl']}")
+        console.print(f"    tekst: {_e(details['bound_to_nl'])}")
         console.print(f"    SHA-256: {details['text_sha256']}")
-        console.print(f"    vastlegging: workspace/{details['snapshot']}")
+        console.print(f"    vastlegging: workspace/{_e(details['snapshot'])}")
 
 
 @cli.command()
@@ -426,9 +426,9 @@ def draft(obj: Context, story: str, force: bool) -> None:
 
     result = draft_story(story, str(obj.settings.base_dir), force)
     mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
-    console.print(f"{mark} {result['message_nl'] or result['message']}")
+    console.print(f"{mark} {_e(result['message_nl'] or result['message'])}")
     for output in result["outputs"]:
-        console.print(f"    → {output}")
+        console.print(f"    → {_e(output)}")
     details = result["details"]
     if isinstance(details, dict) and details.get("empty_sections"):
         console.print(
@@ -448,7 +448,7 @@ def show_settings(obj: Context) -> None:
     table.add_column("setting")
     table.add_column("value", overflow="fold")
     for name in Settings.model_fields:
-        table.add_row(name, str(getattr(settings, name)))
+        table.add_row(name, _e(getattr(settings, name)))
     console.print(table)
     console.print(
         f"Edit {settings.base_dir / SETTINGS_FILE} or set GOODWORK_<NAME> to change them."
@@ -495,9 +495,9 @@ def booklet(obj: Context, group: str | None) -> None:
 
     result = build_booklet(group, str(settings.base_dir))
     mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
-    console.print(f"{mark} {result['message_nl'] or result['message']}")
+    console.print(f"{mark} {_e(result['message_nl'] or result['message'])}")
     for output in result["outputs"]:
-        console.print(f"    → {output}")
+        console.print(f"    → {_e(output)}")
 
 
 @cli.command()
@@ -527,13 +527,13 @@ def pseudonymise(obj: Context, story: str, names: tuple[str, ...]) -> None:
         if not pseudonyms:
             console.print(f"{current.id}: er worden nog geen namen vervangen.")
         for item in pseudonyms:
-            console.print(f"{item.name} → {item.stand_in}")
+            console.print(f"{_e(item.name)} → {_e(item.stand_in)}")
         return
     from flows.pseudonymise_story import pseudonymise_story
 
     result = pseudonymise_story(story, list(names), str(settings.base_dir))
     mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
-    console.print(f"{mark} {result['story_id']}: {result['message_nl'] or result['message']}")
+    console.print(f"{mark} {result['story_id']}: {_e(result['message_nl'] or result['message'])}")
     console.print(
         "Let op: een concept dat al verstuurd is, bevat de namen nog. De volgende versie en "
         "alle bestanden in de outbox niet."
@@ -555,7 +555,7 @@ def _print_groups(settings: Settings) -> None:
     table.add_column("Groep")
     table.add_column("Verhalen", justify="right")
     for name, count in sorted(found.items()):
-        table.add_row(name, str(count))
+        table.add_row(_e(name), str(count))
     console.print(table)
     console.print('Maak een boekje met: goodwork booklet "GROEP"')
 
@@ -572,10 +572,10 @@ def _status_table(rows: list[StatusRow]) -> Table:
     for row in rows:
         table.add_row(
             row.code,
-            row.who,
+            _e(row.who),
             _state_markup(row),
             row.since,
-            row.next_step,
+            _e(row.next_step),
             f"[red]{escape(row.last_error)}[/]" if row.last_error else "",
         )
     return table
@@ -592,6 +592,12 @@ def _print_status_blocks(rows: list[StatusRow]) -> None:
             console.print(f"  [red]fout: {escape(row.last_error)}[/]")
 
 
+def _e(value: object) -> str:
+    """Text from files, names and messages, shown as it is: '[definitief]' in a file name
+    is not Rich markup (it vanished, and '[/]' stopped the command with a MarkupError)."""
+    return escape(str(value))
+
+
 def _state_markup(row: StatusRow) -> str:
     colour = {State.FAILED: "red", State.PUBLISHED: "green", State.DRAFTED: "yellow"}.get(
         row.state_key  # type: ignore[arg-type]
@@ -603,9 +609,9 @@ def _print_result(result: dict[str, object]) -> None:
     mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
     text = result["message_nl"] or result["message"]
     story = f"{result['story_id']}: " if result["story_id"] else ""
-    console.print(f"{mark} {story}{text}")
+    console.print(f"{mark} {_e(story)}{_e(text)}")
     for output in result["outputs"]:  # type: ignore[attr-defined]
-        console.print(f"    → {output}")
+        console.print(f"    → {_e(output)}")
 
 
 def _when(moment: dt.datetime) -> str:
@@ -614,12 +620,12 @@ def _when(moment: dt.datetime) -> str:
 
 def _print_history(store: object, story: str) -> None:
     header, events = story_history(store, story)  # type: ignore[arg-type]
-    console.print(header)
+    console.print(_e(header))
     table = Table(expand=False)
     for name in ("Wanneer", "Wat", "Door", "Bron", "Toelichting"):
         table.add_column(name, overflow="fold")
     for event in events:
-        table.add_row(*event)
+        table.add_row(*(_e(value) for value in event))
     console.print(table)
 
 
@@ -633,7 +639,7 @@ def _print_consent_and_changes(store: object, settings: Settings, story: str) ->
         current = consent_for(store, found.id)  # type: ignore[arg-type]
         console.print("\n[bold]Toestemmingsregister[/] (alleen toevoegen, nooit wijzigen)")
         for line in consent_summary(records):
-            console.print(f"  {line}", highlight=False)
+            console.print(f"  {_e(line)}", highlight=False)
         if current is None:
             console.print("  Nu: [bold]geen geldige toestemming[/]: er wordt niets gedeeld.")
         else:

@@ -140,3 +140,23 @@ def test_linked_folders_and_folders_named_like_files_are_reported(pipeline, tmp_
     assert "snelkoppeling naar een map" in messages["gedeeld"]
     assert "is een map" in messages["gesprek-anna.wav"]
     assert (elsewhere / "opname.wav").is_file()
+
+
+def test_goodwork_status_shows_brackets_in_names_and_messages_as_written(pipeline) -> None:
+    """Bad-input corpus: 'concept [definitief].docx' showed as 'concept .docx' in 'goodwork
+    status' (Rich read the brackets as markup), and '[/]' a participant typed into a
+    returned draft, quoted in the story's history, stopped 'goodwork status STORY' with a
+    MarkupError."""
+    from click.testing import CliRunner
+
+    from flows.cli import cli
+
+    (pipeline.settings.inbox_dir / "concept [definitief].docx").write_bytes(b"geen docx")
+    for item in pipeline.scan():
+        pipeline.review(item.path)
+    pipeline.store.record_event(
+        None, "attention", actor="test", source="test", message="x", message_nl="a [/] b"
+    )
+    folder = str(pipeline.settings.base_dir)
+    result = CliRunner().invoke(cli, ["-C", folder, "status"], env={"COLUMNS": "300"})
+    assert result.exception is None and "concept [definitief].docx" in result.output
