@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from goodwork_pipeline import __version__
-from goodwork_pipeline.errors import GoodworkError
+from goodwork_pipeline.errors import GoodworkError, SettingsError
 from goodwork_pipeline.logs import configure_logging
 from goodwork_pipeline.models import State
 from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
@@ -562,7 +562,16 @@ def _print_groups(settings: Settings) -> None:
 
 def _ensure_folders(settings: Settings) -> None:
     for folder in (settings.inbox_dir, settings.outbox_dir, settings.workspace_dir):
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise SettingsError(
+                f"{folder} is a file, not a folder. Move it away (or point the setting "
+                "'inbox', 'outbox' or 'workspace' elsewhere), then run again.",
+                nl=f"{folder} is een bestand, geen map. Zet het ergens anders neer (of kies "
+                "een andere map in goodwork.toml) en start opnieuw.",
+                path=folder,
+            ) from exc
 
 
 def _status_table(rows: list[StatusRow]) -> Table:

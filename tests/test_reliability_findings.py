@@ -160,3 +160,17 @@ def test_goodwork_status_shows_brackets_in_names_and_messages_as_written(pipelin
     folder = str(pipeline.settings.base_dir)
     result = CliRunner().invoke(cli, ["-C", folder, "status"], env={"COLUMNS": "300"})
     assert result.exception is None and "concept [definitief].docx" in result.output
+
+
+def test_run_with_an_inbox_that_is_a_file_says_so(tmp_path) -> None:
+    """Bad-input corpus (command line): 'goodwork run' where 'inbox' is a file ended in a
+    FileExistsError traceback."""
+    from click.testing import CliRunner
+
+    from flows.cli import cli
+
+    (tmp_path / "inbox").write_text("x")
+    result = CliRunner().invoke(cli, ["-C", str(tmp_path), "run"])
+    assert result.exception.__class__.__name__ == "SettingsError"
+    assert "is a file, not a folder" in str(result.exception)
+    assert "geen map" in result.exception.nl
