@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .audio import AUDIO_SUFFIXES
 from .sidecar import SIDECAR_SUFFIXES
+from .transcript_files import TRANSCRIPT_SUFFIXES
 
 DOCUMENT_SUFFIXES = (".docx", ".docm", ".odt", ".doc")
 IGNORED_PREFIXES = (".", "~$", "~")
@@ -23,6 +24,7 @@ IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp", ".download", ".partial", ".s
 
 class Kind(StrEnum):
     RECORDING = "recording"
+    TRANSCRIPT = "transcript"
     DOCUMENT = "document"
     SIDECAR = "sidecar"
     UNSUPPORTED = "unsupported"
@@ -51,7 +53,13 @@ def scan_inbox(inbox: Path) -> list[InboxItem]:
                 continue
             path = Path(dirpath) / name
             items.append(InboxItem(path, classify(path, root)))
-    order = {Kind.RECORDING: 0, Kind.DOCUMENT: 1, Kind.UNSUPPORTED: 2, Kind.SIDECAR: 3}
+    order = {
+        Kind.RECORDING: 0,
+        Kind.TRANSCRIPT: 0,
+        Kind.DOCUMENT: 1,
+        Kind.UNSUPPORTED: 2,
+        Kind.SIDECAR: 3,
+    }
     return sorted(items, key=lambda item: (order[item.kind], str(item.path)))
 
 
@@ -66,6 +74,8 @@ def classify(path: Path, inbox_root: Path) -> Kind:
     suffix = path.suffix.lower()
     if suffix in AUDIO_SUFFIXES:
         return Kind.RECORDING
+    if suffix in TRANSCRIPT_SUFFIXES:
+        return Kind.TRANSCRIPT
     if suffix in DOCUMENT_SUFFIXES:
         return Kind.DOCUMENT
     if suffix in SIDECAR_SUFFIXES:
