@@ -87,6 +87,7 @@ def load_audio(
             "in de inbox",
         )
     _check_wav_header(path, size)
+    _check_ogg_end(path, size)
     audio = _decode(path, keep_stereo=keep_stereo)
     if audio.duration < min_duration:
         raise _reject(
@@ -213,6 +214,20 @@ def _check_wav_header(path: Path, size: int) -> None:
         raise _truncated(path)
 
 
+def _check_ogg_end(path: Path, size: int) -> None:
+    """An Ogg stream (.ogg, .opus) ends with a page flagged 'end of stream'; a copy cut short
+    does not (Ogg has no length in its header, so this is the only sign)."""
+    with path.open("rb") as handle:
+        if handle.read(4) != b"OggS":
+            return
+        handle.seek(max(0, size - 65536))
+        tail = handle.read()
+    last = tail.rfind(b"OggS")
+    # header: 'OggS', version (1 byte), header type (1 byte: 0x04 = last page of the stream)
+    if last < 0 or last + 6 > len(tail) or not tail[last + 5] & 0x04:
+        raise _truncated(path)
+
+
 def _not_audio(path: Path) -> AudioError:
     return _reject(
         path,
@@ -232,8 +247,4 @@ def _truncated(path: Path) -> AudioError:
 
 
 def _reject(path: Path, problem_en: str, problem_nl: str) -> AudioError:
-    return AudioError(
-        f"{path.name} {problem_en}. The file stays in the inbox.",
-        nl=f"{path.name} {problem_nl}. Het bestand blijft in de inbox staan.",
-        path=path,
-    )
+    return AudioError(f"{path.name} {problem_en}.", nl=f"{path.name} {problem_nl}.", path=path)

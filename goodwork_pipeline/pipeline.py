@@ -25,7 +25,7 @@ from .draft_document import DraftInfo, write_draft
 from .errors import DocumentError, GoodworkError, InputError
 from .files import atomic_copy, atomic_write_text, sha256_file
 from .guide import load_guide
-from .intake import InboxItem, scan_inbox, wait_until_complete
+from .intake import InboxItem, kept_in_inbox, scan_inbox, wait_until_complete
 from .models import Beeld, Channel, State
 from .publish import PublishResult, sync_story
 from .render import Renderer
@@ -116,7 +116,7 @@ class Pipeline:
                 min_speech=self.settings.min_speech_s,
             )
         except InputError as error:
-            return self._reject(path, fingerprint, "recording", error)
+            return self._reject(path, fingerprint, "recording", kept_in_inbox(error))
         AUDIO_CACHE.put(sha, audio)  # transcription follows: decode it once
         story, _created = self.store.create_story(
             source_sha256=sha,
@@ -190,9 +190,10 @@ class Pipeline:
         else:
             error = InputError(
                 f"{path.name} is not a file goodwork handles (recordings: .wav .mp3 .m4a .aac "
-                ".ogg .opus .flac .webm .mp4; returned drafts: .docx). It stays in the inbox.",
-                nl=f"{path.name} is geen opname of teruggestuurd concept (.docx). Het bestand "
-                "blijft in de inbox staan.",
+                ".ogg .opus .flac .webm .mp4; transcripts: .vtt .srt .txt; returned drafts: "
+                ".docx). It stays in the inbox.",
+                nl=f"{path.name} is geen opname, transcript of teruggestuurd concept (.docx). "
+                "Het bestand blijft in de inbox staan.",
                 path=path,
             )
         return self._reject(path, fingerprint, "unsupported", error)
@@ -323,7 +324,7 @@ class Pipeline:
             sidecar = read_sidecar(sidecar_path)
             read_transcript_file(path, language=sidecar.language or self.settings.language)
         except InputError as error:
-            return self._reject(path, fingerprint, "transcript", error)
+            return self._reject(path, fingerprint, "transcript", kept_in_inbox(error))
         story, _created = self.store.create_story(
             source_sha256=sha,
             source_name=path.name,

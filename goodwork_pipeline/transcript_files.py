@@ -347,7 +347,5 @@ def _merge_unfinished(segments: list[Segment]) -> list[Segment]:
 
 def _error(path: Path, problem_en: str, problem_nl: str) -> TranscriptFileError:
     return TranscriptFileError(
-        f"{path.name} {problem_en}. The file stays in the inbox.",
-        nl=f"{path.name} {problem_nl}. Het bestand blijft in de inbox staan.",
-        path=path,
+        f"{path.name} {problem_en}.", nl=f"{path.name} {problem_nl}.", path=path
     )
