@@ -47,6 +47,12 @@ log = logging.getLogger(__name__)
 
 # Whisper's classic temperature fallback ladder.
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# How the vocabulary is put to Whisper: a bare list invites it to write the list out
+# instead of what was said (seen on our test conversations); a sentence much less so.
+VOCABULARY_LEAD = {
+    "nl": "In dit gesprek komen deze namen en woorden voor:",
+    "en": "Names and words in this conversation:",
+}
 # Sampling at a temperature above 0 is random; a fixed seed keeps reruns identical.
 RANDOM_SEED = 1234
 
@@ -63,8 +69,11 @@ class TranscribeOptions:
     condition_on_previous_text: bool = False
 
     def prompt(self) -> str | None:
-        """The vocabulary as a short prompt ("Anna, ouderenzorg, teammanager.")."""
-        return ", ".join(self.vocabulary) + "." if self.vocabulary else None
+        """The vocabulary as a sentence Whisper takes as context, not as text to repeat."""
+        if not self.vocabulary:
+            return None
+        lead = VOCABULARY_LEAD.get(self.language, VOCABULARY_LEAD["en"])
+        return f"{lead} {', '.join(self.vocabulary)}."
 
 
 class Transcriber(Protocol):

@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 ALGORITHM = "chunks-v1"
 # How many windows one engine call decodes (the batch of the batched pipeline).
 WINDOWS_PER_CALL = 8
+# When Whisper wrote out the vocabulary prompt, try again by sampling (temperature > 0).
+ECHO_TEMPERATURES = (0.4, 0.6, 0.8)
 # Reasons given for passages that are listed instead of transcribed (shown to researchers).
 NOT_UNDERSTOOD = "niet verstaan"
 LOOP_CUT = "herhaling ingekort: luister dit stuk na"
@@ -403,13 +405,23 @@ class _ChunkDecoder:
         for segment in found:
             _nearest_window(windows, (segment.start + segment.end) / 2).segments.append(segment)
 
-    def _redecode(self, window: _Window, spans: tuple[Span, ...] | None = None) -> _Window:
+    def _redecode(
+        self,
+        window: _Window,
+        spans: tuple[Span, ...] | None = None,
+        *,
+        prompt: bool = True,
+        temperatures: tuple[float, ...] = FALLBACK_TEMPERATURES,
+    ) -> _Window:
         """Decode a window (or only some of its spans) again, on its own, with fallback."""
         self.redecoded += 1
         target = window if spans is None else _Window(self._packed_bounds(spans), spans)
         attempt = _Window(target.bounds, target.spans)
         options = replace(
-            self.options, temperatures=FALLBACK_TEMPERATURES, condition_on_previous_text=False
+            self.options,
+            temperatures=temperatures,
+            condition_on_previous_text=False,
+            vocabulary=self.options.vocabulary if prompt else (),
         )
         self._decode([attempt], options)
         return attempt
@@ -422,6 +434,12 @@ class _ChunkDecoder:
         )
 
     def _check(self, window: _Window) -> None:
+        if self.options.vocabulary and _echoes_prompt(window.text, self.options):
+            log.info("window at %.1f s repeated the vocabulary prompt", window.spans[0].start)
+            retry = self._redecode(window, temperatures=ECHO_TEMPERATURES)
+            if _echoes_prompt(retry.text, self.options):
+                retry = self._redecode(window, prompt=False)
+            window.segments = retry.segments
         if self._looping(window):
             self._repair_loop(window)
         if not window.text:
@@ -490,6 +508,13 @@ class _ChunkDecoder:
     def _gap(self, spans: tuple[Span, ...] | Sequence[Span], reason: str) -> None:
         for span in _merge_adjacent(spans):
             self.gaps.append(Gap(span.start, span.end, reason))
+
+
+def _echoes_prompt(text: str, options: TranscribeOptions) -> bool:
+    """Whisper wrote out the vocabulary prompt instead of what was said."""
+    prompt = {repetition.normalise(t) for t in (options.prompt() or "").split()}
+    tokens = [repetition.normalise(t) for t in text.split() if repetition.normalise(t)]
+    return bool(tokens) and sum(t in prompt for t in tokens) / len(tokens) >= 0.7
 
 
 def _nearest_window(windows: list[_Window], time: float) -> _Window:
