@@ -142,6 +142,8 @@ _NAME_PREFIX = re.compile(r"^\s*(?:-\s*)?([A-ZÀ-Ý][\w.'’-]*(?:[ \t]+[\w.'’
 _TXT_STAMPED = re.compile(rf"^\s*\[?{_TIME}\]?\s+(.*)$")
 _SPEAKER_HEADER = re.compile(rf"^\s*([A-ZÀ-Ý][\w.'’-]*(?:[ \t]+[\w.'’-]+){{0,4}})\s+{_TIME}\s*$")
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]]*$")
+# A cue that is only a note in brackets ("[niet verstaan]", "[gelach]") is no speech.
+_ANNOTATION = re.compile(r"^\[[^\]]*\]$")
 
 
 def is_transcript_file(path: Path) -> bool:
@@ -164,7 +166,10 @@ def read_transcript_file(path: Path, *, language: str = "nl") -> Transcript:
         segments = _cues(text, path, vtt=False)
     else:
         segments = _plain_turns(text, path)
-    segments = _merge_unfinished(segments)
+    gaps = tuple(
+        Gap(s.start, s.end, s.text[1:-1].strip()) for s in segments if _ANNOTATION.match(s.text)
+    )
+    segments = _merge_unfinished([s for s in segments if not _ANNOTATION.match(s.text)])
     if not segments:
         raise _error(
             path,
@@ -178,6 +183,7 @@ def read_transcript_file(path: Path, *, language: str = "nl") -> Transcript:
         duration=round(duration, 2),
         engine=FILE_ENGINE,
         model=suffix.lstrip("."),
+        gaps=gaps,
     )
 
 
