@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 CONFIGS = {
     "sequential int8 beam5": dict(batched=False, compute_type="int8", beam=5),
     "sequential float32 beam5": dict(batched=False, compute_type="float32", beam=5),
+    "batched4 int8 beam5": dict(batched=True, compute_type="int8", beam=5, batch=4),
     "batched8 int8 beam5": dict(batched=True, compute_type="int8", beam=5, batch=8),
     "batched8 float32 beam5": dict(batched=True, compute_type="float32", beam=5, batch=8),
     "batched8 int8 beam1": dict(batched=True, compute_type="int8", beam=1, batch=8),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio import SAMPLE_RATE
+from .audio import SAMPLE_RATE, Audio
 from .models import Segment, Word
 from .vad import Span
 
@@ -48,30 +48,30 @@ class Chunk:
         }
 
 
-def split_long_spans(spans: Iterable[Span], samples: np.ndarray) -> list[Span]:
+def split_long_spans(spans: Iterable[Span], audio: Audio) -> list[Span]:
     """Cut stretches longer than a window at their quietest moment (no word is cut in two
     when a breath can be found; Silero rarely gives more than 30 s without one)."""
     result: list[Span] = []
     for span in spans:
         rest = span
         while rest.duration > MAX_WINDOW_S:
-            cut = _quietest(samples, rest.start + MAX_WINDOW_S - 10, rest.start + MAX_WINDOW_S)
+            cut = _quietest(audio, rest.start + MAX_WINDOW_S - 10, rest.start + MAX_WINDOW_S)
             result.append(Span(rest.start, cut))
             rest = Span(cut, rest.end)
         result.append(rest)
     return result
 
 
-def _quietest(samples: np.ndarray, start: float, end: float) -> float:
+def _quietest(audio: Audio, start: float, end: float) -> float:
+    """The middle of the quietest 100 ms between two times."""
     frame = SAMPLE_RATE // 10
-    first = int(start * SAMPLE_RATE)
-    piece = samples[first : int(end * SAMPLE_RATE)]
+    piece = audio.mono(start, end)
     count = len(piece) // frame
     if count == 0:
         return end
     energy = np.square(piece[: count * frame].astype(np.float64)).reshape(count, frame).sum(1)
     quiet = int(np.argmin(energy))
-    return round((first + quiet * frame + frame // 2) / SAMPLE_RATE, 3)
+    return round(start + (quiet * frame + frame // 2) / SAMPLE_RATE, 3)
 
 
 def plan_chunks(spans: list[Span], duration: float, *, target: float) -> list[Chunk]:

@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 ALGORITHM = "chunks-v1"
 # How many windows one engine call decodes (the batch of the batched pipeline).
 WINDOWS_PER_CALL = 8
+# A looping window is decoded again in pieces of at most this many seconds of speech.
+REPAIR_PIECE_S = 10.0
 # When Whisper wrote out the vocabulary prompt, try again by sampling (temperature > 0).
 ECHO_TEMPERATURES = (0.4, 0.6, 0.8)
 # Reasons given for passages that are listed instead of transcribed (shown to researchers).
@@ -227,8 +229,7 @@ class Transcription:
         sha = sha256 or sha256_file(path)
         audio = self.audio(path, sha, check=True)
         assert audio.speech is not None
-        mono = audio.mono() if any(s.duration > 30 for s in audio.speech) else None
-        speech = split_long_spans(audio.speech, mono) if mono is not None else list(audio.speech)
+        speech = split_long_spans(audio.speech, audio)
         options = TranscribeOptions(
             language=sidecar.language or self.settings.language,
             beam_size=self.settings.beam_size,
@@ -459,20 +460,34 @@ class _ChunkDecoder:
         return repetition.find_loop(window.text.split()) is not None
 
     def _repair_loop(self, window: _Window) -> None:
-        retry = self._redecode(window)
-        if retry.text and not self._looping(retry):
-            window.segments = retry.segments
+        """Decode the window again in shorter pieces (batched, quick); a piece that still
+        loops is decoded on its own with temperature fallback; what loops after that is cut
+        to one copy and listed, so a researcher listens to it."""
+        self.redecoded += 1
+        pieces = [_Window(self._packed_bounds(group), group) for group in _groups(window.spans)]
+        self._decode(pieces, self.options)
+        flagged = False
+        for piece in pieces:
+            if not self._looping(piece):
+                continue
+            retry = self._redecode(piece)
+            if retry.text and not self._looping(retry):
+                piece.segments = retry.segments
+                continue
+            best = retry if retry.text and len(retry.words) < len(piece.words) else piece
+            words, cut = repetition.collapse(best.words)
+            piece.segments = [_segment_from_words(words, best.segments)] if words else []
+            for start, end in cut:
+                self.gaps.append(
+                    Gap(self.packing.to_recording(start), self.packing.to_recording(end), LOOP_CUT)
+                )
+            flagged = True
+        window.segments = sorted((s for p in pieces for s in p.segments), key=lambda s: s.start)
+        if flagged:
+            log.warning("repetition loop at %.1f s could not be repaired", window.spans[0].start)
+        else:
             self.repaired += 1
             log.info("repetition loop repaired at %.1f s", window.spans[0].start)
-            return
-        best = retry if retry.text and len(retry.words) < len(window.words) else window
-        words, cut = repetition.collapse(best.words)
-        window.segments = [_segment_from_words(words, best.segments)] if words else []
-        for start, end in cut:
-            self.gaps.append(
-                Gap(self.packing.to_recording(start), self.packing.to_recording(end), LOOP_CUT)
-            )
-        log.warning("repetition loop at %.1f s could not be repaired", window.spans[0].start)
 
     def _fill_holes(self, window: _Window) -> None:
         """Stretches of speech inside a window that no word landed in: decode them alone."""
@@ -508,6 +523,17 @@ class _ChunkDecoder:
     def _gap(self, spans: tuple[Span, ...] | Sequence[Span], reason: str) -> None:
         for span in _merge_adjacent(spans):
             self.gaps.append(Gap(span.start, span.end, reason))
+
+
+def _groups(spans: tuple[Span, ...], limit: float = REPAIR_PIECE_S) -> list[tuple[Span, ...]]:
+    """Consecutive stretches in groups of at most ``limit`` seconds (a longer one alone)."""
+    groups: list[list[Span]] = []
+    for span in spans:
+        if groups and sum(s.duration for s in groups[-1]) + span.duration <= limit:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return [tuple(group) for group in groups]
 
 
 def _echoes_prompt(text: str, options: TranscribeOptions) -> bool:

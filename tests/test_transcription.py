@@ -241,11 +241,32 @@ def test_whisper_defaults_that_drop_windows_are_off(settings: Settings, recordin
 LOOPED = ["Dat", "vond", "ik", "echt", "moeilijk."] * 8
 
 
-def test_a_loop_is_decoded_again_and_repaired(settings: Settings, recording: Path) -> None:
+def test_a_loop_is_decoded_again_in_pieces_and_repaired(
+    settings: Settings, recording: Path
+) -> None:
     def hear(index: int, call: int, options: TranscribeOptions) -> list[str] | None:
-        if index == 0:
-            return LOOPED
-        if len(options.temperatures) > 1:
+        return LOOPED if index == 0 else None
+
+    engine = WindowEngine(hear)
+    stage = Transcription(settings, engine)
+    plan = stage.plan(recording)
+    result = stage.run_chunk(plan, 0)
+    assert result.repaired_loops == 1 and not result.gaps
+    assert "moeilijk." not in all_words(result.segments)
+    repair = engine.calls[1]  # the looping window again, in pieces of <= 10 s of speech
+    assert len(repair.windows) > 1 and all(e - s <= 10.5 for s, e in repair.windows)
+    assert repair.windows[0][0] == engine.calls[0].windows[0][0]
+    assert not repair.condition_on_previous_text
+
+
+def test_a_piece_that_keeps_looping_gets_temperature_fallback(
+    settings: Settings, recording: Path
+) -> None:
+    def hear(index: int, call: int, options: TranscribeOptions) -> list[str] | None:
+        starts_at_zero = options.windows[0][0] == 0.0
+        if index == 0 or (call == 2 and starts_at_zero):
+            return LOOPED  # the window, and its first piece decoded again
+        if len(options.temperatures) > 1 and starts_at_zero:
             return ["Dat", "vond", "ik", "echt", "moeilijk."]
         return None
 
@@ -253,25 +274,26 @@ def test_a_loop_is_decoded_again_and_repaired(settings: Settings, recording: Pat
     stage = Transcription(settings, engine)
     plan = stage.plan(recording)
     result = stage.run_chunk(plan, 0)
-    assert result.repaired_loops == 1
+    assert result.repaired_loops == 1 and not result.gaps
     assert all_words(result.segments).count("moeilijk.") == 1
-    assert not result.gaps
-    repair = next(o for o in engine.calls if len(o.temperatures) > 1)
-    assert repair.temperatures[0] == 0.0 and not repair.condition_on_previous_text
+    ladder = next(o for o in engine.calls if len(o.temperatures) > 1)
+    assert ladder.temperatures[0] == 0.0 and not ladder.condition_on_previous_text
+    assert len(ladder.windows) == 1
 
 
 def test_a_loop_that_stays_is_cut_to_one_copy_and_flagged(
     settings: Settings, recording: Path
 ) -> None:
     def hear(index: int, call: int, options: TranscribeOptions) -> list[str] | None:
-        return LOOPED if index == 0 or len(options.temperatures) > 1 else None
+        return LOOPED if index == 0 or call > 1 else None
 
     stage = Transcription(settings, WindowEngine(hear))
     plan = stage.plan(recording)
     result = stage.run_chunk(plan, 0)
-    assert all_words(result.segments).count("moeilijk.") == 1
-    [flag] = [g for g in result.gaps if g.reason == LOOP_CUT]
-    assert flag.end > flag.start >= 0
+    first_window = [w for w in all_words_objects(result) if w.start < 25]
+    assert [w.text for w in first_window].count("moeilijk.") <= 3  # one copy per piece
+    flags = [g for g in result.gaps if g.reason == LOOP_CUT]
+    assert flags and all(g.end > g.start >= 0 for g in flags)
 
 
 def test_vocabulary_goes_to_the_engine_and_a_written_out_prompt_is_caught(
@@ -376,3 +398,12 @@ def test_recording_without_speech_is_not_planned(settings: Settings, tmp_path: P
     with pytest.raises(AudioError):
         Transcription(settings, WindowEngine()).plan(path)
     assert load_audio(make_tone(tmp_path / "stem.wav", seconds=4.0)).speech
+
+
+def test_speech_without_a_pause_is_cut_into_windows(settings: Settings, tmp_path: Path) -> None:
+    """Seventy seconds without a breath: cut at its quietest moments into <= 30 s pieces."""
+    path = voice_with_pauses(tmp_path / "lang.wav", [("s", 0.5), ("v", 70.0), ("s", 0.5)])
+    plan = Transcription(settings, WindowEngine()).plan(path)
+    assert len(plan.speech) >= 3
+    assert all(span.duration <= MAX_WINDOW_S for span in plan.speech)
+    assert all(a.end == b.start for a, b in zip(plan.speech, plan.speech[1:], strict=False))
