@@ -38,6 +38,16 @@ CHANNEL_KEYS = (
 
 FRAME = 400  # 25 ms
 HOP = 320  # 20 ms
+# Role words staff may write in the sidecar, in Dutch or English.
+ROLE_WORDS = {
+    "interviewer": INTERVIEWER,
+    "interviewster": INTERVIEWER,
+    "gespreksleider": INTERVIEWER,
+    "participant": PARTICIPANT,
+    "deelnemer": PARTICIPANT,
+    "deelneemster": PARTICIPANT,
+    "geïnterviewde": PARTICIPANT,
+}
 # Channels whose loudness differs less than this (median over speech, dB) carry one mix.
 DISTINCT_CHANNELS_DB = 6.0
 # Mono: two voice clusters further apart than this (Fisher ratio) are two people.
@@ -104,7 +114,8 @@ def channel_labels(sidecar: Sidecar) -> dict[int, str] | None:
     for key, value in sidecar.speakers.items():
         for channel, keys in enumerate(CHANNEL_KEYS):
             if key.strip().lower() in keys:
-                labels[channel] = speaker_role(value, sidecar) or value
+                role = ROLE_WORDS.get(value.strip().lower())
+                labels[channel] = role or speaker_role(value, sidecar) or value
     if len(labels) == 1:  # one side named: the other is the other role
         [(channel, label)] = labels.items()
         if label in ROLES:

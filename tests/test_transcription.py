@@ -407,3 +407,28 @@ def test_speech_without_a_pause_is_cut_into_windows(settings: Settings, tmp_path
     assert len(plan.speech) >= 3
     assert all(span.duration <= MAX_WINDOW_S for span in plan.speech)
     assert all(a.end == b.start for a, b in zip(plan.speech, plan.speech[1:], strict=False))
+
+
+# Engines -----------------------------------------------------------------------------------
+
+
+def test_the_engine_is_a_setting_and_a_missing_one_says_what_to_do(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from goodwork_pipeline.errors import ModelError
+    from goodwork_pipeline.transcribe import ENGINES, FasterWhisperTranscriber, make_transcriber
+
+    assert isinstance(make_transcriber(settings), FasterWhisperTranscriber)
+    openai = settings.model_copy(update={"engine": "openai-whisper"})
+    monkeypatch.setitem(ENGINES, "openai-whisper", ("goodwork_pipeline.engines.absent", "X"))
+    with pytest.raises(ModelError, match="not part of this version"):
+        make_transcriber(openai)
+    # the engine's module is there, but what it needs (PyTorch) is not installed
+    (tmp_path / "needs_torch.py").write_text("import torch_that_is_not_installed\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(ENGINES, "openai-whisper", ("needs_torch", "X"))
+    with pytest.raises(ModelError, match=r"pip install 'goodwork-pipeline\[openai\]'"):
+        make_transcriber(openai)
+    assert "needs_torch" not in sys.modules
