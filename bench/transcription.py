@@ -159,9 +159,13 @@ def main() -> None:
         for p, r in zip(runs["pipeline"], runs["raw faster-whisper"], strict=True)
     ]
     wer = {e: word_error_rates(runs[e][0]["words"], spans) for e in ENGINES}
+    from goodwork_pipeline.settings import load_settings
+
+    defaults = load_settings(environ={})
     print(
-        f"\n{duration:.0f} s of real Dutch speech, {args.threads} threads, base int8, beam 5, "
-        f"batch 8, {args.rounds} rounds\n"
+        f"\n{duration:.0f} s of real Dutch speech, {args.threads} threads, base "
+        f"{defaults.compute_type}, beam {defaults.beam_size}, batch {defaults.batch_size}, "
+        f"{args.rounds} rounds\n"
     )
     print("| | RTF (median) | peak memory | WER (all clips) | passages not understood |")
     print("|---|---|---|---|---|")

@@ -79,7 +79,7 @@ class Settings(BaseModel):
         ),
     )
     batch_size: int = Field(
-        8,
+        4,
         ge=1,
         le=64,
         description=(

@@ -122,7 +122,7 @@ class FasterWhisperTranscriber:
 
     With ``batch_size`` > 1, windows decoded at one temperature without previous-text
     conditioning go through faster-whisper's batched pipeline (several 30 s windows per
-    encoder and decoder call: about 2.5x faster on 2 cores at the same accuracy, see
+    encoder and decoder call: about 2x faster on 2 cores at the same accuracy, see
     bench/RESULTS.md); temperature fallback and conditioning use the sequential decoder.
     """
 
@@ -138,7 +138,7 @@ class FasterWhisperTranscriber:
         compute_type: str,
         threads: int,
         cache: Path,
-        batch_size: int = 8,
+        batch_size: int = 4,
     ):
         self.location = location
         self.model = location.label
@@ -179,6 +179,11 @@ class FasterWhisperTranscriber:
 
     def transcribe(self, samples: np.ndarray, options: TranscribeOptions) -> list[Segment]:
         model = self._whisper()
+        if options.language not in model.supported_languages:
+            raise ModelError(
+                f"Whisper does not know the language code '{options.language}'. Use a code "
+                "such as nl, en, de or fr (the 'language' setting, or the sidecar's language)."
+            )
         common: dict[str, Any] = {
             "language": options.language,
             "beam_size": options.beam_size,
