@@ -86,8 +86,11 @@ def load_audio(
             "is leeg (0 bytes). Misschien is het kopiëren mislukt; zet de opname opnieuw "
             "in de inbox",
         )
-    _check_wav_header(path, size)
-    _check_ogg_end(path, size)
+    try:
+        _check_wav_header(path, size)
+        _check_ogg_end(path, size)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
     audio = _decode(path, keep_stereo=keep_stereo)
     if audio.duration < min_duration:
         raise _reject(
@@ -141,7 +144,16 @@ def _size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError as exc:
-        raise _reject(path, f"cannot be read ({exc.strerror})", "kan niet worden gelezen") from exc
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: OSError) -> AudioError:
+    return _reject(
+        path,
+        f"cannot be read ({exc.strerror or exc})",
+        "kan niet worden gelezen (geen toegang, of het is geen gewoon bestand). Zet de opname "
+        "opnieuw in de inbox",
+    )
 
 
 def _decode(path: Path, *, keep_stereo: bool) -> Audio:

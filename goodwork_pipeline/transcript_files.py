@@ -273,13 +273,14 @@ def _frequent_labels(text: str) -> set[str]:
 def _plain_turns(text: str, path: Path) -> list[Segment]:
     """``Naam: tekst`` turns (optionally time-stamped) or speaker lines with text below."""
     names = _frequent_labels(text)
+    headers = _frequent_headers(text)
     turns: list[tuple[str, float | None, list[str]]] = []
     for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             continue
         header = _SPEAKER_HEADER.match(line)
-        if header:
+        if header and header.group(1).strip() in headers:
             turns.append((header.group(1).strip(), _seconds(header.groups()[1:5]), []))
             continue
         stamp: float | None = None
@@ -291,7 +292,7 @@ def _plain_turns(text: str, path: Path) -> list[Segment]:
             turns.append((labelled.group(1).strip(), stamp, [labelled.group(2).strip()]))
         elif turns:
             turns[-1][2].append(line)
-    if len({name for name, _, _ in turns}) < 1 or not turns:
+    if not turns:
         raise _error(
             path,
             "has no speaker turns: write each turn as 'Name: what they said' on its own line",
@@ -299,6 +300,17 @@ def _plain_turns(text: str, path: Path) -> list[Segment]:
             "'Naam: wat diegene zei'",
         )
     return _timed_turns(turns)
+
+
+def _frequent_headers(text: str) -> set[str]:
+    """'Anna de Vries  0:03' lines whose name comes back: speakers, not 'Om 10:30'."""
+    counts: dict[str, int] = {}
+    for line in text.split("\n"):
+        header = _SPEAKER_HEADER.match(line.strip())
+        if header:
+            name = header.group(1).strip()
+            counts[name] = counts.get(name, 0) + 1
+    return {name for name, count in counts.items() if count >= 2}
 
 
 def _timed_turns(turns: list[tuple[str, float | None, list[str]]]) -> list[Segment]:

@@ -519,35 +519,44 @@ class _ChunkDecoder:
             log.info("repetition loop repaired at %.1f s", window.spans[0].start)
 
     def _fill_holes(self, window: _Window) -> None:
-        """Stretches of speech inside a window that no word landed in: decode them alone."""
+        """Stretches of speech inside a window that no word landed in: decode each run of
+        them on its own (one call, temperature fallback); what stays empty is a gap."""
         offsets = dict(zip(self.packing.spans, self.packing.offsets, strict=True))
-        heard = window.words or [Word(s.start, s.end, s.text) for s in window.segments]
-        holes = tuple(
-            span
-            for span in window.spans
-            if not any(
-                w.end > offsets[span] and w.start < offsets[span] + span.duration for w in heard
+
+        def covered(span: Span, words: list[Word]) -> bool:
+            return any(
+                w.end > offsets[span] and w.start < offsets[span] + span.duration for w in words
             )
-        )
+
+        heard = window.words or [Word(s.start, s.end, s.text) for s in window.segments]
+        holes = [span for span in window.spans if not covered(span, heard)]
         if not holes:
             return
-        retry = self._redecode(window, holes)
-        new_words = retry.words or [Word(s.start, s.end, s.text) for s in retry.segments]
-        if new_words and _already_heard(new_words, heard):
-            return  # the words were there, only timed into a neighbouring stretch
-        if retry.text and not self._looping(retry):
-            window.segments = sorted([*window.segments, *retry.segments], key=lambda s: s.start)
-            still = [
-                span
-                for span in holes
-                if not any(
-                    w.end > offsets[span] and w.start < offsets[span] + span.duration
-                    for w in new_words
+        order = {span: index for index, span in enumerate(self.packing.spans)}
+        runs: list[list[Span]] = []
+        for span in holes:
+            if runs and order[span] == order[runs[-1][-1]] + 1:
+                runs[-1].append(span)
+            else:
+                runs.append([span])
+        attempts = [_Window(self._packed_bounds(tuple(run)), tuple(run)) for run in runs]
+        self.redecoded += 1
+        fallback = replace(
+            self.options, temperatures=FALLBACK_TEMPERATURES, condition_on_previous_text=False
+        )
+        self._decode(attempts, fallback)
+        for attempt in attempts:
+            found = attempt.words or [Word(s.start, s.end, s.text) for s in attempt.segments]
+            if found and _already_heard(found, heard):
+                continue  # the words were there, only timed into a neighbouring stretch
+            if attempt.text and not self._looping(attempt):
+                window.segments = sorted(
+                    [*window.segments, *attempt.segments], key=lambda s: s.start
                 )
-            ]
-        else:
-            still = list(holes)
-        self._gap(tuple(still), NOT_UNDERSTOOD)
+                still = [span for span in attempt.spans if not covered(span, found)]
+            else:
+                still = list(attempt.spans)
+            self._gap(still, NOT_UNDERSTOOD)
 
     def _gap(self, spans: tuple[Span, ...] | Sequence[Span], reason: str) -> None:
         for span in _merge_adjacent(spans):

@@ -161,3 +161,13 @@ def test_video_without_sound_is_not_audio(tmp_path: Path) -> None:
             container.mux(packet)
     with pytest.raises(AudioError, match="not an audio file"):
         load_audio(path)
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    """A folder that looks like a recording, or a file we may not read, says so."""
+    path = tmp_path / "opname.wav"
+    path.mkdir()
+    with pytest.raises(AudioError) as error:
+        load_audio(path)
+    assert "opname.wav cannot be read" in str(error.value)
+    assert "kan niet worden gelezen" in error.value.nl

@@ -111,10 +111,13 @@ def test_plain_text_turns_with_and_without_times(tmp_path: Path) -> None:
     segments = read_transcript_file(write(tmp_path, "tijden.txt", timed)).segments
     assert [(s.start, s.end) for s in segments] == [(5, 9), (9, 70), (70, 75), (75, 75)]
     otter = "Sam Jansen  0:03\nWat heb je gedaan?\n\nAnna de Vries  0:07\nGepraat, veel.\n"
+    otter += "Tot 10:30\nzaten we samen.\nSam Jansen  0:15\nEn?\nAnna de Vries  0:16\nGoed.\n"
     segments = read_transcript_file(write(tmp_path, "otter.txt", otter)).segments
     assert [(s.speaker, s.start, s.text) for s in segments] == [
         ("Sam Jansen", 3.0, "Wat heb je gedaan?"),
-        ("Anna de Vries", 7.0, "Gepraat, veel."),
+        ("Anna de Vries", 7.0, "Gepraat, veel. Tot 10:30 zaten we samen."),
+        ("Sam Jansen", 15.0, "En?"),
+        ("Anna de Vries", 16.0, "Goed."),
     ]
 
 
