@@ -67,7 +67,7 @@ def transcribe_chunk(
         progress_log.info("%s: transcribing, %s", story_id, meter.describe())
 
     progress_log.info(
-        "%s: chunk %d of %d (%s)", story_id, index + 1, len(plan.chunks), meter.describe()
+        "%s: chunk %d of %d, %s", story_id, index + 1, len(plan.chunks), meter.describe()
     )
     result = pipeline.transcription.run_chunk(plan, index, advance)
     return result.to_json()
