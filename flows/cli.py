@@ -11,20 +11,27 @@ import datetime as dt
 import logging
 import os
 import sys
-from dataclasses import asdict
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from goodwork_pipeline import __version__
 from goodwork_pipeline.errors import GoodworkError, SettingsError
+from goodwork_pipeline.files import atomic_write_text
 from goodwork_pipeline.logs import configure_logging
 from goodwork_pipeline.models import State
 from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
 from goodwork_pipeline.status import StatusRow, status_rows, story_history
+
+if TYPE_CHECKING:
+    from goodwork_pipeline.transcription import ProgressMeter
 
 console = Console()
 err_console = Console(stderr=True)
@@ -437,6 +444,98 @@ def draft(obj: Context, story: str, force: bool) -> None:
         )
     if not result["ok"]:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "json", "srt", "vtt"]),
+    help="Output format. Default: from the -o file's extension, else txt.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the transcript to this file (default: print it).",
+)
+@click.option("--language", help="Language spoken (default: the sidecar's, else the setting).")
+@click.pass_obj
+def transcribe(
+    obj: Context, file: Path, fmt: str | None, output: Path | None, language: str | None
+) -> None:
+    """Transcribe one recording FILE without creating a story (for researchers).
+
+    Same engine, settings and safeguards as the pipeline: the recording is checked, nothing
+    said is silently dropped (passages not understood are marked), repetition loops are
+    repaired, speakers are labelled. A sidecar FILE.yaml next to it is used (speakers,
+    vocabulary, language). A .vtt, .srt or .txt transcript is converted instead.
+    Progress goes to stderr, so the transcript can be piped.
+    """
+    from goodwork_pipeline.sidecar import read_sidecar, sidecar_for
+    from goodwork_pipeline.transcript_files import (
+        is_transcript_file,
+        read_transcript_file,
+        render,
+    )
+    from goodwork_pipeline.transcription import Transcription
+
+    settings = obj.settings
+    fmt = fmt or _format_for(output)
+    sidecar = read_sidecar(sidecar_for(file))
+    language = language or sidecar.language or settings.language
+    if is_transcript_file(file):
+        transcript = read_transcript_file(file, language=language)
+    else:
+        sidecar = replace(sidecar, language=language)
+        with _transcription_progress(file.name) as progress:
+            transcript = Transcription(settings).transcribe_file(
+                file, sidecar=sidecar, progress=progress
+            )
+    text = render(transcript, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write_text(output, text)
+    gaps = f", {len(transcript.gaps)} passage(s) not understood" if transcript.gaps else ""
+    err_console.print(
+        f"[green]✓[/] {output} ({len(transcript.segments)} segments, "
+        f"{transcript.duration:.0f} s{gaps})"
+    )
+
+
+def _format_for(output: Path | None) -> str:
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in ("txt", "json", "srt", "vtt") else "txt"
+
+
+@contextlib.contextmanager
+def _transcription_progress(name: str) -> Iterator[Callable[[ProgressMeter], None]]:
+    """A rich progress bar on stderr: percentage of the speech done and the time left."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[left]}"),
+    )
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        task = bar.add_task(f"{name}: transcribing", total=None, left="")
+
+        def update(meter: ProgressMeter) -> None:
+            left = meter.seconds_left()
+            bar.update(
+                task,
+                total=max(meter.total, 0.001),
+                completed=meter.done,
+                left="" if left is None else f"about {_minutes(left)} left",
+            )
+
+        yield update
+
+
+def _minutes(seconds: float) -> str:
+    return f"{round(seconds)} s" if seconds < 90 else f"{round(seconds / 60)} min"
 
 
 @cli.command("settings")

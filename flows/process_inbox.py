@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from flows._artifacts import story_artifacts
+from flows.transcribe_story import transcribe_story
 from goodwork_pipeline.intake import InboxItem, Kind
 from goodwork_pipeline.pipeline import Pipeline, StepResult
 from goodwork_pipeline.settings import load_settings
@@ -25,9 +26,9 @@ def receive_recording(pipeline: Pipeline, path: Path) -> StepResult:
     return pipeline.receive(path)
 
 
-@task(name="transcribe", cache_policy=NO_CACHE, tags=["goodwork-transcription"])
-def transcribe_story(pipeline: Pipeline, story_id: str) -> StepResult:
-    return pipeline.transcribe(story_id)
+@task(name="receive-transcript", cache_policy=NO_CACHE)
+def receive_transcript(pipeline: Pipeline, path: Path) -> StepResult:
+    return pipeline.receive_transcript(path)
 
 
 @task(name="draft", cache_policy=NO_CACHE)
@@ -67,6 +68,11 @@ def run_once(pipeline: Pipeline) -> list[StepResult]:
     for item in pipeline.scan():
         if item.kind == Kind.RECORDING:
             received = _value(receive_recording(pipeline, item.path, return_state=True))
+            results.append(received)
+            if received.ok and received.story_id:
+                results.extend(_story_steps(pipeline, received.story_id))
+        elif item.kind == Kind.TRANSCRIPT:
+            received = _value(receive_transcript(pipeline, item.path, return_state=True))
             results.append(received)
             if received.ok and received.story_id:
                 results.extend(_story_steps(pipeline, received.story_id))

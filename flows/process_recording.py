@@ -13,18 +13,25 @@ from pathlib import Path
 from prefect import flow
 
 from flows._artifacts import story_artifacts
-from flows.process_inbox import _story_steps, _value, receive_recording
+from flows.process_inbox import _story_steps, _value, receive_recording, receive_transcript
+from goodwork_pipeline.intake import TRANSCRIPT_SUFFIXES
 from goodwork_pipeline.pipeline import Pipeline
 from goodwork_pipeline.settings import load_settings
 
 
 @flow(name="process-recording")
 def process_recording(path: str, folder: str | None = None) -> list[dict[str, object]]:
-    """Process the recording ``path`` (relative to the inbox, or absolute) of ``folder``."""
+    """Process the recording ``path`` (relative to the inbox, or absolute) of ``folder``.
+
+    A meeting transcript (.vtt, .srt, .txt) takes the same path, from the draft step on.
+    """
     settings = load_settings(folder)
     pipeline = Pipeline(settings, source="flow:process-recording")
     recording = inbox_path(settings.inbox_dir, path)
-    received = _value(receive_recording(pipeline, recording, return_state=True))
+    receive = (
+        receive_transcript if recording.suffix.lower() in TRANSCRIPT_SUFFIXES else receive_recording
+    )
+    received = _value(receive(pipeline, recording, return_state=True))
     results = [received]
     if received.ok and received.story_id:
         results.extend(_story_steps(pipeline, received.story_id))

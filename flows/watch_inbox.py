@@ -42,6 +42,7 @@ log = logging.getLogger("goodwork_pipeline.watch")
 
 DEPLOYMENT = {
     Kind.RECORDING: "process-recording/goodwork",
+    Kind.TRANSCRIPT: "process-recording/goodwork",  # a meeting transcript: same path
     Kind.DOCUMENT: "process-returned-draft/goodwork",
 }
 PURGE_EVERY = dt.timedelta(days=1)
@@ -76,7 +77,7 @@ class EmbeddedDispatcher:
         from flows.process_recording import process_recording
         from flows.process_returned_draft import process_returned_draft
 
-        flow = process_recording if item.kind == Kind.RECORDING else process_returned_draft
+        flow = process_returned_draft if item.kind == Kind.DOCUMENT else process_recording
         for result in flow(_relative(self.settings, item.path), str(self.settings.base_dir)):
             self.report(result)
 

@@ -27,7 +27,7 @@ from .draft_document import DraftInfo, template_path, write_draft
 from .errors import GoodworkError, InputError
 from .files import atomic_copy, atomic_write_text, sha256_file
 from .guide import load_guide
-from .intake import InboxItem, inside_inbox, scan_inbox, wait_until_complete
+from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
 from .logs import fields
 from .models import Beeld, Channel, State
 from .pseudonymise import Pseudonymiser, mark_names, staff_names
@@ -37,14 +37,9 @@ from .retention import was_purged
 from .settings import Settings
 from .sidecar import read_sidecar, sidecar_for
 from .store import ALLOWED, Store, Story
-from .transcribe import (
-    TranscribeOptions,
-    Transcriber,
-    make_transcriber,
-    read_transcript,
-    transcribe_audio,
-    write_transcript,
-)
+from .transcribe import Transcriber, make_transcriber, read_transcript, write_transcript
+from .transcript_files import read_transcript_file
+from .transcription import AUDIO_CACHE, ChunkResult, Transcription, TranscriptionPlan
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -83,6 +78,7 @@ class Pipeline(ReviewAndConsent):
         self.store = store or Store(settings.database_url, clock=self.clock)
         self.workspace = Workspace(settings.workspace_dir)
         self._transcriber = transcriber
+        self._transcription: Transcription | None = None
         self.source = source
         self.actor = settings.actor
 
@@ -91,6 +87,13 @@ class Pipeline(ReviewAndConsent):
         if self._transcriber is None:
             self._transcriber = make_transcriber(self.settings)
         return self._transcriber
+
+    @property
+    def transcription(self) -> Transcription:
+        """The transcription stage; its engine is loaded on first use."""
+        if self._transcription is None:
+            self._transcription = Transcription(self.settings, self._transcriber)
+        return self._transcription
 
     # Inbox ---------------------------------------------------------------------------------
 
@@ -119,9 +122,14 @@ class Pipeline(ReviewAndConsent):
             )
         try:
             sidecar = read_sidecar(sidecar_path)
-            load_audio(path, min_duration=self.settings.min_duration_s)
+            audio = load_audio(
+                path,
+                min_duration=self.settings.min_duration_s,
+                min_speech=self.settings.min_speech_s,
+            )
         except InputError as error:
-            return self._reject(path, fingerprint, "recording", error)
+            return self._reject(path, fingerprint, "recording", kept_in_inbox(error))
+        AUDIO_CACHE.put(sha, audio)  # transcription follows: decode it once
         story, _created = self.store.create_story(
             source_sha256=sha,
             source_name=path.name,
@@ -231,9 +239,10 @@ class Pipeline(ReviewAndConsent):
         else:
             error = InputError(
                 f"{path.name} is not a file goodwork handles (recordings: .wav .mp3 .m4a .aac "
-                ".ogg .opus .flac .webm .mp4; returned drafts: .docx). It stays in the inbox.",
-                nl=f"{path.name} is geen opname of teruggestuurd concept (.docx). Het bestand "
-                "blijft in de inbox staan.",
+                ".ogg .opus .flac .webm .mp4; transcripts: .vtt .srt .txt; returned drafts: "
+                ".docx). It stays in the inbox.",
+                nl=f"{path.name} is geen opname, transcript of teruggestuurd concept (.docx). "
+                "Het bestand blijft in de inbox staan.",
                 path=path,
             )
         return self._reject(path, fingerprint, "unsupported", error)
@@ -247,6 +256,20 @@ class Pipeline(ReviewAndConsent):
     # Transcription -------------------------------------------------------------------------
 
     def transcribe(self, story_id: str) -> StepResult:
+        """Transcribe a story's recording in this process (every chunk in turn)."""
+        plan = self.prepare_transcription(story_id)
+        if isinstance(plan, StepResult):
+            return plan
+        with self._guard(story_id, "transcription"):
+            results = [
+                self.transcription.run_chunk(plan, index) for index in range(len(plan.chunks))
+            ]
+            return self.finish_transcription(story_id, plan, results)
+        return self._failed(story_id)
+
+    def prepare_transcription(self, story_id: str) -> TranscriptionPlan | StepResult:
+        """Check the recording and cut it into chunks; a StepResult when there is nothing to
+        transcribe (already done, a transcript file, or a problem, recorded on the story)."""
         story = self.store.story(story_id)
         files = self.workspace.story(story.id)
         if files.transcript_json.is_file():
@@ -269,15 +292,27 @@ class Pipeline(ReviewAndConsent):
                     f"The archived recording of {story.id} is missing from the workspace.",
                     nl="De bewaarde opname ontbreekt in de werkmap.",
                 )
-            audio = load_audio(original, min_duration=self.settings.min_duration_s)
-            options = TranscribeOptions(
-                language=story.sidecar.language or self.settings.language,
-                beam_size=self.settings.beam_size,
-                vocabulary=story.sidecar.vocabulary,
+            if story.kind == "transcript":
+                return self._save_transcript_file(story.id, original)
+            return self.transcription.plan(
+                original, sidecar=story.sidecar, sha256=story.source_sha256
             )
-            started = self.clock.now()
-            transcript = transcribe_audio(audio, self.transcriber, options)
+        return self._failed(story.id)
+
+    def transcribe_chunk(self, plan: TranscriptionPlan, index: int) -> ChunkResult:
+        """One chunk of a planned transcription (no bookkeeping: flows cache this)."""
+        return self.transcription.run_chunk(plan, index)
+
+    def finish_transcription(
+        self, story_id: str, plan: TranscriptionPlan, results: list[ChunkResult]
+    ) -> StepResult:
+        """Put the chunks together, find the speakers, write the transcript files."""
+        story = self.store.story(story_id)
+        with self._guard(story.id, "transcription"):
+            transcript = self.transcription.assemble(plan, results, story.sidecar)
+            files = self.workspace.story(story.id)
             paths = write_transcript(transcript, files.transcript_dir)
+            not_understood = sum(g.end - g.start for g in transcript.gaps)
             self.store.transition(
                 story.id,
                 State.TRANSCRIBED,
@@ -286,14 +321,28 @@ class Pipeline(ReviewAndConsent):
                 message=(
                     f"transcribed {transcript.duration:.0f} s with {transcript.engine} "
                     f"{transcript.model}: {len(transcript.segments)} segments"
+                    + (
+                        f", {len(transcript.gaps)} passage(s) not understood "
+                        f"({not_understood:.0f} s, listed in the transcript)"
+                        if transcript.gaps
+                        else ""
+                    )
                 ),
-                message_nl="Gesprek uitgeschreven",
+                message_nl="Gesprek uitgeschreven"
+                + (
+                    f"; {len(transcript.gaps)} stuk(ken) niet verstaan (staan in het transcript)"
+                    if transcript.gaps
+                    else ""
+                ),
                 detail={
                     "segments": len(transcript.segments),
                     "duration_s": transcript.duration,
                     "engine": transcript.engine,
                     "model": transcript.model,
-                    "started": started.isoformat(),
+                    "chunks": len(plan.chunks),
+                    "gaps": len(transcript.gaps),
+                    "loops_repaired": sum(r.repaired_loops for r in results),
+                    "redecoded": sum(r.redecoded for r in results),
                 },
             )
             log.info(
@@ -303,6 +352,78 @@ class Pipeline(ReviewAndConsent):
                 extra=fields(story=story.id, event="transcribed", seconds=transcript.duration),
             )
             return StepResult(True, story.id, "transcribed", outputs=tuple(paths.values()))
+        return self._failed(story.id)
+
+    def transcription_failed(self, story_id: str, error: BaseException) -> StepResult:
+        """Record a chunk that failed (in a flow) on the story, as ``_guard`` would."""
+        with contextlib.suppress(Exception), self._guard(story_id, "transcription"):
+            raise error
+        return self._failed(story_id)
+
+    def receive_transcript(self, path: Path) -> StepResult:
+        """Take a meeting transcript (.vtt, .srt, .txt) from the inbox as a transcribed story."""
+        if not inside_inbox(path, self.settings.inbox_dir):
+            return self.reject_outside(path, "transcript")
+        if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
+            return StepResult(False, message=f"{path.name} is still being written; later.")
+        sha = sha256_file(path)
+        sidecar_path = sidecar_for(path)
+        fingerprint = _fingerprint(sha, sidecar_path)
+        known = self.store.story_by_source(sha)
+        if known is not None and self.workspace.story(known.id).original() is not None:
+            return self._duplicate(path, sidecar_path, known)
+        previous = self.store.input_outcome(fingerprint, path.name)
+        if known is None and previous is not None and previous.outcome == "rejected":
+            return StepResult(
+                False, message=previous.message or "", message_nl=previous.message_nl or ""
+            )
+        try:
+            sidecar = read_sidecar(sidecar_path)
+            read_transcript_file(path, language=sidecar.language or self.settings.language)
+        except InputError as error:
+            return self._reject(path, fingerprint, "transcript", kept_in_inbox(error))
+        story, _created = self.store.create_story(
+            source_sha256=sha,
+            source_name=path.name,
+            kind="transcript",
+            sidecar=sidecar,
+            actor=self.actor,
+            source=self.source,
+        )
+        original = self.workspace.archive_original(story.id, path, sha)
+        if sidecar_path is not None:
+            atomic_copy(sidecar_path, self.workspace.story(story.id).root / "sidecar.yaml")
+        self.store.record_input(
+            sha256=fingerprint,
+            name=path.name,
+            kind="transcript",
+            outcome="accepted",
+            story_id=story.id,
+        )
+        self._remove_from_inbox(path, sidecar_path)
+        log.info("story %s: transcript file received and archived", story.id)
+        return self._save_transcript_file(story.id, original)
+
+    def _save_transcript_file(self, story_id: str, original: Path) -> StepResult:
+        story = self.store.story(story_id)
+        with self._guard(story.id, "reading the transcript"):
+            language = story.sidecar.language or self.settings.language
+            transcript = read_transcript_file(original, language=language)
+            paths = write_transcript(transcript, self.workspace.story(story.id).transcript_dir)
+            speakers = sorted({s.speaker for s in transcript.segments if s.speaker})
+            self.store.transition(
+                story.id,
+                State.TRANSCRIBED,
+                actor=self.actor,
+                source=self.source,
+                message=f"transcript file {story.source_name} read: "
+                f"{len(transcript.segments)} segments, speakers {', '.join(speakers) or 'none'}",
+                message_nl="Bestaand transcript ingelezen",
+                detail={"segments": len(transcript.segments), "speakers": speakers},
+            )
+            return StepResult(
+                True, story.id, f"transcript read as {story.id}", outputs=tuple(paths.values())
+            )
         return self._failed(story.id)
 
     # Draft ---------------------------------------------------------------------------------

@@ -79,6 +79,35 @@ class Settings(BaseModel):
     )
     compute_type: ComputeType = Field("int8", description="CTranslate2 compute type on the CPU.")
     beam_size: int = Field(5, ge=1, le=20, description="Beam width of the Whisper decoder.")
+    engine: Engine = Field(
+        "faster-whisper",
+        description=(
+            "Transcription engine: 'faster-whisper' (CTranslate2, the default) or "
+            "'openai-whisper' (the reference implementation; needs pip install '.[openai]')."
+        ),
+    )
+    batch_size: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description=(
+            "30-second windows faster-whisper decodes together (its batched pipeline); "
+            "1 decodes one window at a time."
+        ),
+    )
+    chunk_seconds: float = Field(
+        300.0,
+        ge=10,
+        description=(
+            "Long recordings are cut at pauses into chunks of about this many seconds; each "
+            "chunk is transcribed and cached on its own, so a restart resumes where it stopped."
+        ),
+    )
+    min_speech_s: float = Field(
+        1.0,
+        ge=0,
+        description="Recordings with less speech than this (voice activity) are rejected.",
+    )
     programme: str = Field(
         "Beelden van Goed Werk", description="Programme name printed on drafts and PDFs."
     )

@@ -1,15 +1,26 @@
-"""Speech to text, locally: engines behind one small interface, and the transcript files.
+"""Speech to text, locally: engines behind one small interface.
 
-``Transcriber`` is the interface; ``FasterWhisperTranscriber`` is the real engine (CTranslate2
-on the CPU) and ``ScriptedTranscriber`` a working fake for fast tests of later stages.
-``make_transcriber`` picks the engine the settings name; the optional openai-whisper engine
-lives in ``engines/openai_whisper.py`` and is imported only when chosen.
+``Transcriber`` is the interface. ``FasterWhisperTranscriber`` is the default engine
+(CTranslate2 on the CPU); ``openai-whisper`` (PyTorch, an optional extra) lives in
+``goodwork_pipeline/engines/openai_whisper.py`` and is imported only when the ``engine``
+setting asks for it. ``ScriptedTranscriber`` is a working fake for fast tests of later stages.
 Nothing here sends audio anywhere.
+
+What an engine must do (``Transcriber.transcribe``): decode 16 kHz mono float32 samples and
+return segments whose times (and word times) are seconds in those samples. When
+``options.windows`` is given, decode exactly those stretches (each at most 30 s), every one of
+them: never skip a window because it "looks like" silence (Whisper's ``no_speech_threshold``
+and ``log_prob_threshold`` must not drop text). ``options.temperatures`` is Whisper's
+temperature fallback (retry a window at the next temperature when its text is too repetitive,
+gzip compression ratio above 2.4); ``condition_on_previous_text`` feeds a window's text to the
+next. ``options.vocabulary`` are names and jargon to spell right (prompt or hotwords). The
+chunking, voice activity, gap accounting, loop repair and speakers are done around the engine
+by ``transcription.py``, the same for every engine.
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -19,13 +30,31 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, Audio
-from .files import atomic_write_text
-from .models import Segment, Transcript, Word
+from .errors import ModelError
+from .models import Segment, Word
 from .settings import Settings
+from .transcript_files import (  # noqa: F401  (the transcript files, re-exported)
+    format_timestamp,
+    read_transcript,
+    to_srt,
+    to_text,
+    to_vtt,
+    write_transcript,
+)
 from .whisper_model import ModelLocation, resolve_model
 
 log = logging.getLogger(__name__)
+
+# Whisper's classic temperature fallback ladder.
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# How the vocabulary is put to Whisper: a bare list invites it to write the list out
+# instead of what was said (seen on our test conversations); a sentence much less so.
+VOCABULARY_LEAD = {
+    "nl": "In dit gesprek komen deze namen en woorden voor:",
+    "en": "Names and words in this conversation:",
+}
+# Sampling at a temperature above 0 is random; a fixed seed keeps reruns identical.
+RANDOM_SEED = 1234
 
 
 @dataclass(frozen=True)
@@ -33,9 +62,26 @@ class TranscribeOptions:
     language: str = "nl"
     beam_size: int = 5
     vocabulary: tuple[str, ...] = ()
+    # Stretches (start, end) in seconds of the samples to decode, each <= 30 s; empty: all
+    # speech the engine's own voice activity detection finds.
+    windows: tuple[tuple[float, float], ...] = ()
+    temperatures: tuple[float, ...] = (0.0,)
+    condition_on_previous_text: bool = False
+
+    def prompt(self) -> str | None:
+        """The vocabulary as a sentence Whisper takes as context, not as text to repeat."""
+        if not self.vocabulary:
+            return None
+        lead = VOCABULARY_LEAD.get(self.language, VOCABULARY_LEAD["en"])
+        return f"{lead} {', '.join(self.vocabulary)}."
 
 
 class Transcriber(Protocol):
+    """A speech-to-text engine; see the module docstring for what ``transcribe`` promises.
+
+    ``engine`` and ``model`` name it in transcripts and in the cache keys of chunks.
+    """
+
     engine: str
     model: str
 
@@ -44,20 +90,62 @@ class Transcriber(Protocol):
         ...
 
 
+# Engines by the name used in the 'engine' setting: module, class (with from_settings).
+ENGINES: dict[str, tuple[str, str]] = {
+    "faster-whisper": ("goodwork_pipeline.transcribe", "FasterWhisperTranscriber"),
+    "openai-whisper": ("goodwork_pipeline.engines.openai_whisper", "OpenAIWhisperTranscriber"),
+}
+
+
+def make_transcriber(settings: Settings) -> Transcriber:
+    """The engine the settings ask for; optional engines are imported only now."""
+    module_name, class_name = ENGINES[settings.engine]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            raise ModelError(
+                f"The transcription engine '{settings.engine}' is not part of this version of "
+                "goodwork-pipeline. Set engine = 'faster-whisper' in goodwork.toml."
+            ) from exc
+        raise ModelError(
+            f"The transcription engine '{settings.engine}' needs packages that are not "
+            f"installed ({exc.name}). Install them with: pip install 'goodwork-pipeline[openai]' "
+            "(or pip install -e '.[openai]' in a checkout), or set engine = 'faster-whisper'."
+        ) from exc
+    engine_class = getattr(module, class_name)
+    return engine_class.from_settings(settings)
+
+
 class FasterWhisperTranscriber:
-    """faster-whisper on the CPU; the model is loaded once per process and shared."""
+    """faster-whisper on the CPU; the model is loaded once per process and shared.
+
+    With ``batch_size`` > 1, windows decoded at one temperature without previous-text
+    conditioning go through faster-whisper's batched pipeline (several 30 s windows per
+    encoder and decoder call: about 2x faster on 2 cores at the same accuracy, see
+    bench/RESULTS.md); temperature fallback and conditioning use the sequential decoder.
+    """
 
     engine = "faster-whisper"
 
     _models: ClassVar[dict[tuple[str, str, int], Any]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, location: ModelLocation, *, compute_type: str, threads: int, cache: Path):
+    def __init__(
+        self,
+        location: ModelLocation,
+        *,
+        compute_type: str,
+        threads: int,
+        cache: Path,
+        batch_size: int = 4,
+    ):
         self.location = location
         self.model = location.label
         self.compute_type = compute_type
         self.threads = threads
         self.cache = cache
+        self.batch_size = batch_size
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FasterWhisperTranscriber:
@@ -69,6 +157,7 @@ class FasterWhisperTranscriber:
             compute_type=settings.compute_type,
             threads=settings.threads,
             cache=settings.model_cache_dir,
+            batch_size=settings.batch_size,
         )
 
     def _whisper(self) -> Any:
@@ -89,42 +178,71 @@ class FasterWhisperTranscriber:
             return self._models[key]
 
     def transcribe(self, samples: np.ndarray, options: TranscribeOptions) -> list[Segment]:
-        prompt = ", ".join(options.vocabulary) if options.vocabulary else None
-        segments, _info = self._whisper().transcribe(
-            samples,
-            language=options.language,
-            beam_size=options.beam_size,
-            vad_filter=True,
-            word_timestamps=True,
-            initial_prompt=prompt,
-            condition_on_previous_text=False,
+        model = self._whisper()
+        if options.language not in model.supported_languages:
+            raise ModelError(
+                f"Whisper does not know the language code '{options.language}'. Use a code "
+                "such as nl, en, de or fr (the 'language' setting, or the sidecar's language)."
+            )
+        common: dict[str, Any] = {
+            "language": options.language,
+            "beam_size": options.beam_size,
+            "word_timestamps": True,
+            # Hotwords go in front of every window (an initial prompt only helps the first).
+            "hotwords": options.prompt(),
+        }
+        batched = (
+            self.batch_size > 1
+            and len(options.temperatures) == 1
+            and not options.condition_on_previous_text
         )
-        result = []
-        for index, segment in enumerate(segments):
-            words = tuple(
-                Word(round(w.start, 2), round(w.end, 2), w.word.strip(), round(w.probability, 3))
-                for w in segment.words or ()
+        if batched:
+            from faster_whisper import BatchedInferencePipeline
+
+            if options.windows:
+                common["clip_timestamps"] = [{"start": s, "end": e} for s, e in options.windows]
+            segments, _info = BatchedInferencePipeline(model).transcribe(
+                samples,
+                temperature=options.temperatures[0],
+                batch_size=self.batch_size,
+                vad_filter=not options.windows,
+                **common,
             )
-            result.append(
-                Segment(
-                    id=index,
-                    start=round(segment.start, 2),
-                    end=round(segment.end, 2),
-                    text=segment.text.strip(),
-                    words=words,
-                    confidence=round(float(np.exp(segment.avg_logprob)), 3),
-                )
+        else:
+            import ctranslate2
+
+            ctranslate2.set_random_seed(RANDOM_SEED)
+            if options.windows:
+                common["clip_timestamps"] = [t for window in options.windows for t in window]
+            segments, _info = model.transcribe(
+                samples,
+                temperature=list(options.temperatures),
+                condition_on_previous_text=options.condition_on_previous_text,
+                # Never drop a window as "no speech": voice activity already said it is.
+                no_speech_threshold=None,
+                # Only used to decide on temperature fallback (with no_speech off, never to drop).
+                log_prob_threshold=-1.0,
+                compression_ratio_threshold=2.4,
+                vad_filter=not options.windows,
+                **common,
             )
-        return result
+        return [_segment(index, segment) for index, segment in enumerate(segments)]
 
 
-def make_transcriber(settings: Settings) -> Transcriber:
-    """The engine the settings choose; optional engines are imported only when chosen."""
-    if settings.engine == "openai-whisper":
-        from .engines.openai_whisper import OpenAIWhisperTranscriber
-
-        return OpenAIWhisperTranscriber.from_settings(settings)
-    return FasterWhisperTranscriber.from_settings(settings)
+def _segment(index: int, segment: Any) -> Segment:
+    words = tuple(
+        Word(round(w.start, 2), round(w.end, 2), w.word.strip(), round(w.probability, 3))
+        for w in segment.words or ()
+        if w.word.strip()
+    )
+    return Segment(
+        id=index,
+        start=round(segment.start, 2),
+        end=round(segment.end, 2),
+        text=segment.text.strip(),
+        words=words,
+        confidence=round(float(np.exp(segment.avg_logprob)), 3),
+    )
 
 
 class ScriptedTranscriber:
@@ -150,89 +268,3 @@ class ScriptedTranscriber:
             )
             for i, (speaker, text) in enumerate(self.lines)
         ]
-
-
-def transcribe_audio(
-    audio: Audio, transcriber: Transcriber, options: TranscribeOptions
-) -> Transcript:
-    segments = transcriber.transcribe(audio.mono(), options)
-    return Transcript(
-        segments=tuple(segments),
-        language=options.language,
-        duration=round(audio.samples.shape[1] / SAMPLE_RATE, 2),
-        engine=transcriber.engine,
-        model=transcriber.model,
-    )
-
-
-# Transcript files ------------------------------------------------------------------------
-
-
-def write_transcript(transcript: Transcript, folder: Path) -> dict[str, Path]:
-    """Write JSON, plain text, SRT and WebVTT versions; return them by format."""
-    paths = {
-        "json": folder / "transcript.json",
-        "txt": folder / "transcript.txt",
-        "srt": folder / "transcript.srt",
-        "vtt": folder / "transcript.vtt",
-    }
-    atomic_write_text(paths["txt"], to_text(transcript))
-    atomic_write_text(paths["srt"], to_srt(transcript))
-    atomic_write_text(paths["vtt"], to_vtt(transcript))
-    # JSON last: its presence means the whole set is complete.
-    atomic_write_text(paths["json"], json.dumps(transcript.to_json(), ensure_ascii=False, indent=1))
-    return paths
-
-
-def read_transcript(path: Path) -> Transcript:
-    return Transcript.from_json(json.loads(path.read_text(encoding="utf-8")))
-
-
-def to_text(transcript: Transcript) -> str:
-    lines: list[str] = []
-    speaker: str | None = None
-    for segment in transcript.segments:
-        stamp = format_timestamp(segment.start, style="short")
-        if segment.speaker and segment.speaker != speaker:
-            speaker = segment.speaker
-            lines.append(f"\n{speaker}:")
-        lines.append(f"[{stamp}] {segment.text}")
-    for gap in transcript.gaps:
-        lines.append(
-            f"[{format_timestamp(gap.start, style='short')}-"
-            f"{format_timestamp(gap.end, style='short')}] (niet verstaan: {gap.reason})"
-        )
-    return "\n".join(lines).strip() + "\n"
-
-
-def to_srt(transcript: Transcript) -> str:
-    blocks = []
-    for number, segment in enumerate(transcript.segments, start=1):
-        text = f"{segment.speaker}: {segment.text}" if segment.speaker else segment.text
-        blocks.append(
-            f"{number}\n{format_timestamp(segment.start, style='srt')} --> "
-            f"{format_timestamp(segment.end, style='srt')}\n{text}\n"
-        )
-    return "\n".join(blocks)
-
-
-def to_vtt(transcript: Transcript) -> str:
-    blocks = ["WEBVTT\n"]
-    for segment in transcript.segments:
-        text = f"<v {segment.speaker}>{segment.text}" if segment.speaker else segment.text
-        blocks.append(
-            f"{format_timestamp(segment.start, style='vtt')} --> "
-            f"{format_timestamp(segment.end, style='vtt')}\n{text}\n"
-        )
-    return "\n".join(blocks)
-
-
-def format_timestamp(seconds: float, *, style: str) -> str:
-    millis = max(0, round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    if style == "short":
-        return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-    separator = "," if style == "srt" else "."
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"

@@ -7,6 +7,7 @@ workspace/
   stories/<id>/drafts/               v1.docx, v1.beeld.json, v2...
   stories/<id>/returned/             every returned document, by SHA-256
   stories/<id>/approved/             approved texts, by SHA-256
+  transcription-cache/               finished chunks of transcriptions under way (resume)
 """
 
 from __future__ import annotations

@@ -83,9 +83,12 @@ def test_recording_to_consented_pdf(programme: Path, sample_recording, prefect_s
     assert starts == sorted(starts) and starts[0] < 2.0
     assert transcript.segments[-1].end <= transcript.duration + 0.5
     assert transcript.duration == pytest.approx(turns[-1].end + 0.7, abs=1.0)
-    daughter = next(s for s in transcript.segments if "dochter" in s.text.lower())
-    spoken = next(t for t in turns if "dochter" in t.text)
-    assert abs(daughter.start - spoken.start) < 6.0, (daughter, spoken)
+    # every segment that heard "dochter" lies near a turn that said it (two turns do)
+    daughters = [s for s in transcript.segments if "dochter" in s.text.lower()]
+    assert daughters, transcript.text
+    for daughter in daughters:
+        spoken = [t for t in turns if "dochter" in t.text]
+        assert any(t.start - 1 <= daughter.start <= t.end for t in spoken), (daughter, spoken)
     assert "[00:" in (files / "transcript.txt").read_text(encoding="utf-8")
 
     # draft: sections and the hidden id

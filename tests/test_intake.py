@@ -1,9 +1,13 @@
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
-from goodwork_pipeline.intake import Kind, scan_inbox, wait_until_complete
+import pytest
+
+from goodwork_pipeline.intake import Kind, is_locked, scan_inbox, wait_until_complete
 
 
 def test_scan_classifies_and_ignores_temporary_files(tmp_path: Path) -> None:
@@ -17,6 +21,8 @@ def test_scan_classifies_and_ignores_temporary_files(tmp_path: Path) -> None:
         ".verborgen.wav",
         "~$concept.docx",
         "half.m4a.part",
+        "teams.vtt",
+        "notulen.txt",
     ):
         (inbox / name).write_bytes(b"x")
     (inbox / "teruggestuurd" / "concept.docx").write_bytes(b"x")
@@ -24,6 +30,8 @@ def test_scan_classifies_and_ignores_temporary_files(tmp_path: Path) -> None:
     assert items == [
         ("a.MP3", Kind.RECORDING),
         ("b.m4a", Kind.RECORDING),
+        ("notulen.txt", Kind.TRANSCRIPT),
+        ("teams.vtt", Kind.TRANSCRIPT),
         ("teruggestuurd/concept.docx", Kind.DOCUMENT),
         ("notitie.pdf", Kind.UNSUPPORTED),
         ("a.yaml", Kind.SIDECAR),
@@ -65,3 +73,46 @@ def test_gives_up_on_a_file_that_never_settles(tmp_path: Path) -> None:
     path = tmp_path / "nooit-klaar.wav"
     path.write_bytes(b"x")
     assert not wait_until_complete(path, quiet_seconds=5, timeout=0.5, poll=0.05)
+
+
+def _hold(path: Path, code: str) -> subprocess.Popen[bytes]:
+    """Another process that opens the file and keeps it until it is told to stop."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import fcntl, sys\nf = open({str(path)!r}, 'ab')\n{code}\n"
+            "print('ready', flush=True)\nsys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == b"ready"
+    return holder
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["pass", "fcntl.flock(f, fcntl.LOCK_EX)"],
+    ids=["open-for-writing", "exclusive-lock"],
+)
+def test_a_locked_file_is_waited_for(tmp_path: Path, code: str) -> None:
+    """Linux has no mandatory locks: a file another process holds open for writing, or has
+    an exclusive lock on, counts as still being copied, even when its size stands still."""
+    path = tmp_path / "kopie.m4a"
+    path.write_bytes(b"\0" * 1000)
+    holder = _hold(path, code)
+    try:
+        assert is_locked(path)
+        assert not wait_until_complete(path, quiet_seconds=0.2, timeout=1.0, poll=0.05)
+    finally:
+        holder.communicate(b"")
+    assert not is_locked(path)
+    assert wait_until_complete(path, quiet_seconds=0.2, timeout=5.0, poll=0.05)
+
+
+def test_a_reader_does_not_lock(tmp_path: Path) -> None:
+    path = tmp_path / "luisteren.m4a"
+    path.write_bytes(b"\0" * 1000)
+    with path.open("rb"):
+        assert not is_locked(path)

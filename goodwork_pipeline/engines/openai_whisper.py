@@ -185,12 +185,17 @@ class OpenAIWhisperTranscriber:
     def transcribe(self, samples: np.ndarray, options: TranscribeOptions) -> list[Segment]:
         torch = import_torch()
         samples = np.ascontiguousarray(samples, dtype=np.float32)
-        speech, timeline = _speech_only(samples) if self.vad else (samples, None)
+        clips: str | list[float] = "0"
+        if options.windows:
+            # The transcription stage chose the stretches: decode exactly those, every one.
+            speech, timeline = samples, None
+            clips = [t for window in options.windows for t in window]
+        else:
+            speech, timeline = _speech_only(samples) if self.vad else (samples, None)
         if speech.size == 0:
             return []
         model = self._model()
         torch.set_num_threads(self.threads)
-        prompt = ", ".join(options.vocabulary) if options.vocabulary else None
         with torch.inference_mode():
             result = model.transcribe(
                 speech,
@@ -200,8 +205,16 @@ class OpenAIWhisperTranscriber:
                 best_of=5,
                 fp16=False,
                 word_timestamps=True,
-                initial_prompt=prompt,
-                condition_on_previous_text=False,
+                temperature=options.temperatures,
+                # Never drop a window as "no speech": voice activity already said it is.
+                no_speech_threshold=None,
+                logprob_threshold=-1.0,
+                compression_ratio_threshold=2.4,
+                # The vocabulary sentence in front of every window, as faster-whisper's hotwords.
+                initial_prompt=options.prompt(),
+                carry_initial_prompt=True,
+                condition_on_previous_text=options.condition_on_previous_text,
+                clip_timestamps=clips,
                 verbose=None,
             )
         return [_segment(index, raw, timeline) for index, raw in enumerate(result["segments"])]
