@@ -233,23 +233,19 @@ def from_transcripts(conversations: list[Conversation], guide: Guide) -> list[Re
 
 
 def _digest(lines: list[tuple[str, str]]) -> str:
-    return hashlib.sha256(json.dumps(lines).encode()).hexdigest()[:12]
+    # "stage": cached transcripts come from the transcription stage, not raw Whisper
+    return hashlib.sha256(json.dumps(["stage", *lines]).encode()).hexdigest()[:12]
 
 
 def from_audio(
     conversations: list[Conversation], guide: Guide, cache: Path | None = None
 ) -> list[Result]:
-    from goodwork_pipeline.audio import load_audio
     from goodwork_pipeline.samples import Turn, synthesize
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.transcribe import (
-        FasterWhisperTranscriber,
-        TranscribeOptions,
-        transcribe_audio,
-    )
+    from goodwork_pipeline.transcription import Transcription
 
     settings = load_settings(ROOT, environ={})
-    transcriber = FasterWhisperTranscriber.from_settings(settings)  # loaded on first use
+    stage = Transcription(settings)  # the real transcription stage, model loaded on first use
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for conversation in conversations:
@@ -265,9 +261,7 @@ def from_audio(
                 turns = synthesize(lines, path)
                 print(f"  transcribing {turns[-1].end:.0f} s with Whisper ...", file=sys.stderr)
                 started = time.perf_counter()
-                whisper = transcribe_audio(
-                    load_audio(path), transcriber, TranscribeOptions(language="nl")
-                )
+                whisper = stage.transcribe_file(path, sidecar=Sidecar())
                 elapsed = time.perf_counter() - started
                 print(
                     f"  {elapsed:.0f} s for {whisper.duration:.0f} s of audio "
@@ -285,27 +279,28 @@ def from_audio(
                         ),
                         encoding="utf-8",
                     )
-            labelled = label_by_turns(whisper, turns)
-            results.append(
-                measure(
-                    conversation,
-                    "audio, speaker turns",
-                    labelled,
-                    conversation.sidecar,
-                    guide,
-                    _audio_truth(conversation, turns, labelled),
-                )
+            # The stage's own speaker labels (mono: from the conversation itself), then the
+            # script's true turns as an upper bound, then no labels at all as the floor.
+            oracle = label_by_turns(whisper, turns)
+            unlabelled = dataclasses.replace(
+                whisper,
+                segments=tuple(dataclasses.replace(s, speaker=None) for s in whisper.segments),
             )
-            results.append(
-                measure(
-                    conversation,
-                    "audio, no speaker labels",
-                    whisper,
-                    Sidecar(),
-                    guide,
-                    _audio_truth(conversation, turns, whisper),
+            for name, transcript, sidecar in (
+                ("audio, stage's speaker labels", whisper, conversation.sidecar),
+                ("audio, true speaker turns", oracle, conversation.sidecar),
+                ("audio, no speaker labels", unlabelled, Sidecar()),
+            ):
+                results.append(
+                    measure(
+                        conversation,
+                        name,
+                        transcript,
+                        sidecar,
+                        guide,
+                        _audio_truth(conversation, turns, transcript),
+                    )
                 )
-            )
     return results
 
 

@@ -35,7 +35,7 @@ PARTICIPANT = "participant"
 STRONG = 2.0  # a follow-up question moves on only with a match this strong
 ENOUGH = 0.9  # any other question moves on with a match this strong
 MAX_GAP = 2  # words allowed between a cue's words
-LONG_ANSWER = 25  # words: an answer this long is no small talk
+LONG_ANSWER = 18  # words: an answer this long is no small talk (bench/DRAFTS.md)
 
 
 @dataclass(frozen=True)

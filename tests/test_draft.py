@@ -297,23 +297,15 @@ SAMPLE_SECTIONS = ["wie", "puzzel", "deed", "afweging", "belangrijk", "goed-werk
 def test_real_whisper_on_spoken_conversation_drafts_under_the_right_sections(
     sample_recording, model_cache: Path
 ) -> None:
-    """espeak-ng speech -> real Whisper -> speaker turns from the synthesis timing (standing in
-    for the speaker labelling of the transcription stage) -> draft."""
-    from goodwork_pipeline.audio import load_audio
-    from goodwork_pipeline.conversations import label_by_turns, line_at
+    """espeak-ng speech -> the real transcription stage (Whisper and its own speaker
+    labelling) -> draft."""
+    from goodwork_pipeline.conversations import line_at
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.transcribe import (
-        FasterWhisperTranscriber,
-        TranscribeOptions,
-        transcribe_audio,
-    )
+    from goodwork_pipeline.transcription import Transcription
 
     path, turns = sample_recording
     settings = load_settings(Path.cwd(), environ={}, model_cache=model_cache, threads=2)
-    whisper = transcribe_audio(
-        load_audio(path), FasterWhisperTranscriber.from_settings(settings), TranscribeOptions()
-    )
-    transcript = label_by_turns(whisper, turns)
+    transcript = Transcription(settings).transcribe_file(path, sidecar=Sidecar())
     draft = build_draft(transcript, Sidecar(), GUIDE)
     truth = [t for t in turns if t.role == "participant"]
     right = 0
@@ -321,9 +313,11 @@ def test_real_whisper_on_spoken_conversation_drafts_under_the_right_sections(
         source = transcript.segments[placement.utterance.segment_ids[0]]
         line = turns[line_at(turns, (source.start + source.end) / 2)]
         right += SAMPLE_SECTIONS[truth.index(line)] == placement.section
-    # Whisper base mishears some of espeak's questions (bench/DRAFTS.md); most answers still
-    # land right, and nothing the interviewer said or nobody said gets in.
-    assert right / len(draft.placements) >= 0.6, [
+    # Whisper base mishears some of espeak's questions, so answers before the first recognised
+    # question are set aside as small talk (bench/DRAFTS.md measures 69% placement on three full
+    # spoken conversations). Here: at least half land right, where everything under one section
+    # would score 2 of 11; and nothing the interviewer said or nobody said gets in.
+    assert right / len(draft.placements) >= 0.5, [
         (p.section, p.utterance.text) for p in draft.placements
     ]
     segments = {s.id: s for s in transcript.segments}
