@@ -464,11 +464,6 @@ def flow_path_absolute(bench: Bench) -> list[Path]:
 # The table ------------------------------------------------------------------------------------
 
 DOC = {"needs_story": True}
-ISSUE_3_VAD = (
-    "issue 3 (voice-activity check at intake): today noise and music are taken in, "
-    "transcribed to nothing, and the story fails at the draft step"
-)
-ISSUE_3_MEMORY = "issue 3 (16-bit samples, RMS in stretches): today taking in 3 hours needs ~2.6 GB"
 KEPT_NL = ("blijft in de inbox",)
 
 CASES: tuple[Case, ...] = (
@@ -486,13 +481,13 @@ CASES: tuple[Case, ...] = (
     Case("silence", "recording", "8 s of digital silence", silence, "refused",
          ("silence",), ("stilte", "microfoon")),
     Case("noise", "recording", "10 s of white noise", noise, "refused",
-         ("speech",), ("spraak",), engine="whisper", pending=ISSUE_3_VAD),
+         ("speech",), ("spraak",), engine="whisper"),
     Case("music", "recording", "10 s of chords over a beat", music, "refused",
-         ("speech",), ("spraak",), engine="whisper", pending=ISSUE_3_VAD),
+         ("speech",), ("spraak",), engine="whisper"),
     Case("one-second", "recording", "a 1-second recording", one_second,
          "refused", ("1.0 s long",), ("duurt maar 1.0 seconden",)),
     Case("three-hours", "recording", "3 hours of silence (a sparse 173 MB WAV)", three_hours,
-         "refused", ("silence",), ("stilte",), memory_mb=1500, pending=ISSUE_3_MEMORY),
+         "refused", ("silence",), ("stilte",), memory_mb=1500),
     Case("eight-channels", "recording", "speech on channel 1 of an 8-channel WAV",
          eight_channels, "processed", engine="whisper"),
     Case("eight-khz", "recording", "speech at 8 kHz (a phone recording)", eight_khz,

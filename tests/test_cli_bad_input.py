@@ -24,7 +24,7 @@ from goodwork_pipeline.transcribe import ScriptedTranscriber
 
 pytestmark = pytest.mark.prefect
 GOODWORK = Path(sys.executable).parent / "goodwork"
-REPORT = os.environ.get("GOODWORK_RELIABILITY_LOG")
+REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 
 
 @pytest.fixture(scope="module")

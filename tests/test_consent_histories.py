@@ -81,7 +81,7 @@ from goodwork_pipeline.store import Store
 from goodwork_pipeline.transcribe import ScriptedTranscriber
 
 HISTORIES = int(os.environ.get("GOODWORK_HISTORIES", "1500"))
-REPORT = os.environ.get("GOODWORK_RELIABILITY_LOG")
+REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 FOLDER_CHANNEL = {folder: channel for channel, folder in CHANNEL_FOLDERS.items()}
 PLACEHOLDER = "Anna de Vries"
 THIRD_PARTIES = ("Mevrouw Jansen", "Karel")

@@ -6,8 +6,8 @@ legacy and typed ways, with tracked changes, comments, tables) and real sidecars
 exceptions allowed are our own ``GoodworkError``s; anything else, a hang (per-input timeout)
 or a memory blow-up (RSS limit) fails the test with the traceback and the input.
 
-Each target runs at most ``GOODWORK_FUZZ_SECONDS`` seconds (default 25) and
-``GOODWORK_FUZZ_RUNS`` inputs (default 1,000,000, so time is the bound); the seed is fixed
+Each target runs at most ``GWTEST_FUZZ_SECONDS`` seconds (default 25) and
+``GWTEST_FUZZ_RUNS`` inputs (default 1,000,000, so time is the bound); the seed is fixed
 per target, so a CI failure reproduces with the same command (printed on failure).
 ``bench/reliability.py`` runs the same targets longer for the report.
 """
@@ -37,9 +37,9 @@ pytestmark = pytest.mark.fuzz
 HARNESS = Path(__file__).parent / "fuzz" / "fuzz_targets.py"
 TARGETS = ("docx", "document-xml", "parts", "sidecar")
 SEEDS = {"docx": 11, "document-xml": 12, "parts": 13, "sidecar": 14}
-SECONDS = int(os.environ.get("GOODWORK_FUZZ_SECONDS", "25"))
-RUNS = int(os.environ.get("GOODWORK_FUZZ_RUNS", "1000000"))
-REPORT = os.environ.get("GOODWORK_RELIABILITY_LOG")
+SECONDS = int(os.environ.get("GWTEST_FUZZ_SECONDS", "25"))
+RUNS = int(os.environ.get("GWTEST_FUZZ_RUNS", "1000000"))
+REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 
 SIDECARS = [
     SAMPLE_SIDECAR,
