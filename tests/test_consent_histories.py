@@ -35,7 +35,7 @@ pseudonymiser, platform texts, website HTML and Markdown and overview page, with
 A smaller number of histories (``test_histories_with_the_real_renderer``) run the same
 checks with the real renderer (WeasyPrint PDFs, rasterised cards) and a real scan of PDF
 text, metadata and streams; test_consent_property.py runs histories of real .docx
-documents through the real reader. ``GOODWORK_HISTORIES`` sets the number of fast
+documents through the real reader. ``GWTEST_HISTORIES`` sets the number of fast
 histories (default 1,500; bench/reliability.py runs more).
 """
 
@@ -80,7 +80,7 @@ from goodwork_pipeline.settings import load_settings
 from goodwork_pipeline.store import Store
 from goodwork_pipeline.transcribe import ScriptedTranscriber
 
-HISTORIES = int(os.environ.get("GOODWORK_HISTORIES", "1500"))
+HISTORIES = int(os.environ.get("GWTEST_HISTORIES", "1500"))
 REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 FOLDER_CHANNEL = {folder: channel for channel, folder in CHANNEL_FOLDERS.items()}
 PLACEHOLDER = "Anna de Vries"
@@ -613,7 +613,7 @@ def test_report_fast_histories(totals) -> None:
 
 @pytest.mark.slow
 @settings(
-    max_examples=int(os.environ.get("GOODWORK_REAL_HISTORIES", "8")),
+    max_examples=int(os.environ.get("GWTEST_REAL_HISTORIES", "8")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
