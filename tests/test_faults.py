@@ -453,3 +453,53 @@ def test_disk_full_while_republishing_keeps_the_previous_outputs(
     assert not final.problems, final.problems
     assert after.states["verhaal-1.wav"] == "published"
     assert any("/groepsgesprek/" in n for n in after.outbox), after.outbox
+
+
+def test_real_full_tmpfs_outbox_keeps_the_previous_outputs(
+    reference_folder: Path, programme: Programme, api_env: dict, tmp_path: Path
+) -> None:
+    """The same on a real full disk: outbox/ is a tmpfs just big enough for what is there."""
+    folder = tmp_path / "programma"
+    shutil.copytree(reference_folder, folder)
+    outbox = folder / "outbox"
+    used = sum(p.stat().st_size for p in outbox.rglob("*") if p.is_file())
+    shutil.move(outbox, tmp_path / "outbox-vooraf")
+    outbox.mkdir()
+    size = used + 96 * 1024
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(outbox)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        shutil.copytree(tmp_path / "outbox-vooraf", outbox, dirs_exist_ok=True)
+        pipeline, story_id, before, _result = republish_on_full_disk(folder, programme)
+        try:
+            story = pipeline.store.story(story_id)
+            assert story.state.value == "failed", story.last_error
+            assert "No space left on the disk" in (story.last_error or "")
+            assert "De schijf is vol" in (story.last_error_nl or "")
+            assert snapshot(outbox) == before
+            assert not list(outbox.rglob(f"{TMP_PREFIX}*"))
+        finally:
+            pipeline.store.close()
+        subprocess.run(["mount", "-o", "remount,size=64m", str(outbox)], check=True)
+        done = goodwork(folder, api_env)
+        assert done.returncode == 0, done.stderr[-3000:]
+        final = check_programme(folder, programme)
+        after = outcome(folder)
+        report(
+            "disk-full",
+            f"real ENOSPC: tmpfs outbox of {size} bytes",
+            final,
+            "recovered"
+            if not final.problems and after.states["verhaal-1.wav"] == "published"
+            else "lost",
+        )
+        assert not final.problems, final.problems
+        assert after.states["verhaal-1.wav"] == "published"
+        assert any("/groepsgesprek/" in n for n in after.outbox), after.outbox
+    finally:
+        subprocess.run(["umount", str(outbox)], check=False)
