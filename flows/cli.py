@@ -94,7 +94,9 @@ def run(obj: Context) -> None:
 
     settings = obj.settings
     _ensure_folders(settings)
-    ensure_transcription_limit(settings)
+    # Embedded, no other process shares our slots: a run killed during transcription (kill -9,
+    # power cut) still holds one in Prefect's database and nothing would ever free it.
+    ensure_transcription_limit(settings, reset=not os.environ.get("PREFECT_API_URL"))
     results = process_inbox(str(settings.base_dir))
     if not results:
         console.print(f"Niets te doen: de inbox ({_e(settings.inbox_dir)}) is leeg.")

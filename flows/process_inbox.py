@@ -65,6 +65,7 @@ def run_once(pipeline: Pipeline) -> list[StepResult]:
     """The body of the flow, callable from any flow that already holds a pipeline."""
     logger = get_run_logger()
     results: list[StepResult] = []
+    pipeline.remove_crash_leftovers()
     for item in pipeline.scan():
         if item.kind == Kind.RECORDING:
             received = _value(receive_recording(pipeline, item.path, return_state=True))
@@ -81,8 +82,11 @@ def run_once(pipeline: Pipeline) -> list[StepResult]:
         elif item.kind == Kind.UNSUPPORTED:
             results.append(_value(reject_unsupported(pipeline, item, return_state=True)))
     # Stories a crash left half-way.
-    for story_id, _step in pipeline.pending():
-        results.extend(_story_steps(pipeline, story_id))
+    for story_id, step in pipeline.pending():
+        if step.__name__ == "publish":
+            results.append(_value(publish_story(pipeline, story_id, return_state=True)))
+        else:
+            results.extend(_story_steps(pipeline, story_id))
     done = sum(1 for r in results if r.ok)
     logger.info("inbox processed: %d step(s) done, %d problem(s)", done, len(results) - done)
     return results

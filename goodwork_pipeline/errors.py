@@ -64,6 +64,12 @@ class TemplateError(GoodworkError):
     """A template is missing or broken."""
 
 
+class DiskFullError(GoodworkError, OSError):
+    """The disk (or quota) is full while writing an output; what was there is kept.
+
+    Also an ``OSError``, so code that handles failed writes in general still sees it."""
+
+
 class StoreError(GoodworkError):
     """The workspace store cannot do what was asked."""
 

@@ -2,21 +2,39 @@
 
 Every output goes through ``atomic_write_bytes`` (temp file in the same folder, fsync, rename,
 fsync of the folder) or ``replace_dir`` (a whole folder staged and swapped in). Temporary names
-start with ``.goodwork-tmp-`` so tools and the overview page can ignore them.
+start with ``.goodwork-tmp-`` so tools and the overview page can ignore them, followed by the
+writer's process id and host (``p1234h0a1b2c3d-``), so that ``remove_stale_temp`` can tell the
+leftovers of a crashed (or killed) process from the work of a live one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import re
 import shutil
+import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from .errors import DiskFullError
+
 TMP_PREFIX = ".goodwork-tmp-"
 _CHUNK = 1 << 20
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+_OWNER = re.compile(rf"^{re.escape(TMP_PREFIX)}p(\d+)h([0-9a-f]{{8}})-")
+# A leftover without a live owner we can check (another host, an older name) is removed only
+# when nothing has touched it for this long.
+FOREIGN_TEMP_AGE_S = 24 * 3600
+
+
+def temp_prefix() -> str:
+    """The start of every temporary name this process writes."""
+    return f"{TMP_PREFIX}p{os.getpid()}h{_HOST}-"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -40,16 +58,36 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def disk_full(path: Path) -> DiskFullError:
+    return DiskFullError(
+        f"No space left on the disk while writing {path}. Nothing that was there before was "
+        "changed. Free some space (or enlarge the disk) and run 'goodwork run' again.",
+        nl=f"De schijf is vol: {path.name} kon niet worden geschreven. Wat er al stond is "
+        "niet veranderd. Vraag de beheerder ruimte te maken; daarna gaat het vanzelf verder.",
+        path=path,
+    )
+
+
 @contextlib.contextmanager
 def _temp_beside(path: Path) -> Iterator[Path]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=temp_prefix(), dir=path.parent)
+    except OSError as error:
+        if error.errno in _FULL:
+            raise disk_full(path) from error
+        raise
     os.close(fd)
     temp = Path(name)
     try:
         yield temp
-    except BaseException:
+    except BaseException as error:
         temp.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno in _FULL:
+            raise disk_full(path) from error
         raise
 
 
@@ -90,7 +128,7 @@ def replace_dir(target: Path, staged: Path) -> None:
     """Swap the fully written folder ``staged`` in at ``target``; the old one goes last."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
-        retired = target.parent / f"{TMP_PREFIX}old-{target.name}-{os.getpid()}"
+        retired = target.parent / f"{temp_prefix()}old-{target.name}"
         shutil.rmtree(retired, ignore_errors=True)
         os.replace(target, retired)
         os.replace(staged, target)
@@ -102,17 +140,48 @@ def replace_dir(target: Path, staged: Path) -> None:
 
 def staging_dir(parent: Path, name: str) -> Path:
     """A fresh hidden folder beside where ``name`` will live, to be swapped in by replace_dir."""
-    parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"{temp_prefix()}{name}-", dir=parent))
+    except OSError as error:
+        if error.errno in _FULL:
+            raise disk_full(parent / name) from error
+        raise
+
+
+def _is_stale(leftover: Path, now: float) -> bool:
+    match = _OWNER.match(leftover.name)
+    if match is not None and match.group(2) == _HOST:
+        pid = int(match.group(1))
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True  # the writer is gone: killed or crashed half-way
+        except PermissionError:
+            return False  # alive, another user's
+        return False
+    try:
+        return now - leftover.lstat().st_mtime > FOREIGN_TEMP_AGE_S
+    except FileNotFoundError:
+        return False
 
 
 def remove_stale_temp(folder: Path) -> int:
-    """Remove leftovers of writes that a crash interrupted; return how many were removed."""
+    """Remove leftovers of writes that a crash interrupted; return how many were removed.
+
+    Only leftovers of processes that no longer run (on this host) are removed, so a run may
+    call this while another process (watch mode, a consent command) is writing.
+    """
     removed = 0
     if not folder.is_dir():
         return 0
-    for leftover in folder.rglob(f"{TMP_PREFIX}*"):
-        if leftover.is_dir():
+    now = time.time()
+    for leftover in sorted(folder.rglob(f"{TMP_PREFIX}*")):
+        if not leftover.exists() or not _is_stale(leftover, now):
+            continue
+        if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink(missing_ok=True)

@@ -25,13 +25,21 @@ from .consent_wording import CHANNEL_BOXES
 from .draft import beeld_json, build_draft, prepare_beeld
 from .draft_document import DraftInfo, template_path, write_draft
 from .errors import GoodworkError, InputError
-from .files import atomic_copy, atomic_write_text, sha256_file
+from .files import atomic_copy, atomic_write_text, remove_stale_temp, sha256_file
 from .guide import load_guide
 from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
 from .logs import fields
 from .models import Beeld, Channel, State
 from .pseudonymise import Pseudonymiser, mark_names, staff_names
-from .publish import PublishResult, booklet_manifest, booklets, sync_booklet, sync_story
+from .publish import (
+    PublishResult,
+    booklet_manifest,
+    booklets,
+    read_manifest,
+    story_folders,
+    sync_booklet,
+    sync_story,
+)
 from .render import Renderer
 from .retention import was_purged
 from .settings import Settings
@@ -741,14 +749,50 @@ class Pipeline(ReviewAndConsent):
     # Bookkeeping ---------------------------------------------------------------------------
 
     def pending(self) -> list[tuple[str, Callable[[str], StepResult]]]:
-        """Stories whose next automatic step was not done (e.g. after a crash)."""
+        """Stories whose next automatic step was not done (e.g. after a crash), and stories
+        whose outbox is not what their consent says (a crash or a full disk while publishing)."""
         work: list[tuple[str, Callable[[str], StepResult]]] = []
         for story in self.store.stories([State.RECEIVED, State.TRANSCRIBED]):
             if story.state == State.RECEIVED:
                 work.append((story.id, self.transcribe))
             else:
                 work.append((story.id, self.draft))
+        work.extend((story_id, self.publish) for story_id in self.outbox_out_of_line())
         return work
+
+    def outbox_out_of_line(self) -> list[str]:
+        """Stories whose publish folders do not match their current consent: one folder made
+        for the current ledger record when it allows a channel, none otherwise."""
+        stories = self.store.stories(
+            [State.APPROVED, State.DECLINED, State.PUBLISHED, State.WITHDRAWN, State.FAILED]
+        )
+        out = []
+        for story in stories:
+            if story.state == State.FAILED and self.failed_in(story.id) not in REVIEWED_STATES:
+                continue  # failed earlier (e.g. drafting): 'goodwork retry' is the way on
+            consent = consent_rules.consent_for(self.store, story.id)
+            folders = story_folders(self.settings.outbox_dir, story.id)
+            wanted = consent is not None and bool(consent.channels)
+            if not wanted:
+                in_line = not folders
+            else:
+                in_line = len(folders) == 1 and _made_for(folders[0], consent.record_id)
+            if not in_line:
+                out.append(story.id)
+        return out
+
+    def remove_crash_leftovers(self) -> int:
+        """Remove temporary files and folders that a killed process left (outbox, workspace)."""
+        removed = remove_stale_temp(self.settings.outbox_dir) + remove_stale_temp(
+            self.workspace.root
+        )
+        if removed:
+            log.warning(
+                "removed %d leftover(s) of an interrupted write",
+                removed,
+                extra=fields(event="cleanup", count=removed),
+            )
+        return removed
 
     def failed_in(self, story_id: str) -> State | None:
         """The state a failed story was in when its step failed."""
@@ -804,6 +848,13 @@ def _fingerprint(sha: str, sidecar: Path | None) -> str:
     if sidecar is None or not sidecar.is_file():
         return sha
     return hashlib.sha256(f"{sha}:{sha256_file(sidecar)}".encode()).hexdigest()
+
+
+def _made_for(folder: Path, record_id: int) -> bool:
+    try:
+        return read_manifest(folder)["consent"]["ledger_record"] == record_id
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _words(beeld: Beeld) -> int:

@@ -1,8 +1,15 @@
+import errno
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from goodwork_pipeline.errors import DiskFullError
 from goodwork_pipeline.files import (
+    FOREIGN_TEMP_AGE_S,
     TMP_PREFIX,
     atomic_copy,
     atomic_write_bytes,
@@ -10,6 +17,7 @@ from goodwork_pipeline.files import (
     replace_dir,
     sha256_file,
     staging_dir,
+    temp_prefix,
 )
 
 
@@ -58,7 +66,47 @@ def test_replace_dir_swaps_complete_folders(tmp_path: Path) -> None:
 
 
 def test_stale_temp_files_are_cleaned(tmp_path: Path) -> None:
-    (tmp_path / f"{TMP_PREFIX}abc").write_text("half")
+    old = tmp_path / f"{TMP_PREFIX}abc"  # no owner we can check: removed once a day old
+    old.write_text("half")
+    os.utime(old, (time.time() - 2 * FOREIGN_TEMP_AGE_S,) * 2)
     (tmp_path / "real.txt").write_text("keep")
     assert remove_stale_temp(tmp_path) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["real.txt"]
+
+
+def test_only_leftovers_of_dead_processes_are_removed(tmp_path: Path) -> None:
+    """Faults found: a kill -9 left temporary files and staged folders in the outbox for good
+    (nothing called remove_stale_temp); it must not remove a live writer's work either."""
+    dead = subprocess.run(
+        [sys.executable, "-c", "from goodwork_pipeline.files import temp_prefix as t; print(t())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (tmp_path / f"{dead}half.pdf").write_text("half")
+    (tmp_path / f"{dead}staged").mkdir()
+    (tmp_path / f"{dead}staged" / "a.png").write_text("x")
+    mine = tmp_path / f"{temp_prefix()}busy"
+    mine.write_text("being written")
+    fresh = tmp_path / f"{TMP_PREFIX}unknown-owner"
+    fresh.write_text("maybe another host")
+    assert remove_stale_temp(tmp_path) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, fresh.name])
+
+
+def test_a_full_disk_is_a_clear_error_and_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "kaart.png"
+    target.write_bytes(b"old")
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(DiskFullError) as raised:
+        atomic_write_bytes(target, b"new")
+    assert "No space left" in str(raised.value) and str(target) in str(raised.value)
+    assert "De schijf is vol" in raised.value.nl
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["kaart.png"]
