@@ -94,8 +94,10 @@ def run(obj: Context) -> None:
 
     settings = obj.settings
     _ensure_folders(settings)
-    # Embedded, no other process shares our slots: a run killed during transcription (kill -9,
-    # power cut) still holds one in Prefect's database and nothing would ever free it.
+    # Embedded: a run killed during transcription (kill -9, power cut) still holds its slot in
+    # Prefect's database (PREFECT_HOME) and nothing would ever free it. Resetting can let one
+    # more transcription start beside an embedded watcher on the same PREFECT_HOME: slower,
+    # never wrong (each story step runs under its own lock, see Pipeline.story_lock).
     ensure_transcription_limit(settings, reset=not os.environ.get("PREFECT_API_URL"))
     results = process_inbox(str(settings.base_dir))
     if not results:
