@@ -1,11 +1,12 @@
 """Load: many inputs at once, each handled exactly once, nothing lost, nothing unconsented.
 
 - **20 recordings at once** through ``goodwork watch`` (a real process, Prefect's embedded
-  mode, the real Whisper model with beam 1 and 2 threads on short espeak-ng clips): 12 are in
-  the inbox before it starts, 4 are still being copied when it starts and 4 more are copied
-  slowly while it runs. Half of the slow ones are written by a copier that keeps the file open
-  (and open for a while after its last byte, quiet for longer than ``settle_seconds``), the
-  other half by one that reopens the file for every piece, so only the quiet time protects it.
+  mode, the real Whisper model with beam 1 and 2 threads on short espeak-ng clips): 8 are in
+  the inbox before it starts, 4 are still being copied when it starts; while it runs, 4 land
+  at once and 4 more are copied slowly. Half of the slow ones are written by a copier that
+  keeps the file open (and open for a while after its last byte, quiet for longer than
+  ``settle_seconds``), the other half by one that reopens the file for every piece, so only
+  the quiet time protects those.
 - **200 returned drafts in one run**: 200 stories drafted cheaply (ScriptedTranscriber: the
   subject is the review stage), filled in as participants would (declined, approved with and
   without channels, name choices, contradictory name choices, edited text), all put in the
@@ -155,12 +156,12 @@ def test_twenty_recordings_at_once_some_still_copying_each_processed_once(
     inbox = folder / "inbox"
     sources = {clip.name: sha256_file(clip) for clip in clips}
     assert len(set(sources.values())) == 20
-    for clip in clips[:12]:  # dropped at once before the watcher starts
+    for clip in clips[:8]:  # dropped at once before the watcher starts
         shutil.copyfile(clip, inbox / clip.name)
     # still being copied when the watcher starts (about 15 s of copying each)
     first_wave = [
         Copier(clip, inbox / clip.name, hold_open=i % 2 == 0, pieces=60, linger=2.5 * (i % 2 == 0))
-        for i, clip in enumerate(clips[12:16])
+        for i, clip in enumerate(clips[8:12])
     ]
     for copier in first_wave:
         copier.start()
@@ -170,7 +171,9 @@ def test_twenty_recordings_at_once_some_still_copying_each_processed_once(
     store = open_store(folder)
     copying_at_start = sum(copier.running() for copier in first_wave)
     wait_for(lambda: len(store.stories()) >= 1, watcher, 240, "the first story")
-    # and more dropped while it runs, slowly
+    # while it runs: a burst of 4 at once, and 4 more copied slowly
+    for clip in clips[12:16]:
+        shutil.copyfile(clip, inbox / clip.name)
     second_wave = [
         Copier(clip, inbox / clip.name, hold_open=i % 2 == 0, pieces=24, linger=2.5 * (i % 2 == 0))
         for i, clip in enumerate(clips[16:])
@@ -296,11 +299,12 @@ def choice(index: int) -> Choice:
     )
 
 
-def open_pipeline(folder: Path, model_cache: Path) -> Pipeline:
+def open_pipeline(folder: Path, model_cache: Path, settle: float = 0) -> Pipeline:
     for name in ("inbox", "outbox", "workspace"):
         (folder / name).mkdir(parents=True, exist_ok=True)
     (folder / "goodwork.toml").write_text(
-        f'model_cache = "{model_cache}"\nsettle_seconds = 0\nthreads = 2\n', encoding="utf-8"
+        f'model_cache = "{model_cache}"\nsettle_seconds = {settle}\nthreads = 2\n',
+        encoding="utf-8",
     )
     config = load_settings(folder, environ={})
     clock = FixedClock()
@@ -334,6 +338,8 @@ def test_two_hundred_returned_drafts_in_one_run(tmp_path: Path, model_cache: Pat
     pipeline = open_pipeline(tmp_path / "programma", model_cache)
     store, settings = pipeline.store, pipeline.settings
     ids = drafted_stories(pipeline, DRAFTS, tmp_path)
+    # the returned drafts are copied in just before the run: the run waits for them to settle
+    pipeline.settings = settings.model_copy(update={"settle_seconds": SETTLE})
     returned: dict[str, tuple[Path, str, Choice]] = {}
     for index, story_id in enumerate(ids):
         want = choice(index)
@@ -346,8 +352,8 @@ def test_two_hundred_returned_drafts_in_one_run(tmp_path: Path, model_cache: Pat
             replace=dict([EDIT]) if want.edit else None,
         )
         returned[story_id] = (path, sha256_file(path), want)
-    for path, _sha, _want in returned.values():  # all in the inbox at once
-        shutil.move(path, settings.inbox_dir / path.name)
+    for path, _sha, _want in returned.values():  # all copied into the inbox at once
+        shutil.copyfile(path, settings.inbox_dir / path.name)
 
     began = time.monotonic()
     results = run_flow(pipeline)
