@@ -447,3 +447,46 @@ def _check_decision(pipeline, story_id, sha, want: Choice, state, ledger) -> str
     if edited != want.edit:
         return f"approved text {'has' if edited else 'lacks'} the participant's edit"
     return None
+
+
+# Two runs at once ---------------------------------------------------------------------------
+
+
+@pytest.mark.prefect
+def test_two_runs_at_once_take_each_recording_once(tmp_path: Path, model_cache: Path, run_flow):
+    """Load found: a watcher and a 'goodwork run' (or two overlapping runs) on one inbox both
+    transcribed and drafted the same recordings: stories marked failed ('cannot go from
+    transcribed to transcribed'), drafted twice, and a false 'duplicate' for the same file."""
+    first = open_pipeline(tmp_path / "programma", model_cache)
+    second = open_pipeline(tmp_path / "programma", model_cache)
+    tone = make_tone(tmp_path / "toon.wav", seconds=4).read_bytes()
+    shas = set()
+    for index in range(12):
+        path = first.settings.inbox_dir / f"gesprek-{index:02d}.wav"
+        path.write_bytes(tone + index.to_bytes(4, "little"))
+        shas.add(sha256_file(path))
+    outcome: dict[str, list] = {}
+
+    def run(name: str, pipeline: Pipeline) -> None:
+        outcome[name] = run_flow(pipeline)
+
+    threads = [threading.Thread(target=run, args=p) for p in (("a", first), ("b", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    results = outcome["a"] + outcome["b"]
+    assert not [r.message for r in results if not r.ok], [r.message for r in results]
+    store = first.store
+    stories = store.stories()
+    assert sorted(s.source_sha256 for s in stories) == sorted(shas)  # one story each
+    for story in stories:
+        events = store.events(story.id)
+        states = [e.state for e in events if e.kind == "state"]
+        assert states == [State.RECEIVED, State.TRANSCRIBED, State.DRAFTED], (story.id, states)
+        assert [e for e in events if e.kind == "duplicate"] == []
+        assert story.draft_version == 1
+    assert list(first.settings.inbox_dir.iterdir()) == []
+    first.store.close()
+    second.store.close()
