@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ from .transcription import AUDIO_CACHE, ChunkResult, Transcription, Transcriptio
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
+_HELD = threading.local()  # story locks this thread holds
 
 DRAFTS_FOLDER = "concepten"
 # States in which the participant has answered a draft: a new draft needs --force.
@@ -808,11 +810,20 @@ class Pipeline(ReviewAndConsent):
         """One step of a story at a time, also across processes (a watcher and 'goodwork run',
         or two overlapping runs): an exclusive ``flock`` that the kernel releases when the
         process ends, so a killed run never leaves a story locked."""
+        held = _HELD.__dict__.setdefault("locks", set())
         folder = self.settings.workspace_dir / "locks"
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / f"{story_id}.lock").open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        lock = folder / f"{story_id}.lock"
+        if lock in held:  # already ours (a step inside a step): flock would wait for itself
             yield
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        with lock.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            held.add(lock)
+            try:
+                yield
+            finally:
+                held.discard(lock)
 
     @contextlib.contextmanager
     def _guard(self, story_id: str, step: str) -> Iterator[None]:

@@ -490,3 +490,44 @@ def test_two_runs_at_once_take_each_recording_once(tmp_path: Path, model_cache: 
     assert list(first.settings.inbox_dir.iterdir()) == []
     first.store.close()
     second.store.close()
+
+
+@pytest.mark.prefect
+def test_two_runs_at_once_read_each_returned_draft_once(
+    tmp_path: Path, model_cache: Path, run_flow
+):
+    """Load found: two runs at once both read the same returned drafts, so the ledger got
+    two grants for one document and the story was approved and published twice."""
+    first = open_pipeline(tmp_path / "programma", model_cache)
+    second = open_pipeline(tmp_path / "programma", model_cache)
+    returned = {}
+    for story_id in drafted_stories(first, 10, tmp_path):
+        path = fill_in_as_participant(
+            first.draft_outbox_path(story_id, 1),
+            first.settings.inbox_dir / f"{story_id}-terug.docx",
+            channels=[Channel.INTERNAL],
+        )
+        returned[story_id] = sha256_file(path)
+    outcome: dict[str, list] = {}
+
+    def run(name: str, pipeline: Pipeline) -> None:
+        outcome[name] = run_flow(pipeline)
+
+    threads = [threading.Thread(target=run, args=p) for p in (("a", first), ("b", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    results = outcome["a"] + outcome["b"]
+    assert not [r.message for r in results if not r.ok], [r.message for r in results]
+    store = first.store
+    for story_id, sha in returned.items():
+        ledger = store.consent_records(story_id)
+        assert [(r.action, r.source_ref) for r in ledger] == [("grant", sha)], ledger
+        decided = [e for e in store.events(story_id) if (e.detail or {}).get("document") == sha]
+        assert len(decided) == 1, [e.message for e in decided]
+        assert store.story(story_id).state == State.PUBLISHED
+    assert list(first.settings.inbox_dir.iterdir()) == []
+    first.store.close()
+    second.store.close()
