@@ -17,6 +17,7 @@ from prefect.states import State
 from flows._artifacts import story_artifacts
 from flows.transcribe_story import transcribe_story
 from goodwork_pipeline.intake import InboxItem, Kind
+from goodwork_pipeline.models import State as StoryState
 from goodwork_pipeline.pipeline import Pipeline, StepResult
 from goodwork_pipeline.settings import load_settings
 
@@ -33,7 +34,7 @@ def receive_transcript(pipeline: Pipeline, path: Path) -> StepResult:
 
 @task(name="draft", cache_policy=NO_CACHE)
 def draft_story(pipeline: Pipeline, story_id: str) -> StepResult:
-    return pipeline.draft(story_id)
+    return pipeline.draft(story_id, only_from=StoryState.TRANSCRIBED)
 
 
 @task(name="review-returned-draft", cache_policy=NO_CACHE)

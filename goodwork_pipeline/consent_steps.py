@@ -64,8 +64,13 @@ class ReviewAndConsent:
         if not inside_inbox(path, self.settings.inbox_dir):
             return self.reject_outside(path, "document")
         if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
+            if not path.exists():
+                return StepResult(True, message=f"{path.name} was read by another run")
             return StepResult(False, message=f"{path.name} is still being written; later.")
-        sha = sha256_file(path)
+        try:
+            sha = sha256_file(path)
+        except FileNotFoundError:
+            return StepResult(True, message=f"{path.name} was read by another run")
         previous = self.store.input_outcome(sha, path.name)
         if previous is not None and previous.outcome == "rejected":
             return StepResult(
@@ -88,6 +93,22 @@ class ReviewAndConsent:
                 )
         except InputError as error:
             return self._reject(path, sha, "document", error)
+        except FileNotFoundError:
+            return StepResult(True, message=f"{path.name} was read by another run")
+        # One document of a story at a time, also across processes: two runs at once (a
+        # watcher and 'goodwork run') would otherwise both read it and record consent twice.
+        with self.story_lock(story.id):
+            if not path.exists():
+                return StepResult(
+                    True, story.id, f"{path.name} was read by another run", outputs=()
+                )
+            story = self.store.story(story.id)
+            return self._review(path, sha, story, returned, draft)
+
+    def _review(
+        self: Pipeline, path: Path, sha: str, story: Story, returned: ReturnedDraft, draft: Beeld
+    ) -> StepResult:
+
         files = self.workspace.story(story.id)
         kept = files.returned_dir / f"{sha}.docx"
         if not kept.exists():

@@ -9,9 +9,11 @@ file never stops the others. Unexpected errors are recorded too, then raised.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,7 @@ from .transcription import AUDIO_CACHE, ChunkResult, Transcription, Transcriptio
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
+_HELD = threading.local()  # story locks this thread holds
 
 DRAFTS_FOLDER = "concepten"
 # States in which the participant has answered a draft: a new draft needs --force.
@@ -113,8 +116,19 @@ class Pipeline(ReviewAndConsent):
         if not inside_inbox(path, self.settings.inbox_dir):
             return self.reject_outside(path, "recording")
         if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
+            if not path.exists():
+                return StepResult(True, message=f"{path.name} was taken in by another run")
             return StepResult(False, message=f"{path.name} is still being written; later.")
-        sha = sha256_file(path)
+        try:
+            sha = sha256_file(path)
+        except FileNotFoundError:  # another run (a watcher, a second 'goodwork run') took it
+            return StepResult(True, message=f"{path.name} was taken in by another run")
+        with self.story_lock(f"source-{sha}"):
+            if not path.exists():  # taken in by another run while we waited
+                return StepResult(True, message=f"{path.name} was taken in by another run")
+            return self._receive(path, sha)
+
+    def _receive(self, path: Path, sha: str) -> StepResult:
         sidecar_path = sidecar_for(path)
         fingerprint = _fingerprint(sha, sidecar_path)
         known = self.store.story_by_source(sha)
@@ -146,7 +160,12 @@ class Pipeline(ReviewAndConsent):
             actor=self.actor,
             source=self.source,
         )
-        self.workspace.archive_original(story.id, path, sha)
+        try:
+            self.workspace.archive_original(story.id, path, sha)
+        except FileNotFoundError:
+            if self.workspace.story(story.id).original() is None:
+                raise
+            return StepResult(True, story.id, f"{path.name} was taken in by another run")
         if sidecar_path is not None:
             atomic_copy(sidecar_path, self.workspace.story(story.id).root / "sidecar.yaml")
         self.store.record_input(
@@ -315,7 +334,18 @@ class Pipeline(ReviewAndConsent):
         self, story_id: str, plan: TranscriptionPlan, results: list[ChunkResult]
     ) -> StepResult:
         """Put the chunks together, find the speakers, write the transcript files."""
-        story = self.store.story(story_id)
+        with self.story_lock(story_id):
+            story = self.store.story(story_id)
+            if story.state not in (State.RECEIVED, State.FAILED):  # another run finished it
+                files = self.workspace.story(story.id)
+                return StepResult(
+                    True, story.id, "already transcribed", outputs=(files.transcript_json,)
+                )
+            return self._finish_transcription(story, plan, results)
+
+    def _finish_transcription(
+        self, story: Story, plan: TranscriptionPlan, results: list[ChunkResult]
+    ) -> StepResult:
         with self._guard(story.id, "transcription"):
             transcript = self.transcription.assemble(plan, results, story.sidecar)
             files = self.workspace.story(story.id)
@@ -374,7 +404,10 @@ class Pipeline(ReviewAndConsent):
             return self.reject_outside(path, "transcript")
         if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
             return StepResult(False, message=f"{path.name} is still being written; later.")
-        sha = sha256_file(path)
+        try:
+            sha = sha256_file(path)
+        except FileNotFoundError:  # another run (a watcher, a second 'goodwork run') took it
+            return StepResult(True, message=f"{path.name} was taken in by another run")
         sidecar_path = sidecar_for(path)
         fingerprint = _fingerprint(sha, sidecar_path)
         known = self.store.story_by_source(sha)
@@ -436,9 +469,23 @@ class Pipeline(ReviewAndConsent):
 
     # Draft ---------------------------------------------------------------------------------
 
-    def draft(self, story_id: str) -> StepResult:
-        """Write the next draft version: beeld.json and .docx in the workspace, a copy to send."""
-        story = self.store.story(story_id)
+    def draft(self, story_id: str, *, only_from: State | None = None) -> StepResult:
+        """Write the next draft version: beeld.json and .docx in the workspace, a copy to send.
+
+        With ``only_from`` (the automatic step: ``State.TRANSCRIBED``) nothing is written when
+        the story is no longer in that state, e.g. because another run drafted it meanwhile."""
+        with self.story_lock(story_id):
+            story = self.store.story(story_id)
+            if only_from is not None and story.state != only_from:
+                return StepResult(
+                    True,
+                    story.id,
+                    f"already drafted (version {story.draft_version})",
+                    details={"version": story.draft_version},
+                )
+            return self._draft(story)
+
+    def _draft(self, story: Story) -> StepResult:
         files = self.workspace.story(story.id)
         with self._guard(story.id, "drafting"):
             guide = load_guide(self.settings.templates_dir)
@@ -801,6 +848,26 @@ class Pipeline(ReviewAndConsent):
             return None
         value = event.detail.get("failed_in")
         return State(value) if value else None
+
+    @contextlib.contextmanager
+    def story_lock(self, story_id: str) -> Iterator[None]:
+        """One step of a story at a time, also across processes (a watcher and 'goodwork run',
+        or two overlapping runs): an exclusive ``flock`` that the kernel releases when the
+        process ends, so a killed run never leaves a story locked."""
+        held = _HELD.__dict__.setdefault("locks", set())
+        folder = self.settings.workspace_dir / "locks"
+        lock = folder / f"{story_id}.lock"
+        if lock in held:  # already ours (a step inside a step): flock would wait for itself
+            yield
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        with lock.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            held.add(lock)
+            try:
+                yield
+            finally:
+                held.discard(lock)
 
     @contextlib.contextmanager
     def _guard(self, story_id: str, step: str) -> Iterator[None]:
