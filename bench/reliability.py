@@ -21,7 +21,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -39,7 +38,7 @@ TESTS = [
 START, END = "<!-- results -->", "<!-- /results -->"
 
 
-def run(args: argparse.Namespace, log: Path) -> tuple[int, str, float]:
+def run(args: argparse.Namespace, log: Path) -> tuple[int, str]:
     env = {
         **os.environ,
         "GWTEST_RELIABILITY_LOG": str(log),
@@ -49,11 +48,9 @@ def run(args: argparse.Namespace, log: Path) -> tuple[int, str, float]:
     tests = [t for t in TESTS if (ROOT / t).is_file()]
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests]
     print("running:", " ".join(command), file=sys.stderr)
-    started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
     summary = [line for line in done.stdout.splitlines() if " passed" in line or " failed" in line]
-    return done.returncode, (summary[-1].strip("= ") if summary else done.stdout[-500:]), elapsed
+    return done.returncode, (summary[-1].strip("= ") if summary else done.stdout[-500:])
 
 
 def rows_of(log: Path) -> list[dict]:
@@ -70,7 +67,7 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
-def report(rows: list[dict], status: int, summary: str, elapsed: float, command: str) -> str:
+def report(rows: list[dict], status: int, summary: str, command: str) -> str:
     kinds: dict[str, list[dict]] = {}
     for row in rows:
         kinds.setdefault(row["kind"], []).append(row)
@@ -86,7 +83,7 @@ def report(rows: list[dict], status: int, summary: str, elapsed: float, command:
         "",
         f"Command: `{command}`",
         "",
-        f"pytest: {summary} in {elapsed / 60:.1f} min"
+        f"pytest: {summary}"
         + ("" if status == 0 else " -- **FAILED: the figures below are incomplete**"),
         "",
         "## Summary",
@@ -206,8 +203,8 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "reliability.jsonl"
-        status, summary, elapsed = run(args, log)
-        text = report(rows_of(log), status, summary, elapsed, command)
+        status, summary = run(args, log)
+        text = report(rows_of(log), status, summary, command)
     if args.write:
         current = args.write.read_text(encoding="utf-8") if args.write.is_file() else ""
         if START in current and END in current:

@@ -111,3 +111,37 @@ def published_files(outbox: Path) -> list[Path]:
         and p.relative_to(outbox).parts[0] != "concepten"
         and p.relative_to(outbox) != Path("index.html")
     )
+
+
+def programme_pipeline(
+    folder: Path,
+    model_cache: Path,
+    *,
+    source: str,
+    transcriber=None,
+    settle: float = 0,
+    renderer=None,
+):
+    """A programme folder (inbox, outbox, workspace and a goodwork.toml, so that a `goodwork`
+    subprocess sees the same programme) and a Pipeline on it with a fixed clock."""
+    from goodwork_pipeline.clock import FixedClock
+    from goodwork_pipeline.pipeline import Pipeline
+    from goodwork_pipeline.settings import load_settings
+    from goodwork_pipeline.store import Store
+
+    for name in ("inbox", "outbox", "workspace"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    (folder / "goodwork.toml").write_text(
+        f'model_cache = "{model_cache}"\nsettle_seconds = {settle}\nthreads = 2\n',
+        encoding="utf-8",
+    )
+    config = load_settings(folder, environ={})
+    clock = FixedClock()
+    return Pipeline(
+        config,
+        store=Store(config.database_url, clock=clock),
+        transcriber=transcriber,
+        clock=clock,
+        source=source,
+        renderer=renderer,
+    )

@@ -33,16 +33,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from corpus import CASES, Bench, Case
-from helpers import SCRIPT, make_tone, require_tool
+from helpers import SCRIPT, make_tone, programme_pipeline, require_tool
 
-from goodwork_pipeline.clock import FixedClock
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, State
 from goodwork_pipeline.pipeline import Pipeline
 from goodwork_pipeline.publish import story_folders
 from goodwork_pipeline.samples import INTERVIEWER, PARTICIPANT, fill_in_as_participant, synthesize
-from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import Store
 from goodwork_pipeline.transcribe import ScriptedTranscriber
 
 pytestmark = pytest.mark.prefect
@@ -110,20 +107,9 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def open_pipeline(
     folder: Path, model_cache: Path, *, scripted: bool, settle: float = 0
 ) -> Pipeline:
-    for name in ("inbox", "outbox", "workspace"):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    (folder / "goodwork.toml").write_text(
-        f'model_cache = "{model_cache}"\nsettle_seconds = {settle}\nthreads = 2\n',
-        encoding="utf-8",
-    )
-    config = load_settings(folder, environ={})
-    clock = FixedClock()
-    return Pipeline(
-        config,
-        store=Store(config.database_url, clock=clock),
-        transcriber=ScriptedTranscriber(SCRIPT) if scripted else None,
-        clock=clock,
-        source="corpus",
+    transcriber = ScriptedTranscriber(SCRIPT) if scripted else None
+    return programme_pipeline(
+        folder, model_cache, source="corpus", transcriber=transcriber, settle=settle
     )
 
 

@@ -54,12 +54,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from helpers import programme_pipeline
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from publishing import find_names
 
 from goodwork_pipeline import consent_steps
-from goodwork_pipeline.clock import FixedClock
 from goodwork_pipeline.consent import consent_for
 from goodwork_pipeline.consent_wording import APPROVE_LABEL, CHANNEL_BOXES, NAME_BOXES
 from goodwork_pipeline.files import sha256_file
@@ -77,7 +77,6 @@ from goodwork_pipeline.publish import (
 from goodwork_pipeline.render import Renderer, SketchRenderer
 from goodwork_pipeline.returned_document import RawDocument, read_document
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import Store
 from goodwork_pipeline.transcribe import ScriptedTranscriber
 
 HISTORIES = int(os.environ.get("GWTEST_HISTORIES", "1500"))
@@ -179,16 +178,11 @@ def bundled_templates(folder: Path) -> Path:
 
 
 def make_pipeline(folder: Path, model_cache: Path, renderer: Renderer) -> Pipeline:
-    for name in ("inbox", "outbox", "workspace"):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    config = load_settings(folder, environ={}, settle_seconds=0, model_cache=model_cache)
-    clock = FixedClock()
-    return Pipeline(
-        config,
-        store=Store(config.database_url, clock=clock),
-        transcriber=ScriptedTranscriber(SCRIPT),
-        clock=clock,
+    return programme_pipeline(
+        folder,
+        model_cache,
         source="histories",
+        transcriber=ScriptedTranscriber(SCRIPT),
         renderer=renderer,
     )
 

@@ -19,11 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import SCRIPT, make_tone
+from helpers import SCRIPT, make_tone, programme_pipeline
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from goodwork_pipeline.clock import FixedClock
 from goodwork_pipeline.consent import consent_for
 from goodwork_pipeline.consent_snapshot import Snapshot
 from goodwork_pipeline.models import Channel, NameDisplay
@@ -31,8 +30,6 @@ from goodwork_pipeline.pipeline import Pipeline
 from goodwork_pipeline.publish import CHANNEL_FOLDERS, MANIFEST
 from goodwork_pipeline.render import Renderer
 from goodwork_pipeline.samples import fill_in_as_participant
-from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import Store
 from goodwork_pipeline.transcribe import ScriptedTranscriber
 
 FOLDER_CHANNEL = {folder: channel for channel, folder in CHANNEL_FOLDERS.items()}
@@ -81,16 +78,8 @@ def fast_pipeline(monkeypatch: pytest.MonkeyPatch, model_cache: Path):
     )
 
     def make(folder: Path) -> Pipeline:
-        for name in ("inbox", "outbox", "workspace"):
-            (folder / name).mkdir()
-        config = load_settings(folder, environ={}, settle_seconds=0, model_cache=model_cache)
-        clock = FixedClock()
-        return Pipeline(
-            config,
-            store=Store(config.database_url, clock=clock),
-            transcriber=ScriptedTranscriber(SCRIPT),
-            clock=clock,
-            source="property",
+        return programme_pipeline(
+            folder, model_cache, source="property", transcriber=ScriptedTranscriber(SCRIPT)
         )
 
     return make

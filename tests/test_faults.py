@@ -33,11 +33,10 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from docx import Document
-from helpers import SCRIPT, make_tone, published_files, require_tool
+from helpers import SCRIPT, make_tone, programme_pipeline, published_files, require_tool
 from PIL import Image
 
 from goodwork_pipeline import consent as consent_rules
-from goodwork_pipeline.clock import FixedClock
 from goodwork_pipeline.files import TMP_PREFIX, sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.pipeline import Pipeline
@@ -58,20 +57,8 @@ RETURNED = "terug-b.docx"
 
 
 def open_pipeline(folder: Path, model_cache: Path, *, scripted: bool = True) -> Pipeline:
-    for name in ("inbox", "outbox", "workspace"):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    (folder / "goodwork.toml").write_text(
-        f'model_cache = "{model_cache}"\nsettle_seconds = 0\nthreads = 2\n', encoding="utf-8"
-    )
-    config = load_settings(folder, environ={})
-    clock = FixedClock()
-    return Pipeline(
-        config,
-        store=Store(config.database_url, clock=clock),
-        transcriber=ScriptedTranscriber(SCRIPT) if scripted else None,
-        clock=clock,
-        source="faults",
-    )
+    transcriber = ScriptedTranscriber(SCRIPT) if scripted else None
+    return programme_pipeline(folder, model_cache, source="faults", transcriber=transcriber)
 
 
 @dataclass
@@ -440,18 +427,17 @@ def test_disk_full_while_republishing_keeps_the_previous_outputs(
     monkeypatch.undo()
     done = goodwork(folder, api_env)
     assert done.returncode == 0, done.stderr[-3000:]
-    after = outcome(folder)
+    recovered_from_full_disk(folder, programme, "ENOSPC at the 3rd staged asset (simulated)")
+
+
+def recovered_from_full_disk(folder: Path, programme, point: str) -> None:
+    """After the disk had room again: all consistent, the new channel published."""
     final = check_programme(folder, programme)
-    report(
-        "disk-full",
-        "ENOSPC at the 3rd staged asset (simulated)",
-        final,
-        "recovered"
-        if not final.problems and after.states["verhaal-1.wav"] == "published"
-        else "lost",
-    )
+    after = outcome(folder)
+    published = after.states["verhaal-1.wav"] == "published"
+    report("disk-full", point, final, "recovered" if not final.problems and published else "lost")
     assert not final.problems, final.problems
-    assert after.states["verhaal-1.wav"] == "published"
+    assert published
     assert any("/groepsgesprek/" in n for n in after.outbox), after.outbox
 
 
@@ -488,18 +474,6 @@ def test_real_full_tmpfs_outbox_keeps_the_previous_outputs(
         subprocess.run(["mount", "-o", "remount,size=64m", str(outbox)], check=True)
         done = goodwork(folder, api_env)
         assert done.returncode == 0, done.stderr[-3000:]
-        final = check_programme(folder, programme)
-        after = outcome(folder)
-        report(
-            "disk-full",
-            f"real ENOSPC: tmpfs outbox of {size} bytes",
-            final,
-            "recovered"
-            if not final.problems and after.states["verhaal-1.wav"] == "published"
-            else "lost",
-        )
-        assert not final.problems, final.problems
-        assert after.states["verhaal-1.wav"] == "published"
-        assert any("/groepsgesprek/" in n for n in after.outbox), after.outbox
+        recovered_from_full_disk(folder, programme, f"real ENOSPC: tmpfs outbox of {size} bytes")
     finally:
         subprocess.run(["umount", str(outbox)], check=False)

@@ -30,17 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import SCRIPT, make_tone, published_files, require_tool
+from helpers import SCRIPT, make_tone, programme_pipeline, published_files, require_tool
 from test_watch_process import Watcher, alive, open_store, wait_for
 
-from goodwork_pipeline.clock import FixedClock
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay, State
 from goodwork_pipeline.pipeline import Pipeline
 from goodwork_pipeline.publish import CHANNEL_FOLDERS, story_folders
 from goodwork_pipeline.samples import INTERVIEWER, PARTICIPANT, fill_in_as_participant, synthesize
-from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import Store
 from goodwork_pipeline.transcribe import ScriptedTranscriber
 
 REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
@@ -300,20 +297,8 @@ def choice(index: int) -> Choice:
 
 
 def open_pipeline(folder: Path, model_cache: Path, settle: float = 0) -> Pipeline:
-    for name in ("inbox", "outbox", "workspace"):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    (folder / "goodwork.toml").write_text(
-        f'model_cache = "{model_cache}"\nsettle_seconds = {settle}\nthreads = 2\n',
-        encoding="utf-8",
-    )
-    config = load_settings(folder, environ={})
-    clock = FixedClock()
-    return Pipeline(
-        config,
-        store=Store(config.database_url, clock=clock),
-        transcriber=ScriptedTranscriber(SCRIPT),
-        clock=clock,
-        source="load",
+    return programme_pipeline(
+        folder, model_cache, source="load", transcriber=ScriptedTranscriber(SCRIPT), settle=settle
     )
 
 
@@ -465,18 +450,7 @@ def test_two_runs_at_once_take_each_recording_once(tmp_path: Path, model_cache: 
         path = first.settings.inbox_dir / f"gesprek-{index:02d}.wav"
         path.write_bytes(tone + index.to_bytes(4, "little"))
         shas.add(sha256_file(path))
-    outcome: dict[str, list] = {}
-
-    def run(name: str, pipeline: Pipeline) -> None:
-        outcome[name] = run_flow(pipeline)
-
-    threads = [threading.Thread(target=run, args=p) for p in (("a", first), ("b", second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    results = outcome["a"] + outcome["b"]
+    results = run_both(first, second, run_flow)
     assert not [r.message for r in results if not r.ok], [r.message for r in results]
     store = first.store
     stories = store.stories()
@@ -508,18 +482,7 @@ def test_two_runs_at_once_read_each_returned_draft_once(
             channels=[Channel.INTERNAL],
         )
         returned[story_id] = sha256_file(path)
-    outcome: dict[str, list] = {}
-
-    def run(name: str, pipeline: Pipeline) -> None:
-        outcome[name] = run_flow(pipeline)
-
-    threads = [threading.Thread(target=run, args=p) for p in (("a", first), ("b", second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    results = outcome["a"] + outcome["b"]
+    results = run_both(first, second, run_flow)
     assert not [r.message for r in results if not r.ok], [r.message for r in results]
     store = first.store
     for story_id, sha in returned.items():
@@ -531,3 +494,18 @@ def test_two_runs_at_once_read_each_returned_draft_once(
     assert list(first.settings.inbox_dir.iterdir()) == []
     first.store.close()
     second.store.close()
+
+
+def run_both(first: Pipeline, second: Pipeline, run_flow) -> list:
+    """Two runs of the inbox flow at the same time (two threads), their results together."""
+    outcome: dict[str, list] = {}
+
+    def run(name: str, pipeline: Pipeline) -> None:
+        outcome[name] = run_flow(pipeline)
+
+    threads = [threading.Thread(target=run, args=p) for p in (("a", first), ("b", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcome["a"] + outcome["b"]
