@@ -31,7 +31,7 @@ from .files import atomic_copy, atomic_write_text, remove_stale_temp, sha256_fil
 from .guide import load_guide
 from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
 from .logs import fields
-from .models import Beeld, Channel, State
+from .models import Beeld, Channel, Sidecar, State
 from .pseudonymise import Pseudonymiser, mark_names, staff_names
 from .publish import (
     PublishResult,
@@ -113,24 +113,36 @@ class Pipeline(ReviewAndConsent):
 
     def receive(self, path: Path) -> StepResult:
         """Take a recording from the inbox: check it, create (or find) its story, archive it."""
+        return self._take_in(path, "recording")
+
+    def receive_transcript(self, path: Path) -> StepResult:
+        """Take a meeting transcript (.vtt, .srt, .txt) from the inbox as a transcribed story."""
+        return self._take_in(path, "transcript")
+
+    def _take_in(self, path: Path, kind: str) -> StepResult:
+        """The inbox's front door: inside the inbox, completely written, one run at a time."""
         if not inside_inbox(path, self.settings.inbox_dir):
-            return self.reject_outside(path, "recording")
+            return self.reject_outside(path, kind)
+        taken = StepResult(True, message=f"{path.name} was taken in by another run")
         if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
             if not path.exists():
-                return StepResult(True, message=f"{path.name} was taken in by another run")
+                return taken
             return StepResult(False, message=f"{path.name} is still being written; later.")
         try:
             sha = sha256_file(path)
         except FileNotFoundError:  # another run (a watcher, a second 'goodwork run') took it
-            return StepResult(True, message=f"{path.name} was taken in by another run")
+            return taken
         with self.story_lock(f"source-{sha}"):
             if not path.exists():  # taken in by another run while we waited
-                return StepResult(True, message=f"{path.name} was taken in by another run")
+                return taken
+            if kind == "transcript":
+                return self._receive_transcript(path, sha)
             return self._receive(path, sha)
 
-    def _receive(self, path: Path, sha: str) -> StepResult:
-        sidecar_path = sidecar_for(path)
-        fingerprint = _fingerprint(sha, sidecar_path)
+    def _known_or_refused(
+        self, path: Path, sha: str, sidecar_path: Path | None, fingerprint: str
+    ) -> StepResult | None:
+        """A file seen before: a duplicate of a story, or refused before and unchanged."""
         known = self.store.story_by_source(sha)
         if known is not None and (
             self.workspace.story(known.id).original() is not None
@@ -142,6 +154,46 @@ class Pipeline(ReviewAndConsent):
             return StepResult(
                 False, message=previous.message or "", message_nl=previous.message_nl or ""
             )
+        return None
+
+    def _accept(
+        self,
+        path: Path,
+        sha: str,
+        sidecar: Sidecar,
+        sidecar_path: Path | None,
+        fingerprint: str,
+        kind: str,
+    ) -> tuple[Story, Path] | StepResult:
+        """A checked file becomes a story: archived byte for byte, sidecar kept, inbox cleared."""
+        story, _created = self.store.create_story(
+            source_sha256=sha,
+            source_name=path.name,
+            kind="audio" if kind == "recording" else kind,
+            sidecar=sidecar,
+            actor=self.actor,
+            source=self.source,
+        )
+        try:
+            original = self.workspace.archive_original(story.id, path, sha)
+        except FileNotFoundError:
+            if self.workspace.story(story.id).original() is None:
+                raise
+            return StepResult(True, story.id, f"{path.name} was taken in by another run")
+        if sidecar_path is not None:
+            atomic_copy(sidecar_path, self.workspace.story(story.id).root / "sidecar.yaml")
+        self.store.record_input(
+            sha256=fingerprint, name=path.name, kind=kind, outcome="accepted", story_id=story.id
+        )
+        self._remove_from_inbox(path, sidecar_path)
+        return story, original
+
+    def _receive(self, path: Path, sha: str) -> StepResult:
+        sidecar_path = sidecar_for(path)
+        fingerprint = _fingerprint(sha, sidecar_path)
+        seen = self._known_or_refused(path, sha, sidecar_path, fingerprint)
+        if seen is not None:
+            return seen
         try:
             sidecar = read_sidecar(sidecar_path)
             audio = load_audio(
@@ -152,30 +204,10 @@ class Pipeline(ReviewAndConsent):
         except InputError as error:
             return self._reject(path, fingerprint, "recording", kept_in_inbox(error))
         AUDIO_CACHE.put(sha, audio)  # transcription follows: decode it once
-        story, _created = self.store.create_story(
-            source_sha256=sha,
-            source_name=path.name,
-            kind="audio",
-            sidecar=sidecar,
-            actor=self.actor,
-            source=self.source,
-        )
-        try:
-            self.workspace.archive_original(story.id, path, sha)
-        except FileNotFoundError:
-            if self.workspace.story(story.id).original() is None:
-                raise
-            return StepResult(True, story.id, f"{path.name} was taken in by another run")
-        if sidecar_path is not None:
-            atomic_copy(sidecar_path, self.workspace.story(story.id).root / "sidecar.yaml")
-        self.store.record_input(
-            sha256=fingerprint,
-            name=path.name,
-            kind="recording",
-            outcome="accepted",
-            story_id=story.id,
-        )
-        self._remove_from_inbox(path, sidecar_path)
+        accepted = self._accept(path, sha, sidecar, sidecar_path, fingerprint, "recording")
+        if isinstance(accepted, StepResult):
+            return accepted
+        story, _original = accepted
         log.info("recording received and archived", extra=fields(story=story.id, event="received"))
         return StepResult(True, story.id, message=f"received as {story.id}")
 
@@ -398,50 +430,21 @@ class Pipeline(ReviewAndConsent):
             raise error
         return self._failed(story_id)
 
-    def receive_transcript(self, path: Path) -> StepResult:
-        """Take a meeting transcript (.vtt, .srt, .txt) from the inbox as a transcribed story."""
-        if not inside_inbox(path, self.settings.inbox_dir):
-            return self.reject_outside(path, "transcript")
-        if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
-            return StepResult(False, message=f"{path.name} is still being written; later.")
-        try:
-            sha = sha256_file(path)
-        except FileNotFoundError:  # another run (a watcher, a second 'goodwork run') took it
-            return StepResult(True, message=f"{path.name} was taken in by another run")
+    def _receive_transcript(self, path: Path, sha: str) -> StepResult:
         sidecar_path = sidecar_for(path)
         fingerprint = _fingerprint(sha, sidecar_path)
-        known = self.store.story_by_source(sha)
-        if known is not None and self.workspace.story(known.id).original() is not None:
-            return self._duplicate(path, sidecar_path, known)
-        previous = self.store.input_outcome(fingerprint, path.name)
-        if known is None and previous is not None and previous.outcome == "rejected":
-            return StepResult(
-                False, message=previous.message or "", message_nl=previous.message_nl or ""
-            )
+        seen = self._known_or_refused(path, sha, sidecar_path, fingerprint)
+        if seen is not None:
+            return seen
         try:
             sidecar = read_sidecar(sidecar_path)
             read_transcript_file(path, language=sidecar.language or self.settings.language)
         except InputError as error:
             return self._reject(path, fingerprint, "transcript", kept_in_inbox(error))
-        story, _created = self.store.create_story(
-            source_sha256=sha,
-            source_name=path.name,
-            kind="transcript",
-            sidecar=sidecar,
-            actor=self.actor,
-            source=self.source,
-        )
-        original = self.workspace.archive_original(story.id, path, sha)
-        if sidecar_path is not None:
-            atomic_copy(sidecar_path, self.workspace.story(story.id).root / "sidecar.yaml")
-        self.store.record_input(
-            sha256=fingerprint,
-            name=path.name,
-            kind="transcript",
-            outcome="accepted",
-            story_id=story.id,
-        )
-        self._remove_from_inbox(path, sidecar_path)
+        accepted = self._accept(path, sha, sidecar, sidecar_path, fingerprint, "transcript")
+        if isinstance(accepted, StepResult):
+            return accepted
+        story, original = accepted
         log.info("story %s: transcript file received and archived", story.id)
         return self._save_transcript_file(story.id, original)
 
