@@ -28,8 +28,9 @@ from markupsafe import Markup, escape
 
 from .models import Beeld, Channel, Consent
 from .pseudonymise import Pseudonymiser, assign
-from .render import PublicView, Renderer, date_nl, public_view
+from .render import PublicView, Renderer, public_view
 from .store import Story
+from .text_nl import date_nl
 
 STOPWORDS_FILE = "stopwoorden.txt"
 MAX_THEMES = 16

@@ -59,6 +59,7 @@ from .files import atomic_write_bytes
 from .guide import DEFAULT_EMPTY_NOTE
 from .models import Beeld, Sentence
 from .settings import bundled_templates_dir
+from .text_nl import date_nl
 from .transcribe import format_timestamp
 
 DOC_TITLE = "Jouw beeld van goed werk"
@@ -97,21 +98,6 @@ REQUIRED_STYLES = (
     "Invulregel",
 )
 PARAGRAPH_WORDS = 45  # a new paragraph after this many words, where the answer paused
-
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 @dataclass(frozen=True)
@@ -291,7 +277,7 @@ def _paragraphs(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
 def _subtitle(info: DraftInfo) -> str:
     parts = [info.programme, f"concept, versie {info.version}"]
     if info.date:
-        parts.append(f"gesprek van {info.date.day} {MONTHS[info.date.month - 1]} {info.date.year}")
+        parts.append(f"gesprek van {date_nl(info.date)}")
     return " · ".join(parts)
 
 

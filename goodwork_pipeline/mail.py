@@ -22,8 +22,8 @@ import jinja2
 from .errors import MailError, TemplateError
 from .files import atomic_write_bytes
 from .models import Sidecar
-from .render import _MONTHS_NL
 from .settings import Settings
+from .text_nl import date_nl
 
 TEMPLATE_FOLDER = "consent"
 COVER_TEMPLATE = "draft_mail.txt.j2"
@@ -84,7 +84,7 @@ def cover_text(story_id: str, version: int, sidecar: Sidecar, settings: Settings
     try:
         return env.get_template(COVER_TEMPLATE).render(
             first_name=sidecar.participant.split()[0] if sidecar.participant else None,
-            date_nl=f"{date.day} {_MONTHS_NL[date.month - 1]} {date.year}" if date else None,
+            date_nl=date_nl(date) if date else None,
             interviewer=sidecar.interviewer,
             programme=settings.programme,
             story_id=story_id,

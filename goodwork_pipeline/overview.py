@@ -18,7 +18,8 @@ from .consent_wording import CHANNEL_BOXES
 from .models import Channel
 from .platform_texts import PLATFORM_BY_KEY
 from .publish import BOOKLETS, CHANNEL_FOLDERS, booklets, read_manifest, story_folders
-from .render import Renderer, date_nl
+from .render import Renderer
+from .text_nl import date_nl
 
 THUMBNAILS = (
     "sociale-media/kaart-1080x1080.png",

@@ -29,6 +29,7 @@ from .platform_texts import (
     summary_sentences,
     tidy,
 )
+from .text_nl import date_nl
 
 if TYPE_CHECKING:
     from .cards import Card, CardSpec
@@ -38,25 +39,6 @@ PUBLISH_TEMPLATES = "publish"
 DEFAULT_HASHTAGS = ("#BeeldenVanGoedWerk",)
 PDF_VARIANT = "pdf/ua-1"
 SUMMARY_SECTIONS = ("puzzel", "deed")
-
-_MONTHS_NL = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-
-
-def date_nl(date: dt.date) -> str:
-    return f"{date.day} {_MONTHS_NL[date.month - 1]} {date.year}"
 
 
 @dataclass(frozen=True)

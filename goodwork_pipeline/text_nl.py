@@ -6,6 +6,7 @@ Nothing here changes the participant's text; it only compares.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -167,3 +168,24 @@ def content_stems(text: str) -> list[str]:
 def normal_phrase(text: str) -> str:
     """Lower case, accents folded, punctuation gone, words stemmed, one space between."""
     return " ".join(stem(w) for w in words(text))
+
+
+MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def date_nl(date: dt.date) -> str:
+    """A date as Dutch readers write it: '12 maart 2026'."""
+    return f"{date.day} {MONTHS_NL[date.month - 1]} {date.year}"
