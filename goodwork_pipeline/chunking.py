@@ -14,7 +14,8 @@ boundaries. ``Packing`` maps times in the packed audio back to the recording.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,40 @@ def _quietest(audio: Audio, start: float, end: float) -> float:
     energy = np.square(piece[: count * frame].astype(np.float64)).reshape(count, frame).sum(1)
     quiet = int(np.argmin(energy))
     return round(start + (quiet * frame + frame // 2) / SAMPLE_RATE, 3)
+
+
+def fit_windows(
+    windows: Sequence[tuple[float, float]], sample_count: int
+) -> tuple[tuple[float, float], ...]:
+    """Windows as an engine may take them for audio of ``sample_count`` samples.
+
+    Engines turn a window's seconds into samples (faster-whisper: ``int(seconds * 16000)``)
+    and assume the windows fit the audio; a window end rounded up past the last sample made
+    their total longer than the audio and faster-whisper's batched pipeline fail an
+    assertion. Here every bound is a whole sample inside ``[0, sample_count]`` that converts
+    back to exactly that sample, each window starts where the one before it ended or later,
+    and empty windows are left out: the windows never overlap and never add up to more than
+    the audio, by construction.
+    """
+    fitted: list[tuple[float, float]] = []
+    previous_end = 0
+    for start, end in windows:
+        first = min(max(math.floor(start * SAMPLE_RATE + 0.5), previous_end), sample_count)
+        last = min(max(math.floor(end * SAMPLE_RATE + 0.5), first), sample_count)
+        if last > first:
+            fitted.append((_exact_seconds(first), _exact_seconds(last)))
+            previous_end = last
+    return tuple(fitted)
+
+
+def _exact_seconds(sample: int) -> float:
+    """Seconds that ``int(seconds * SAMPLE_RATE)`` maps back to exactly ``sample``."""
+    seconds = sample / SAMPLE_RATE
+    while int(seconds * SAMPLE_RATE) < sample:
+        seconds = math.nextafter(seconds, math.inf)
+    while int(seconds * SAMPLE_RATE) > sample:
+        seconds = math.nextafter(seconds, -math.inf)
+    return seconds
 
 
 def plan_chunks(spans: list[Span], duration: float, *, target: float) -> list[Chunk]:

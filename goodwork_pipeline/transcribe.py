@@ -30,6 +30,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from .chunking import fit_windows
 from .errors import ModelError
 from .models import Segment, Word
 from .settings import Settings
@@ -178,6 +179,9 @@ class FasterWhisperTranscriber:
             return self._models[key]
 
     def transcribe(self, samples: np.ndarray, options: TranscribeOptions) -> list[Segment]:
+        windows = fit_windows(options.windows, len(samples))
+        if options.windows and not windows:
+            return []  # every window lay outside the samples: nothing to decode
         model = self._whisper()
         if options.language not in model.supported_languages:
             raise ModelError(
@@ -200,7 +204,7 @@ class FasterWhisperTranscriber:
             from faster_whisper import BatchedInferencePipeline
 
             if options.windows:
-                common["clip_timestamps"] = [{"start": s, "end": e} for s, e in options.windows]
+                common["clip_timestamps"] = [{"start": s, "end": e} for s, e in windows]
             segments, _info = BatchedInferencePipeline(model).transcribe(
                 samples,
                 temperature=options.temperatures[0],
@@ -213,7 +217,7 @@ class FasterWhisperTranscriber:
 
             ctranslate2.set_random_seed(RANDOM_SEED)
             if options.windows:
-                common["clip_timestamps"] = [t for window in options.windows for t in window]
+                common["clip_timestamps"] = [t for window in windows for t in window]
             segments, _info = model.transcribe(
                 samples,
                 temperature=list(options.temperatures),

@@ -32,7 +32,7 @@ import numpy as np
 
 from . import repetition
 from .audio import SAMPLE_RATE, Audio, check_speech, load_audio
-from .chunking import Chunk, Packing, plan_chunks, split_long_spans
+from .chunking import Chunk, Packing, fit_windows, plan_chunks, split_long_spans
 from .files import sha256_file
 from .models import Gap, Segment, Sidecar, Transcript, Word
 from .settings import Settings
@@ -425,10 +425,12 @@ class _ChunkDecoder:
         last = max(w.bounds[1] for w in windows)
         offset = int(first * SAMPLE_RATE) / SAMPLE_RATE
         piece = self.packed[int(first * SAMPLE_RATE) : int(np.ceil(last * SAMPLE_RATE)) + 1]
-        shifted = tuple(
-            (round(w.bounds[0] - offset, 3), round(w.bounds[1] - offset, 3)) for w in windows
+        shifted = fit_windows(
+            [(w.bounds[0] - offset, w.bounds[1] - offset) for w in windows], len(piece)
         )
-        found = self.transcriber.transcribe(piece, replace(options, windows=shifted))
+        found = (
+            self.transcriber.transcribe(piece, replace(options, windows=shifted)) if shifted else []
+        )
         for window in windows:
             window.segments = []
         for segment in found:

@@ -32,6 +32,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..audio import SAMPLE_RATE
+from ..chunking import fit_windows
 from ..errors import ModelError
 from ..files import sha256_file
 from ..models import Segment, Word
@@ -189,7 +190,9 @@ class OpenAIWhisperTranscriber:
         if options.windows:
             # The transcription stage chose the stretches: decode exactly those, every one.
             speech, timeline = samples, None
-            clips = [t for window in options.windows for t in window]
+            clips = [t for window in fit_windows(options.windows, len(samples)) for t in window]
+            if not clips:
+                return []
         else:
             speech, timeline = _speech_only(samples) if self.vad else (samples, None)
         if speech.size == 0:
