@@ -22,8 +22,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
+from flows.boundary import GoodworkGroup, show_error, show_internal_error
+from flows.exit_codes import HELP as EXIT_CODES
+from flows.exit_codes import ExitCode, finish, for_error
 from goodwork_pipeline import __version__
-from goodwork_pipeline.errors import GoodworkError, SettingsError
+from goodwork_pipeline.errors import ConsentError, GoodworkError, SettingsError, UnknownStoryError
 from goodwork_pipeline.files import atomic_write_text
 from goodwork_pipeline.logs import configure_logging
 from goodwork_pipeline.models import State
@@ -50,7 +53,11 @@ class Context:
         return self._settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=GoodworkGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EXIT_CODES,
+)
 @click.option(
     "-C",
     "--folder",
@@ -105,6 +112,7 @@ def run(obj: Context) -> None:
     for result in results:
         _print_result(result)
     console.print("\nOverzicht: goodwork status")
+    finish(results)
 
 
 @cli.command()
@@ -152,7 +160,7 @@ def serve(obj: Context) -> None:
     from flows.serve import serve_all
 
     if not os.environ.get("PREFECT_API_URL"):
-        raise click.ClickException(
+        raise click.UsageError(
             "goodwork serve needs a Prefect server: start one ('prefect server start') and "
             "set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)."
         )
@@ -284,9 +292,12 @@ def retry(obj: Context, story: str) -> None:
     """Try a failed STORY again from the step where it stopped."""
     from flows.retry_story import retry_story
 
-    for result in retry_story(story, str(obj.settings.base_dir)):
+    _known_story(obj.settings, story)
+    results = retry_story(story, str(obj.settings.base_dir))
+    for result in results:
         mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
         console.print(f"{mark} {_e(result['message_nl'] or result['message'])}")
+    finish(results)
 
 
 @cli.command()
@@ -334,7 +345,8 @@ def consent(
     from flows.record_consent import record_consent
     from goodwork_pipeline.consent_steps import parse_channels
 
-    chosen = parse_channels([channels])
+    chosen = _channels(parse_channels, channels)
+    _known_story(obj.settings, story)
     result = record_consent(
         story,
         channels=sorted(chosen),
@@ -351,6 +363,7 @@ def consent(
         console.print(f"    tekst: {_e(details['bound_to_nl'])}")
         console.print(f"    SHA-256: {details['text_sha256']}")
         console.print(f"    vastlegging: workspace/{_e(details['snapshot'])}")
+    finish([result])
 
 
 @cli.command()
@@ -373,7 +386,8 @@ def withdraw(obj: Context, story: str, channels: str, by: str, note: str) -> Non
     from flows.withdraw_consent import withdraw_consent
     from goodwork_pipeline.consent_steps import parse_channels
 
-    chosen = parse_channels([channels])
+    chosen = _channels(parse_channels, channels)
+    _known_story(obj.settings, story)
     result = withdraw_consent(
         story,
         recorded_by=by,
@@ -383,6 +397,7 @@ def withdraw(obj: Context, story: str, channels: str, by: str, note: str) -> Non
         via_cli=True,
     )
     _print_result(result)
+    finish([result])
 
 
 @cli.command()
@@ -398,11 +413,11 @@ def send(obj: Context, story: str, by: str, to: str | None) -> None:
     """
     from goodwork_pipeline.pipeline import Pipeline
 
+    _known_story(obj.settings, story)
     pipeline = Pipeline(obj.settings, source="cli")
     result = pipeline.send_draft(story, by=by or obj.settings.actor, to=to)
     _print_result(asdict(result))
-    if not result.ok:
-        sys.exit(1)
+    finish([asdict(result)])
 
 
 @cli.command()
@@ -414,8 +429,11 @@ def sent(obj: Context, story: str, by: str, note: str) -> None:
     """Mark STORY's newest draft as sent (you mailed it yourself): it now waits for the reply."""
     from goodwork_pipeline.pipeline import Pipeline
 
+    _known_story(obj.settings, story)
     pipeline = Pipeline(obj.settings, source="cli")
-    _print_result(asdict(pipeline.mark_sent(story, by=by, note=note or None)))
+    result = asdict(pipeline.mark_sent(story, by=by, note=note or None))
+    _print_result(result)
+    finish([result])
 
 
 @cli.command()
@@ -435,6 +453,7 @@ def draft(obj: Context, story: str, force: bool) -> None:
     """
     from flows.draft_story import draft_story
 
+    _known_story(obj.settings, story)
     result = draft_story(story, str(obj.settings.base_dir), force)
     mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
     console.print(f"{mark} {_e(result['message_nl'] or result['message'])}")
@@ -446,8 +465,7 @@ def draft(obj: Context, story: str, force: bool) -> None:
             "    Niet besproken in het gesprek (leeg, met een notitie in de kantlijn): "
             + ", ".join(details["empty_sections"])
         )
-    if not result["ok"]:
-        sys.exit(1)
+    finish([result])
 
 
 @cli.command()
@@ -601,6 +619,7 @@ def booklet(obj: Context, group: str | None) -> None:
     console.print(f"{mark} {_e(result['message_nl'] or result['message'])}")
     for output in result["outputs"]:
         console.print(f"    → {_e(output)}")
+    finish([result])
 
 
 @cli.command()
@@ -621,6 +640,7 @@ def pseudonymise(obj: Context, story: str, names: tuple[str, ...]) -> None:
     from goodwork_pipeline.workspace import Workspace
 
     settings = obj.settings
+    _known_story(settings, story)
     if not names:
         store = Store(settings.database_url)
         current = store.story(story)
@@ -641,6 +661,7 @@ def pseudonymise(obj: Context, story: str, names: tuple[str, ...]) -> None:
         "Let op: een concept dat al verstuurd is, bevat de namen nog. De volgende versie en "
         "alle bestanden in de outbox niet."
     )
+    finish([result])
 
 
 def _print_groups(settings: Settings) -> None:
@@ -661,6 +682,33 @@ def _print_groups(settings: Settings) -> None:
         table.add_row(_e(name), str(count))
     console.print(table)
     console.print('Maak een boekje met: goodwork booklet "GROEP"')
+
+
+def _known_story(settings: Settings, story: str) -> str:
+    """STORY's code, checked before any flow starts: an unknown code is a usage error (exit
+    2) with one message, not a failed flow run."""
+    from goodwork_pipeline.store import Store
+
+    if settings.database is None and not (settings.workspace_dir / "goodwork.sqlite").exists():
+        raise UnknownStoryError(
+            f"No story with code {story!r}: nothing has been processed in {settings.base_dir} "
+            "yet. Run goodwork in the programme folder (-C FOLDER) or check the code.",
+            nl=f"Er is geen verhaal met code {story}: in {settings.base_dir} is nog niets "
+            "verwerkt. Start goodwork in de map van het programma (-C MAP) of controleer de code.",
+        )
+    store = Store(settings.database_url)
+    try:
+        return store.story(story).id
+    finally:
+        store.close()
+
+
+def _channels(parse: Callable[[list[str]], frozenset[object]], value: str) -> frozenset[object]:
+    """--channels as channels; an unknown name is a usage error (exit 2)."""
+    try:
+        return parse([value])
+    except ConsentError as exc:
+        raise click.BadParameter(str(exc), param_hint="--channels") from exc
 
 
 def _ensure_folders(settings: Settings) -> None:
@@ -768,22 +816,25 @@ def _print_consent_and_changes(store: object, settings: Settings, story: str) ->
 
 
 def main() -> None:
+    """The console script. Errors inside a command are handled by ``GoodworkGroup``; this
+    catches what happens around it (parsing, Ctrl-C) with the same exit codes."""
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         err_console.print("Afgebroken.")
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except GoodworkError as exc:
-        err_console.print(f"[red]goodwork:[/] {exc}")
-        if exc.nl and exc.nl != exc.message:
-            err_console.print(exc.nl)
-        sys.exit(2)
+        show_error(exc)
+        sys.exit(for_error(exc))
     except KeyboardInterrupt:
         err_console.print("Gestopt.")
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
+    except Exception as exc:
+        show_internal_error("(start-up)", exc, None)
+        sys.exit(ExitCode.INTERNAL)
 
 
 if __name__ == "__main__":

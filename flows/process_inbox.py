@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from flows._artifacts import story_artifacts
+from flows.exit_codes import INTERNAL
 from flows.transcribe_story import transcribe_story
 from goodwork_pipeline.intake import InboxItem, Kind
 from goodwork_pipeline.models import State as StoryState
@@ -111,4 +112,6 @@ def _value(state: State) -> StepResult:
     """A task's StepResult; a crashed task becomes a failed result, so the run goes on."""
     if state.is_completed():
         return state.result()
-    return StepResult(False, message=f"task {state.name}: {state.message}")
+    return StepResult(
+        False, message=f"task {state.name}: {state.message}", details={INTERNAL: True}
+    )

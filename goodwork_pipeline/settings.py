@@ -185,6 +185,27 @@ class Settings(BaseModel):
         # "#A #B" or "#A, #B" in an environment variable is a list too.
         return value.replace(",", " ").split() if isinstance(value, str) else value
 
+    @field_validator("database")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        # Checked here, so 'goodwork settings' refuses it and no command gets to SQLAlchemy.
+        # The message never repeats the value: a URL may hold a password.
+        if value is None or not value.strip():
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            make_url(value.strip()).get_dialect()
+        except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+            raise ValueError(
+                "not a database URL goodwork can use; write e.g. "
+                "'sqlite:////srv/goodwork/goodwork.sqlite' or "
+                "'postgresql+psycopg://goodwork@dbhost/goodwork', or leave it out for SQLite "
+                "in the workspace"
+            ) from exc
+        return value.strip()
+
     @field_validator("language")
     @classmethod
     def _language_code(cls, value: str) -> str:

@@ -42,7 +42,7 @@ from .transcript_files import (  # noqa: F401  (the transcript files, re-exporte
     to_vtt,
     write_transcript,
 )
-from .whisper_model import ModelLocation, resolve_model
+from .whisper_model import ModelLocation, load_error, resolve_model
 
 log = logging.getLogger(__name__)
 
@@ -168,14 +168,21 @@ class FasterWhisperTranscriber:
         with self._lock:
             if key not in self._models:
                 log.info("loading Whisper model %s (%s)", self.model, self.compute_type)
-                self._models[key] = WhisperModel(
-                    self.location.path_or_name,
-                    device="cpu",
-                    compute_type=self.compute_type,
-                    cpu_threads=self.threads,
-                    download_root=str(self.cache / "downloads") if self.location.download else None,
-                    local_files_only=not self.location.download,
-                )
+                try:
+                    self._models[key] = WhisperModel(
+                        self.location.path_or_name,
+                        device="cpu",
+                        compute_type=self.compute_type,
+                        cpu_threads=self.threads,
+                        download_root=(
+                            str(self.cache / "downloads") if self.location.download else None
+                        ),
+                        local_files_only=not self.location.download,
+                    )
+                except (OSError, RuntimeError, ValueError) as exc:
+                    # OSError: huggingface_hub's download and offline errors; RuntimeError
+                    # and ValueError: CTranslate2 or the tokenizer reading a damaged file.
+                    raise load_error(self.location, exc) from exc
             return self._models[key]
 
     def transcribe(self, samples: np.ndarray, options: TranscribeOptions) -> list[Segment]:

