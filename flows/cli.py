@@ -290,9 +290,9 @@ def status(
 @click.pass_obj
 def retry(obj: Context, story: str) -> None:
     """Try a failed STORY again from the step where it stopped."""
+    _known_story(obj.settings, story)
     from flows.retry_story import retry_story
 
-    _known_story(obj.settings, story)
     results = retry_story(story, str(obj.settings.base_dir))
     for result in results:
         mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
@@ -342,11 +342,12 @@ def consent(
     picks draft version N. The output says which text it is. The outbox follows at once
     (runs the 'record-consent' Prefect flow).
     """
-    from flows.record_consent import record_consent
     from goodwork_pipeline.consent_steps import parse_channels
 
     chosen = _channels(parse_channels, channels)
     _known_story(obj.settings, story)
+    from flows.record_consent import record_consent
+
     result = record_consent(
         story,
         channels=sorted(chosen),
@@ -383,11 +384,12 @@ def withdraw(obj: Context, story: str, channels: str, by: str, note: str) -> Non
     Recorded in the consent ledger with a PDF snapshot; group booklets drop it at their next
     build. Runs the 'withdraw-consent' Prefect flow.
     """
-    from flows.withdraw_consent import withdraw_consent
     from goodwork_pipeline.consent_steps import parse_channels
 
     chosen = _channels(parse_channels, channels)
     _known_story(obj.settings, story)
+    from flows.withdraw_consent import withdraw_consent
+
     result = withdraw_consent(
         story,
         recorded_by=by,
@@ -451,9 +453,9 @@ def draft(obj: Context, story: str, force: bool) -> None:
     the story's workspace folder (drafts/v1.docx, v1.beeld.json, ...). A returned older
     version is recognised as out of date.
     """
+    _known_story(obj.settings, story)
     from flows.draft_story import draft_story
 
-    _known_story(obj.settings, story)
     result = draft_story(story, str(obj.settings.base_dir), force)
     mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
     console.print(f"{mark} {_e(result['message_nl'] or result['message'])}")
@@ -708,7 +710,7 @@ def _channels(parse: Callable[[list[str]], frozenset[object]], value: str) -> fr
     try:
         return parse([value])
     except ConsentError as exc:
-        raise click.BadParameter(str(exc), param_hint="--channels") from exc
+        raise click.BadParameter(f"{exc} {exc.nl}", param_hint="--channels") from exc
 
 
 def _ensure_folders(settings: Settings) -> None:

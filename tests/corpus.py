@@ -160,6 +160,16 @@ def eight_khz(bench: Bench) -> list[Path]:
     return [write_wav(bench.inbox / "telefoon-8khz.wav", resample(samples, rate, 8000), 8000)]
 
 
+def ends_in_speech(bench: Bench) -> list[Path]:
+    """Speech up to the very last sample: cut half a second before the speech ends (inside
+    the last words), at a length whose end rounds up to the next millisecond. Such real
+    recordings crashed the batched engine (a window end past the last sample)."""
+    samples, rate = read_wav(bench.speech or bench.tone)
+    samples = resample(samples, rate, RATE) if rate != RATE else samples
+    cut = int(np.flatnonzero(np.abs(samples) > 0.05)[-1]) - RATE // 2
+    return [write_wav(bench.inbox / "afgebroken.wav", samples[: cut - cut % 16 + 12])]
+
+
 def empty_audio(bench: Bench) -> list[Path]:
     path = bench.inbox / "leeg.m4a"
     path.write_bytes(b"")
@@ -496,6 +506,8 @@ CASES: tuple[Case, ...] = (
          eight_channels, "processed", engine="whisper"),
     Case("eight-khz", "recording", "speech at 8 kHz (a phone recording)", eight_khz,
          "processed", engine="whisper"),
+    Case("ends-in-speech", "recording", "speech running to the last sample (cut mid-word)",
+         ends_in_speech, "processed", engine="whisper"),
     Case("still-copying", "recording", "a recording still growing when the run starts",
          still_copying, "waits"),
     # Sidecars
@@ -609,9 +621,27 @@ class CliCase:
 
     id: str
     what: str
-    args: tuple[str, ...]
+    args: tuple[str, ...]  # {story}: the story's code; {folder}: the programme folder
     says: tuple[str, ...]  # in what the command prints (stdout and stderr)
     setup: Callable[[Path], None] | None = None  # changes the programme folder first
+    exit: int | None = None  # the exit code (flows/exit_codes.py); None: any but 0
+    env: tuple[tuple[str, str], ...] = ()  # environment variables for the command
+    # "module:Class.attribute" made to raise RuntimeError in the command's process: an
+    # internal error where none is known today.
+    inject: str | None = None
+
+
+def _tone(relative: str) -> Callable[[Path], None]:
+    def setup(folder: Path) -> None:
+        from helpers import make_tone
+
+        make_tone(folder / relative, seconds=5)
+
+    return setup
+
+
+GARBAGE_DB = b'database = "garbage"\n'
+OFFLINE = (("HF_HUB_OFFLINE", "1"), ("GOODWORK_MODEL", "large-v3-turbo"))
 
 
 def _write(relative: str, data: bytes) -> Callable[[Path], None]:
@@ -627,26 +657,50 @@ def _write(relative: str, data: bytes) -> Callable[[Path], None]:
 
 CLI_CASES: tuple[CliCase, ...] = (
     CliCase("cli-unknown-story", "'goodwork status' of a code that does not exist",
-            ("status", "GW-0NBEKEND"), ("Er is geen verhaal met code",)),
+            ("status", "GW-0NBEKEND"), ("Er is geen verhaal met code",), exit=2),
     CliCase("cli-unknown-channel", "consent for a channel that does not exist",
             ("consent", "{story}", "--channels", "twitter", "--by", "Sam"),
-            ("Onbekende plek 'twitter'",)),
+            ("Onbekende plek 'twitter'",), exit=2),
     CliCase("cli-no-recorder", "consent recorded by nobody (--by ' ')",
             ("consent", "{story}", "--channels", "website", "--by", " "),
-            ("Geef aan wie deze toestemming vastlegt",)),
+            ("Geef aan wie deze toestemming vastlegt",), exit=1),
     CliCase("cli-version-never-made", "consent bound to draft version 9 of a story with 1",
             ("consent", "{story}", "--channels", "website", "--by", "Sam", "--version", "9"),
-            ("heeft conceptversies 1 tot en met 1",)),
+            ("heeft conceptversies 1 tot en met 1",), exit=1),
     CliCase("cli-unknown-withdraw", "withdrawal for a code that does not exist",
-            ("withdraw", "GW-0NBEKEND", "--by", "Sam"), ("Er is geen verhaal met code",)),
+            ("withdraw", "GW-0NBEKEND", "--by", "Sam"), ("Er is geen verhaal met code",),
+            exit=2),
+    CliCase("cli-unknown-draft", "'goodwork draft' of a code that does not exist",
+            ("draft", "GW-0NBEKEND"), ("Er is geen verhaal met code GW-0NBEKEND",), exit=2),
+    CliCase("cli-unknown-retry", "'goodwork retry' of a code that does not exist",
+            ("retry", "GW-0NBEKEND"), ("Er is geen verhaal met code GW-0NBEKEND",), exit=2),
+    CliCase("cli-unknown-pseudonymise", "'goodwork pseudonymise' of a code that does not exist",
+            ("pseudonymise", "GW-0NBEKEND", "Karel"), ("Er is geen verhaal met code",), exit=2),
     CliCase("cli-unknown-state", "'goodwork status --state gepubliceerd' (no such state)",
-            ("status", "--state", "gepubliceerd"), ("unknown state 'gepubliceerd'",)),
+            ("status", "--state", "gepubliceerd"), ("unknown state 'gepubliceerd'",), exit=2),
     CliCase("cli-bad-settings", "goodwork.toml with threads = \"veel\"",
             ("status",), ("Invalid settings: 'threads'",),
-            setup=_write("goodwork.toml", b'threads = "veel"\n')),
+            setup=_write("goodwork.toml", b'threads = "veel"\n'), exit=2),
+    CliCase("cli-database-url-settings", "database = \"garbage\"; 'goodwork settings'",
+            ("settings",), ("'database'", "not a database URL"),
+            setup=_write("goodwork.toml", GARBAGE_DB), exit=2),
+    CliCase("cli-database-url-run", "database = \"garbage\"; 'goodwork run'",
+            ("run",), ("'database'", "not a database URL"),
+            setup=_write("goodwork.toml", GARBAGE_DB), exit=2),
     CliCase("cli-corrupt-database", "the workspace database overwritten with text",
             ("status",), ("Cannot open the workspace database",),
-            setup=_write("workspace/goodwork.sqlite", b"dit is geen database\n" * 100)),
+            setup=_write("workspace/goodwork.sqlite", b"dit is geen database\n" * 100), exit=2),
     CliCase("cli-inbox-is-a-file", "'inbox' is a file, not a folder; 'goodwork run'",
-            ("run",), ("inbox", "geen map"), setup=_write("inbox", b"x")),
+            ("run",), ("inbox", "geen map"), setup=_write("inbox", b"x"), exit=2),
+    CliCase("cli-unreachable-model", "model large-v3-turbo, offline; 'goodwork transcribe'",
+            ("transcribe", "{folder}/opname.wav"),
+            ("could not be downloaded", "'base' works offline", "set 'model' to that folder"),
+            setup=_tone("opname.wav"), env=OFFLINE, exit=2),
+    CliCase("cli-internal-error", "an injected internal error in a task of 'goodwork run'",
+            ("run",), ("RuntimeError: injected internal error", "goodwork-errors.log"),
+            setup=_tone("inbox/nog-een-gesprek.wav"),
+            inject="goodwork_pipeline.pipeline:Pipeline.receive", exit=70),
+    CliCase("cli-internal-error-status", "an injected internal error in 'goodwork status'",
+            ("status",), ("goodwork status failed with an internal error", "RuntimeError"),
+            inject="goodwork_pipeline.store:Store.stories", exit=70),
 )  # fmt: skip

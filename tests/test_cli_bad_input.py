@@ -60,7 +60,11 @@ def test_bad_command_line_input_gets_a_clear_message(
         case.setup(folder)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GOODWORK_", "PREFECT_"))}
     env.update(PREFECT_API_URL=api_url, PREFECT_HOME=str(tmp_path / "prefect"), COLUMNS="200")
-    args = [a.replace("{story}", story_id) for a in case.args]
+    env.update(case.env)
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    if case.inject:
+        inject(case.inject, tmp_path / "inject", env)
+    args = [a.replace("{story}", story_id).replace("{folder}", str(folder)) for a in case.args]
     done = subprocess.run(
         [GOODWORK, "-C", str(folder), *args], capture_output=True, text=True, env=env, timeout=300
     )
@@ -80,3 +84,23 @@ def test_bad_command_line_input_gets_a_clear_message(
         assert fragment in output, output
     failed = done.returncode != 0 or "✗" in output
     assert failed, f"'goodwork {' '.join(args)}' did not say it failed: {output}"
+    if case.exit is not None:
+        assert done.returncode == case.exit, output
+
+
+def inject(target: str, folder: Path, env: dict[str, str]) -> None:
+    """Make ``module:Class.attribute`` raise in the command's process (a sitecustomize on
+    its PYTHONPATH): an internal error where no real one is known."""
+    module, attribute = target.split(":")
+    owner, _, name = attribute.rpartition(".")
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(
+        "import importlib\n"
+        f"_module = importlib.import_module({module!r})\n"
+        f"_owner = getattr(_module, {owner!r}) if {owner!r} else _module\n"
+        "def _broken(*args, **kwargs):\n"
+        "    raise RuntimeError('injected internal error (test)')\n"
+        f"setattr(_owner, {name!r}, _broken)\n",
+        encoding="utf-8",
+    )
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), env.get("PYTHONPATH")]))

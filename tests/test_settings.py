@@ -66,3 +66,13 @@ def test_every_setting_has_a_description() -> None:
 
     for name in SETTING_NAMES:
         assert Settings.model_fields[name].description, name
+
+
+@pytest.mark.parametrize("url", ["garbage", "nosuchdb://x/y", "postgresql+nosuchdriver://h/db"])
+def test_a_database_url_sqlalchemy_cannot_use_is_a_settings_error(tmp_path: Path, url) -> None:
+    with pytest.raises(SettingsError, match=r"'database' .*not a database URL") as caught:
+        load_settings(tmp_path, environ={"GOODWORK_DATABASE": url + "-geheim"})
+    assert "geheim" not in str(caught.value)  # a URL may hold a password: never repeated
+    good = "postgresql+psycopg://goodwork:geheim@dbhost/goodwork"
+    assert load_settings(tmp_path, environ={"GOODWORK_DATABASE": good}).database == good
+    assert load_settings(tmp_path, environ={"GOODWORK_DATABASE": " "}).database is None

@@ -51,7 +51,48 @@ def test_local_folder_and_names(tmp_path: Path) -> None:
         resolve_model("mijn-model", base_dir=tmp_path, cache_dir=tmp_path)
     (tmp_path / "mijn-model" / "model.bin").write_bytes(b"x")
     (tmp_path / "mijn-model" / "config.json").write_text("{}")
+    # Without tokenizer.json faster-whisper would fetch one from the internet.
+    with pytest.raises(ModelError, match=r"missing: tokenizer\.json, vocabulary\.txt or "):
+        resolve_model("mijn-model", base_dir=tmp_path, cache_dir=tmp_path)
+    (tmp_path / "mijn-model" / "tokenizer.json").write_text("{}")
+    (tmp_path / "mijn-model" / "vocabulary.json").write_text("[]")
     local = resolve_model("mijn-model", base_dir=tmp_path, cache_dir=tmp_path)
     assert local.path_or_name == str(tmp_path / "mijn-model") and not local.download
     named = resolve_model("large-v3", base_dir=tmp_path, cache_dir=tmp_path)
     assert named.download and named.path_or_name == "large-v3"
+
+
+def transcriber_for(model: str, folder: Path):
+    from goodwork_pipeline.settings import load_settings
+    from goodwork_pipeline.transcribe import FasterWhisperTranscriber
+
+    settings = load_settings(folder, environ={}, model=model, model_cache=folder / "cache")
+    return FasterWhisperTranscriber.from_settings(settings)
+
+
+def test_an_unreachable_model_says_base_works_offline_and_how_to_use_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Offline (here: the Hub switched off, never a real download), a model name that needs
+    downloading is a ModelError with what to do, not huggingface_hub's traceback."""
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    engine = transcriber_for("large-v3-turbo", tmp_path)
+    with pytest.raises(ModelError) as caught:
+        engine._whisper()
+    message = str(caught.value)
+    assert "'large-v3-turbo' could not be downloaded" in message
+    assert "'base' works offline" in message and "set 'model' to that folder" in message
+    with pytest.raises(ModelError, match="Unknown Whisper model name 'reusachtig'"):
+        transcriber_for("reusachtig", tmp_path)._whisper()
+
+
+def test_a_damaged_model_folder_says_model_bin_is_damaged(tmp_path: Path) -> None:
+    folder = tmp_path / "kapot-model"
+    folder.mkdir()
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (folder / name).write_text("{}")
+    (folder / "model.bin").write_bytes(b"\x00" * 10)
+    with pytest.raises(ModelError, match=r"could not be loaded .*model\.bin is damaged"):
+        transcriber_for(str(folder), tmp_path)._whisper()
