@@ -96,10 +96,10 @@ def run(obj: Context) -> None:
     Runs the 'process-inbox' Prefect flow (embedded: no server needed; set PREFECT_API_URL to
     use a running Prefect server). Prints what happened to each file.
     """
+    settings = obj.settings
     from flows.concurrency import ensure_transcription_limit
     from flows.process_inbox import process_inbox
 
-    settings = obj.settings
     _ensure_folders(settings)
     # Embedded: a run killed during transcription (kill -9, power cut) still holds its slot in
     # Prefect's database (PREFECT_HOME) and nothing would ever free it. Resetting can let one
