@@ -29,6 +29,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from flows.exit_codes import HELP, ExitCode, for_error
 from goodwork_pipeline import __version__
@@ -100,7 +101,8 @@ def tracebacks_to_log(where: Callable[[], Path]) -> Iterator[None]:
 
 
 def show_error(error: GoodworkError) -> None:
-    err_console.print(f"[red]goodwork:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+    # Messages quote file names: '[/]' in one is text, not Rich markup.
+    err_console.print(f"[red]goodwork:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     if error.nl and error.nl != error.message:
         err_console.print(error.nl, highlight=False, markup=False, soft_wrap=True)
 

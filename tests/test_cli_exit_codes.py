@@ -175,3 +175,14 @@ def test_each_command_says_done_attention_or_usage(pipeline, prefect_server, ton
     assert code("pseudonymise", "GW-NOPE", "Karel") == ExitCode.USAGE
     assert code("consent", story_id, "--channels", "tiktok", *by) == ExitCode.USAGE
     assert pipeline.store.story(story_id).state != State.FAILED
+
+
+def test_an_error_message_with_brackets_is_shown_as_it_is(tmp_path: Path) -> None:
+    """A file named in a message may hold '[bold]': text, not Rich markup."""
+    folder = tmp_path / "map [bold] [definitief]"
+    folder.mkdir()
+    (folder / "goodwork.toml").write_text("threads = = 2\n")
+    result = CliRunner().invoke(cli, ["-C", str(folder), "status"])
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "map [bold] [definitief]" in " ".join(result.output.split())
+    assert "not valid TOML" in result.output and "Traceback" not in result.output
