@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TESTS = [
     "tests/test_bad_input.py",
     "tests/test_cli_bad_input.py",
+    "tests/test_cli_exit_codes.py",
     "tests/test_reliability_findings.py",
     "tests/test_fuzz_findings.py",
     "tests/test_faults.py",
@@ -74,6 +75,7 @@ def report(rows: list[dict], status: int, summary: str, command: str) -> str:
     corpus, cli = kinds.get("corpus", []), kinds.get("cli", [])
     faults, load = kinds.get("fault", []), kinds.get("load", [])
     fuzz, histories = kinds.get("fuzz", []), kinds.get("histories", [])
+    boundary = kinds.get("boundary", [])
 
     def total(items: list[dict], key: str) -> int:
         return sum(int(item.get(key, 0) or 0) for item in items)
@@ -121,6 +123,17 @@ def report(rows: list[dict], status: int, summary: str, command: str) -> str:
                 "-",
                 "-",
                 sum(bool(r.get("traceback")) for r in cli),
+            ],
+            [
+                "injected internal error (every command)",
+                len(boundary),
+                ", ".join(
+                    f"{n} exit {o}" for o, n in sorted(Counter(r["exit"] for r in boundary).items())
+                ),
+                "-",
+                "-",
+                "-",
+                sum(bool(r.get("traceback")) for r in boundary),
             ],
             [
                 "faults (kill -9, disk full)",
@@ -171,6 +184,11 @@ def report(rows: list[dict], status: int, summary: str, command: str) -> str:
     out += _table(
         ["case", "what", "exit", "traceback", "output"],
         [[r["case"], r["what"], r["exit"], r["traceback"], r["output"][:160]] for r in cli],
+    )
+    out += ["", "## Injected internal error in every command", ""]
+    out += _table(
+        ["command", "exit", "lines on the terminal", "traceback", "traceback written to"],
+        [[r["command"], r["exit"], r["lines"], r["traceback"], r["log"]] for r in boundary],
     )
     if faults:
         out += ["", "## Faults", ""]

@@ -9,6 +9,8 @@ lines of the corpus (``tests/test_cli_bad_input.py``) check the codes of real mi
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import click
@@ -30,6 +32,7 @@ from goodwork_pipeline.errors import (
 from goodwork_pipeline.models import State
 
 COMMANDS = sorted(cli.commands)
+REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 
 
 def test_one_mapping_from_results_and_errors_to_exit_codes() -> None:
@@ -102,6 +105,17 @@ def test_an_unexpected_error_in_any_command_is_one_line_and_exit_70(
     assert "Traceback" not in result.output
     written = log.read_text(encoding="utf-8")
     assert "Traceback (most recent call last)" in written and "disk controller" in written
+    if REPORT:  # for bench/reliability.py, after every check held
+        row = {
+            "kind": "boundary",
+            "command": name,
+            "exit": result.exit_code,
+            "lines": 1,
+            "traceback": False,
+            "log": str(log.relative_to(programme)),
+        }
+        with open(REPORT, "a", encoding="utf-8") as report:
+            report.write(json.dumps(row) + "\n")  # fmt: skip
 
 
 def test_without_a_workspace_the_traceback_goes_to_the_state_folder(tmp_path: Path) -> None:
