@@ -196,13 +196,20 @@ class Settings(BaseModel):
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
         try:
-            make_url(value.strip()).get_dialect()
+            dialect = make_url(value.strip()).get_dialect()
         except (ArgumentError, NoSuchModuleError, ValueError) as exc:
             raise ValueError(
                 "not a database URL goodwork can use; write e.g. "
                 "'sqlite:////srv/goodwork/goodwork.sqlite' or "
                 "'postgresql+psycopg://goodwork@dbhost/goodwork', or leave it out for SQLite "
                 "in the workspace"
+            ) from exc
+        try:
+            dialect.import_dbapi()
+        except ImportError as exc:
+            raise ValueError(
+                f"the database driver for '{dialect.name}+{dialect.driver}' is not installed "
+                f"({exc.name}); install it, or use 'postgresql+psycopg://...' (installed)"
             ) from exc
         return value.strip()
 

@@ -1,3 +1,4 @@
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,10 @@ def test_a_database_url_sqlalchemy_cannot_use_is_a_settings_error(tmp_path: Path
     good = "postgresql+psycopg://goodwork:geheim@dbhost/goodwork"
     assert load_settings(tmp_path, environ={"GOODWORK_DATABASE": good}).database == good
     assert load_settings(tmp_path, environ={"GOODWORK_DATABASE": " "}).database is None
+
+
+def test_a_database_driver_that_is_not_installed_is_named(tmp_path: Path) -> None:
+    if importlib.util.find_spec("pymysql") is not None:
+        pytest.skip("pymysql is installed here")
+    with pytest.raises(SettingsError, match=r"driver for 'mysql\+pymysql' is not installed"):
+        load_settings(tmp_path, environ={"GOODWORK_DATABASE": "mysql+pymysql://h/db"})
