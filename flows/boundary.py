@@ -22,6 +22,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -75,7 +76,8 @@ def write_to_log(path: Path, title: str, text: str) -> Path | None:
 @contextlib.contextmanager
 def tracebacks_to_log(where: Callable[[], Path]) -> Iterator[None]:
     """While a command runs, log records keep their line but leave their traceback in the
-    error log: every handler (goodwork's and Prefect's console) then prints one line."""
+    error log: every handler (goodwork's and Prefect's console) then prints one line. A
+    thread that dies gets one line too instead of Python's traceback."""
     previous = logging.getLogRecordFactory()
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
@@ -93,11 +95,29 @@ def tracebacks_to_log(where: Callable[[], Path]) -> Iterator[None]:
                 record.msg = f"{message} (traceback in {written})"
         return record
 
+    def thread_failed(args: threading.ExceptHookArgs) -> None:
+        # Python would print the traceback of a thread that died (Prefect runs some).
+        if args.exc_type is SystemExit or args.exc_value is None:
+            return
+        name = args.thread.name if args.thread else "a thread"
+        text = "".join(traceback.format_exception(args.exc_value))
+        written = write_to_log(where(), f"thread {name} failed", text)
+        err_console.print(
+            f"goodwork: background thread {name} failed ({args.exc_type.__name__}: "
+            f"{args.exc_value}); traceback in {written or 'no log file (it could not be written)'}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+
+    previous_hook = threading.excepthook
     logging.setLogRecordFactory(factory)
+    threading.excepthook = thread_failed
     try:
         yield
     finally:
         logging.setLogRecordFactory(previous)
+        threading.excepthook = previous_hook
 
 
 def show_error(error: GoodworkError) -> None:

@@ -200,3 +200,24 @@ def test_an_error_message_with_brackets_is_shown_as_it_is(tmp_path: Path) -> Non
     assert result.exit_code == ExitCode.USAGE, result.output
     assert "map [bold] [definitief]" in " ".join(result.output.split())
     assert "not valid TOML" in result.output and "Traceback" not in result.output
+
+
+def test_a_thread_that_dies_leaves_one_line_not_a_traceback(
+    programme: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    def in_a_thread(*_args: object, **_kwargs: object) -> None:
+        def work() -> None:
+            raise ValueError("injected in a thread")
+
+        thread = threading.Thread(target=work, name="werker")
+        thread.start()
+        thread.join()
+
+    monkeypatch.setattr(cli.commands["status"], "callback", in_a_thread)
+    result = CliRunner().invoke(cli, ["-C", str(programme), "status"])
+    assert "background thread werker failed (ValueError: injected in a thread)" in result.output
+    assert "Traceback" not in result.output
+    log = programme / "workspace" / "logs" / LOG_NAME
+    assert "injected in a thread" in log.read_text(encoding="utf-8")
