@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from goodwork_pipeline.settings import Settings, load_settings
+
 DEFAULTS = {
     # Never phone home.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -25,3 +27,20 @@ DEFAULTS = {
 def configure_prefect() -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+
+
+def flow_settings(folder: str | None) -> Settings:
+    """A flow's settings; a flow refuses to run against an unauthenticated remote Prefect API
+    (a worker pointed at such a server records no consent and publishes nothing)."""
+    from flows.api_guard import require_safe_api
+
+    settings = load_settings(folder)
+    require_safe_api(settings.insecure_api)
+    return settings
+
+
+def flow_run_ref() -> str:
+    """How the ledger names the Prefect flow run that recorded something."""
+    from prefect.runtime import flow_run
+
+    return f"prefect flow run {flow_run.id}" if flow_run.id else "prefect"

@@ -17,11 +17,11 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
+from flows._prefect_env import flow_run_ref, flow_settings
 from goodwork_pipeline.consent_steps import SOURCE_PREFECT
 from goodwork_pipeline.errors import GoodworkError
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.settings import load_settings
 
 
 class ConsentForm(RunInput):
@@ -34,7 +34,11 @@ class ConsentForm(RunInput):
     name_display: NameDisplay = Field(
         NameDisplay.ROLE, description="full name, first name only, or role only (no name)"
     )
-    recorded_by: str = Field(description="Who records this consent (your name).")
+    recorded_by: str = Field(
+        min_length=1,
+        pattern=r"\S",
+        description="Who records this consent (your name); required.",
+    )
     note: str = Field("", description="How and when the participant gave consent.")
 
 
@@ -44,7 +48,7 @@ def await_consent(
 ) -> dict[str, object]:
     """Pause until staff record the consent for STORY given by e-mail or phone."""
     logger = get_run_logger()
-    pipeline = Pipeline(load_settings(folder), source="flow:await-consent")
+    pipeline = Pipeline(flow_settings(folder), source="flow:await-consent")
     try:
         bound = pipeline.text_for_consent(story)
     except GoodworkError as error:
@@ -61,7 +65,6 @@ def await_consent(
                     f"Consent for **{story}**, bound to {bound.described_nl}. "
                     "Tick only what the participant agreed to."
                 ),
-                recorded_by="",
             ),
             timeout=int(timeout_hours * 3600),
             poll_interval=5,
@@ -98,6 +101,7 @@ def await_consent(
             note=form.note or None,
             source=SOURCE_PREFECT,
             version=bound.version,
+            via=flow_run_ref(),
         )
     except GoodworkError as error:
         result = StepResult(False, story, str(error), error.nl)

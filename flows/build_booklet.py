@@ -7,8 +7,8 @@ from dataclasses import asdict
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows._prefect_env import flow_settings
 from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.settings import load_settings
 
 
 @task(name="render-booklet", cache_policy=NO_CACHE)
@@ -23,5 +23,5 @@ def build_booklet(group: str, folder: str | None = None) -> dict[str, object]:
     Only beelden whose current consent includes group sessions are in it; with none, any old
     booklet of the group is removed.
     """
-    pipeline = Pipeline(load_settings(folder), source="flow:build-booklet")
+    pipeline = Pipeline(flow_settings(folder), source="flow:build-booklet")
     return asdict(render_booklet(pipeline, group))

@@ -42,15 +42,39 @@ WIDE = 120  # columns from which 'goodwork status' is one table
 
 
 class Context:
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, insecure_api: bool = False, checks_api: bool = True):
         self.folder = folder
+        self.insecure_api = insecure_api
+        self.checks_api = checks_api
         self._settings: Settings | None = None
 
     @property
     def settings(self) -> Settings:
+        """The settings, loaded when a command first needs them; a command that may reach
+        Prefect is refused here, before any connection, if that API is not safe."""
         if self._settings is None:
-            self._settings = load_settings(self.folder)
+            self._settings = load_settings(
+                self.folder, insecure_api=True if self.insecure_api else None
+            )
+            if self.checks_api:
+                _refuse_unsafe_api(self)
         return self._settings
+
+
+# Commands that only read the store or the settings never talk to Prefect.
+PREFECT_FREE = frozenset({"settings", "status", "transcribe"})
+
+
+def _refuse_unsafe_api(obj: Context) -> None:
+    """Before any command that may reach Prefect: refuse an unauthenticated remote API."""
+    from flows.api_guard import require_safe_api, warning_for
+
+    insecure = obj.settings.insecure_api
+    if insecure:  # flows started from here (in this process or a child) inherit the choice
+        os.environ["GOODWORK_INSECURE_API"] = "true"
+    warning = warning_for(require_safe_api(insecure), insecure)
+    if warning:
+        err_console.print(warning, markup=False, highlight=False)
 
 
 @click.group(
@@ -73,9 +97,17 @@ class Context:
     show_default=True,
     help="Operator log lines as key=value text or as JSON objects (one per line).",
 )
+@click.option(
+    "--insecure-api",
+    is_flag=True,
+    help="Allow a Prefect API on another machine without PREFECT_API_AUTH_STRING (only on a "
+    "trusted private network; anyone reaching it can record consent).",
+)
 @click.version_option(__version__, prog_name="goodwork")
 @click.pass_context
-def cli(ctx: click.Context, folder: Path | None, verbose: bool, log_format: str) -> None:
+def cli(
+    ctx: click.Context, folder: Path | None, verbose: bool, log_format: str, insecure_api: bool
+) -> None:
     """goodwork: from a recorded conversation to a consented 'beeld van goed werk'.
 
     Drop recordings (and returned drafts) in inbox/, run 'goodwork run', send the draft from
@@ -85,7 +117,7 @@ def cli(ctx: click.Context, folder: Path | None, verbose: bool, log_format: str)
     configure_logging(
         level=logging.INFO if verbose else logging.WARNING, json_lines=log_format == "json"
     )
-    ctx.obj = Context(folder)
+    ctx.obj = Context(folder, insecure_api, checks_api=ctx.invoked_subcommand not in PREFECT_FREE)
 
 
 @cli.command()
@@ -248,6 +280,7 @@ def status(
             "Zet een opname in de inbox en start 'goodwork run'."
         )
         return
+    _warn_if_workspace_open(settings)
     store = Store(settings.database_url)
     if story:
         _print_history(store, story)
@@ -571,8 +604,17 @@ def show_settings(obj: Context) -> None:
     table.add_column("setting")
     table.add_column("value", overflow="fold")
     for name in Settings.model_fields:
-        table.add_row(name, _e(getattr(settings, name)))
+        table.add_row(name, _e(settings.shown(name)))
     console.print(table)
+    from flows.api_guard import current_api
+
+    api = current_api()
+    if api.url is None:
+        console.print("Prefect: embedded (no server, nothing listens on the network).")
+    else:
+        how = "authenticated" if api.authenticated else "NOT authenticated"
+        where = "this machine" if api.loopback else "another machine"
+        console.print(f"Prefect API: {_e(api.url)} ({where}, {how}).")
     console.print(
         f"Edit {settings.base_dir / SETTINGS_FILE} or set GOODWORK_<NAME> to change them."
     )
@@ -587,15 +629,18 @@ def show_settings(obj: Context) -> None:
     show_default=True,
     help="Where to create the demo programme folder.",
 )
-def demo(demo_folder: Path) -> None:
+@click.pass_obj
+def demo(obj: Context, demo_folder: Path) -> None:
     """Run the whole path on a sample interview spoken by espeak-ng (needs espeak-ng).
 
     Makes a sample recording, drops it in the demo inbox, runs the flow (transcript and
     draft), then plays the participant: a clearly labelled DEMO copy of the draft with boxes
     ticked goes back into the inbox, and the flow runs again to publish.
     """
+    from flows.api_guard import require_safe_api
     from flows.demo import run_demo
 
+    require_safe_api(obj.insecure_api)
     run_demo(demo_folder.resolve(), console)
 
 
@@ -711,12 +756,23 @@ def _channels(parse: Callable[[list[str]], frozenset[object]], value: str) -> fr
         return parse([value])
     except ConsentError as exc:
         raise click.BadParameter(f"{exc} {exc.nl}", param_hint="--channels") from exc
+def _warn_if_workspace_open(settings: Settings) -> None:
+    from goodwork_pipeline.files import is_private
+
+    if settings.workspace_dir.is_dir() and not is_private(settings.workspace_dir):
+        console.print(
+            f"[yellow]Let op:[/] de werkmap {_e(settings.workspace_dir)} is leesbaar voor andere "
+            "gebruikers van deze computer, en er staan opnames, transcripten en namen in. Maak "
+            f"hem privé: chmod -R go-rwx {_e(settings.workspace_dir)}"
+        )
 
 
 def _ensure_folders(settings: Settings) -> None:
+    from goodwork_pipeline.files import make_dirs
+
     for folder in (settings.inbox_dir, settings.outbox_dir, settings.workspace_dir):
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_dirs(folder, private=True if folder == settings.workspace_dir else None)
         except (FileExistsError, NotADirectoryError) as exc:
             raise SettingsError(
                 f"{folder} is a file, not a folder. Move it away (or point the setting "

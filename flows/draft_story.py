@@ -11,8 +11,8 @@ from dataclasses import asdict
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows._prefect_env import flow_settings
 from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.settings import load_settings
 
 
 @task(name="redraft", cache_policy=NO_CACHE)
@@ -23,6 +23,6 @@ def redraft(pipeline: Pipeline, story_id: str, force: bool) -> StepResult:
 @flow(name="draft-story")
 def draft_story(story: str, folder: str | None = None, force: bool = False) -> dict[str, object]:
     """Draft STORY (a code like GW-7K3QM2XD) again in the programme folder ``folder``."""
-    pipeline = Pipeline(load_settings(folder), source="flow:draft-story")
+    pipeline = Pipeline(flow_settings(folder), source="flow:draft-story")
     current = pipeline.store.story(story)
     return asdict(redraft(pipeline, current.id, force))

@@ -16,11 +16,11 @@ from prefect.states import State
 
 from flows._artifacts import story_artifacts
 from flows.exit_codes import INTERNAL
+from flows._prefect_env import flow_settings
 from flows.transcribe_story import transcribe_story
 from goodwork_pipeline.intake import InboxItem, Kind
 from goodwork_pipeline.models import State as StoryState
 from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.settings import load_settings
 
 
 @task(name="receive-recording", cache_policy=NO_CACHE)
@@ -56,7 +56,7 @@ def reject_unsupported(pipeline: Pipeline, item: InboxItem) -> StepResult:
 @flow(name="process-inbox")
 def process_inbox(folder: str | None = None) -> list[dict[str, object]]:
     """Process the inbox of the programme folder ``folder`` (default: the current folder)."""
-    settings = load_settings(folder)
+    settings = flow_settings(folder)
     pipeline = Pipeline(settings, source="flow:process-inbox")
     results = run_once(pipeline)
     story_artifacts(pipeline, [result.story_id for result in results])

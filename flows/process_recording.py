@@ -13,10 +13,10 @@ from pathlib import Path
 from prefect import flow
 
 from flows._artifacts import story_artifacts
+from flows._prefect_env import flow_settings
 from flows.process_inbox import _story_steps, _value, receive_recording, receive_transcript
 from goodwork_pipeline.intake import TRANSCRIPT_SUFFIXES
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.settings import load_settings
 
 
 @flow(name="process-recording")
@@ -25,7 +25,7 @@ def process_recording(path: str, folder: str | None = None) -> list[dict[str, ob
 
     A meeting transcript (.vtt, .srt, .txt) takes the same path, from the draft step on.
     """
-    settings = load_settings(folder)
+    settings = flow_settings(folder)
     pipeline = Pipeline(settings, source="flow:process-recording")
     recording = inbox_path(settings.inbox_dir, path)
     receive = (

@@ -11,16 +11,16 @@ from dataclasses import asdict
 from prefect import flow
 
 from flows._artifacts import story_artifacts
+from flows._prefect_env import flow_settings
 from flows.process_inbox import _value, review_document
 from flows.process_recording import inbox_path
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.settings import load_settings
 
 
 @flow(name="process-returned-draft")
 def process_returned_draft(path: str, folder: str | None = None) -> list[dict[str, object]]:
     """Process the returned draft ``path`` (relative to the inbox, or absolute) of ``folder``."""
-    settings = load_settings(folder)
+    settings = flow_settings(folder)
     pipeline = Pipeline(settings, source="flow:process-returned-draft")
     result = _value(
         review_document(pipeline, inbox_path(settings.inbox_dir, path), return_state=True)

@@ -7,8 +7,8 @@ from dataclasses import asdict
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows._prefect_env import flow_settings
 from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.settings import load_settings
 
 
 @task(name="mark-names", cache_policy=NO_CACHE)
@@ -21,5 +21,5 @@ def pseudonymise_story(
     story: str, names: list[str], folder: str | None = None
 ) -> dict[str, object]:
     """Add NAMES to the story's pseudoniemen.yaml and republish what consent allows."""
-    pipeline = Pipeline(load_settings(folder), source="flow:pseudonymise-story")
+    pipeline = Pipeline(flow_settings(folder), source="flow:pseudonymise-story")
     return asdict(mark_names(pipeline, pipeline.store.story(story).id, names))

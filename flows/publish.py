@@ -11,16 +11,16 @@ from dataclasses import asdict
 from prefect import flow
 
 from flows._artifacts import story_artifacts
+from flows._prefect_env import flow_settings
 from flows.process_inbox import _value
 from flows.process_inbox import publish_story as publish_task
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.settings import load_settings
 
 
 @flow(name="publish")
 def publish_story(story: str, folder: str | None = None) -> dict[str, object]:
     """Publish STORY (a code like GW-7K3QM2XD) in the programme folder ``folder``."""
-    pipeline = Pipeline(load_settings(folder), source="flow:publish")
+    pipeline = Pipeline(flow_settings(folder), source="flow:publish")
     story_id = pipeline.store.story(story).id
     result = _value(publish_task(pipeline, story_id, return_state=True))
     story_artifacts(pipeline, [story_id])

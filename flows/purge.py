@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
+from flows._prefect_env import flow_settings
 from goodwork_pipeline import retention
 from goodwork_pipeline.clock import SystemClock
-from goodwork_pipeline.settings import load_settings
 from goodwork_pipeline.store import Store
 
 
 @flow(name="purge")
 def purge(folder: str | None = None, dry_run: bool = False) -> list[str]:
     """Delete (or with ``dry_run`` list) the recordings due in ``folder``; return story codes."""
-    settings = load_settings(folder)
+    settings = flow_settings(folder)
     store = Store(settings.database_url)
     try:
         deletions = retention.purge(store, settings, SystemClock(), dry_run=dry_run)

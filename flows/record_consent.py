@@ -12,11 +12,11 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger
 
+from flows._prefect_env import flow_run_ref, flow_settings
 from goodwork_pipeline.consent_steps import SOURCE_CLI, SOURCE_PREFECT
 from goodwork_pipeline.errors import GoodworkError
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.settings import load_settings
 
 
 @flow(name="record-consent")
@@ -37,7 +37,7 @@ def record_consent(
     bound to the newest draft's text while the story waits for the participant, otherwise
     to the approved text; draft_version picks another draft. The outbox follows at once.
     """
-    pipeline = Pipeline(load_settings(folder), source="flow:record-consent")
+    pipeline = Pipeline(flow_settings(folder), source="flow:record-consent")
     try:
         result = pipeline.record_consent(
             story,
@@ -47,6 +47,7 @@ def record_consent(
             note=note or None,
             source=SOURCE_CLI if via_cli else SOURCE_PREFECT,
             version=draft_version,
+            via=None if via_cli else flow_run_ref(),
         )
     except GoodworkError as error:
         result = StepResult(False, story, str(error), error.nl)

@@ -6,16 +6,16 @@ from dataclasses import asdict
 
 from prefect import flow
 
+from flows._prefect_env import flow_settings
 from flows.process_inbox import draft_story, publish_story, transcribe_story
 from goodwork_pipeline.models import State
 from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.settings import load_settings
 
 
 @flow(name="retry-story")
 def retry_story(story: str, folder: str | None = None) -> list[dict[str, object]]:
     """Retry STORY (a code like GW-7K3QM2XD) in the programme folder ``folder``."""
-    pipeline = Pipeline(load_settings(folder), source="flow:retry-story")
+    pipeline = Pipeline(flow_settings(folder), source="flow:retry-story")
     current = pipeline.store.story(story)
     if current.state != State.FAILED:
         result = StepResult(

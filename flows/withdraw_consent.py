@@ -10,11 +10,11 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger
 
+from flows._prefect_env import flow_run_ref, flow_settings
 from goodwork_pipeline.consent_steps import SOURCE_CLI, SOURCE_PREFECT
 from goodwork_pipeline.errors import GoodworkError
 from goodwork_pipeline.models import Channel
 from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.settings import load_settings
 
 
 @flow(name="withdraw-consent")
@@ -27,7 +27,7 @@ def withdraw_consent(
     via_cli: bool = False,
 ) -> dict[str, object]:
     """Withdraw consent for STORY: the given channels, or all when none are given."""
-    pipeline = Pipeline(load_settings(folder), source="flow:withdraw-consent")
+    pipeline = Pipeline(flow_settings(folder), source="flow:withdraw-consent")
     try:
         result = pipeline.withdraw(
             story,
@@ -35,6 +35,7 @@ def withdraw_consent(
             by=recorded_by,
             note=note or None,
             source=SOURCE_CLI if via_cli else SOURCE_PREFECT,
+            source_ref=None if via_cli else flow_run_ref(),
         )
     except GoodworkError as error:
         result = StepResult(False, story, str(error), error.nl)

@@ -25,7 +25,7 @@ from .consent_wording import (
     NAME_INTRO,
 )
 from .errors import TemplateError
-from .files import atomic_write_bytes, sha256_file
+from .files import atomic_write_bytes, file_mode, sha256_file
 from .models import Beeld, Channel, ConsentRecord, NameDisplay
 
 TEMPLATE_FOLDER = "consent"
@@ -98,7 +98,7 @@ def write_snapshot(
     view = snapshot_view(record, beeld=beeld, programme=programme, remaining=remaining)
     pdf = render(view) if render is not None else render_snapshot(view, templates_dir)
     atomic_write_bytes(path, pdf)
-    os.chmod(path, 0o444)
+    os.chmod(path, 0o444 & file_mode(path.parent))  # read-only; owner-only in a private folder
     return Snapshot(path, sha256_file(path))
 
 

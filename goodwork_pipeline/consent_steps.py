@@ -396,8 +396,12 @@ class ReviewAndConsent:
         note: str | None = None,
         source: str = SOURCE_CLI,
         version: int | None = None,
+        via: str | None = None,
     ) -> StepResult:
-        """Consent the participant gave another way (e-mail, phone), recorded by staff."""
+        """Consent the participant gave another way (e-mail, phone), recorded by staff.
+
+        ``via`` names the channel it was recorded through (e.g. a Prefect flow run id); the
+        ledger keeps it beside the text the consent is bound to."""
         from .pipeline import StepResult
 
         if not by.strip():
@@ -418,7 +422,14 @@ class ReviewAndConsent:
             text_sha256=text_sha,
             actor=by,
             source=source,
-            source_ref=f"draft v{bound.version}" if bound.version else f"approved {text_sha}",
+            source_ref=" · ".join(
+                part
+                for part in (
+                    via,
+                    f"draft v{bound.version}" if bound.version else f"approved {text_sha}",
+                )
+                if part
+            ),
             note=note,
         )
         snapshot = self._snapshot(record, bound.beeld)

@@ -32,6 +32,51 @@ _OWNER = re.compile(rf"^{re.escape(TMP_PREFIX)}p(\d+)h([0-9a-f]{{8}})-")
 FOREIGN_TEMP_AGE_S = 24 * 3600
 
 
+# The workspace holds personal data: it is created for its owner alone, and what goodwork
+# writes in a folder that others cannot enter is made owner-only too. Elsewhere (outbox/,
+# which communications staff read) files stay readable.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+SHARED_FILE_MODE = 0o644
+
+
+def is_private(path: Path) -> bool:
+    """Whether ``path`` (or, while it does not exist, its nearest existing folder) is closed
+    to group and others."""
+    for candidate in (path, *path.parents):
+        try:
+            return candidate.stat().st_mode & 0o077 == 0
+        except FileNotFoundError:
+            continue
+    return False
+
+
+def make_dirs(path: Path, *, private: bool | None = None) -> None:
+    """``mkdir -p`` in which every folder made is private when asked, or when the folder it is
+    made in is private (``Path.mkdir(parents=True)`` gives parents the default mode)."""
+    if path.is_dir():
+        return
+    private = is_private(path) if private is None else private
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=PRIVATE_DIR_MODE if private else 0o777)
+            if private:
+                os.chmod(folder, PRIVATE_DIR_MODE)  # whatever the umask
+    if not path.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(path))
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` readable by its owner only; an existing folder is left as it is
+    (``goodwork status`` warns when it is open to others)."""
+    make_dirs(path, private=True)
+
+
+def file_mode(folder: Path) -> int:
+    return PRIVATE_FILE_MODE if is_private(folder) else SHARED_FILE_MODE
+
+
 def temp_prefix() -> str:
     """The start of every temporary name this process writes."""
     return f"{TMP_PREFIX}p{os.getpid()}h{_HOST}-"
@@ -74,7 +119,7 @@ def disk_full(path: Path) -> DiskFullError:
 @contextlib.contextmanager
 def _temp_beside(path: Path) -> Iterator[Path]:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(path.parent)
         fd, name = tempfile.mkstemp(prefix=temp_prefix(), dir=path.parent)
     except OSError as error:
         if error.errno in _FULL:
@@ -98,7 +143,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, file_mode(path.parent))
         os.replace(temp, path)
     _fsync_dir(path.parent)
     return path
@@ -118,7 +163,7 @@ def atomic_copy(source: Path, target: Path, expected_sha256: str | None = None) 
         copied = sha256_file(temp)
         if expected_sha256 is not None and copied != expected_sha256:
             raise OSError(f"copy of {source} to {target} does not match its checksum")
-        os.chmod(temp, 0o644)
+        os.chmod(temp, file_mode(target.parent))
         os.replace(temp, target)
     _fsync_dir(target.parent)
     return copied
@@ -126,7 +171,7 @@ def atomic_copy(source: Path, target: Path, expected_sha256: str | None = None) 
 
 def replace_dir(target: Path, staged: Path) -> None:
     """Swap the fully written folder ``staged`` in at ``target``; the old one goes last."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target.parent)
     if target.exists():
         retired = target.parent / f"{temp_prefix()}old-{target.name}"
         shutil.rmtree(retired, ignore_errors=True)
@@ -141,7 +186,7 @@ def replace_dir(target: Path, staged: Path) -> None:
 def staging_dir(parent: Path, name: str) -> Path:
     """A fresh hidden folder beside where ``name`` will live, to be swapped in by replace_dir."""
     try:
-        parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(parent)
         return Path(tempfile.mkdtemp(prefix=f"{temp_prefix()}{name}-", dir=parent))
     except OSError as error:
         if error.errno in _FULL:

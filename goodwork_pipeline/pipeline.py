@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +28,14 @@ from .consent_wording import CHANNEL_BOXES
 from .draft import beeld_json, build_draft, prepare_beeld
 from .draft_document import DraftInfo, template_path, write_draft
 from .errors import GoodworkError, InputError
-from .files import atomic_copy, atomic_write_text, remove_stale_temp, sha256_file
+from .files import (
+    atomic_copy,
+    atomic_write_text,
+    make_dirs,
+    make_private_dir,
+    remove_stale_temp,
+    sha256_file,
+)
 from .guide import load_guide
 from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
 from .logs import fields
@@ -87,6 +95,7 @@ class Pipeline(ReviewAndConsent):
         self._renderer = renderer
         self.clock = clock or SystemClock()
         self.store = store or Store(settings.database_url, clock=self.clock)
+        make_private_dir(settings.workspace_dir)
         self.workspace = Workspace(settings.workspace_dir)
         self._transcriber = transcriber
         self._transcription: Transcription | None = None
@@ -863,8 +872,8 @@ class Pipeline(ReviewAndConsent):
         if lock in held:  # already ours (a step inside a step): flock would wait for itself
             yield
             return
-        folder.mkdir(parents=True, exist_ok=True)
-        with lock.open("a") as handle:
+        make_dirs(folder)
+        with os.fdopen(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             held.add(lock)
             try:

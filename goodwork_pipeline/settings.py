@@ -16,11 +16,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from .errors import SettingsError
 
 SETTINGS_FILE = "goodwork.toml"
 ENV_PREFIX = "GOODWORK_"
+# Other names a setting answers to in the environment (the usual name for a database URL).
+ENV_ALIASES = {"database_url": "database"}
 
 ComputeType = Literal["int8", "int8_float32", "float32", "float16", "auto"]
 Engine = Literal["faster-whisper", "openai-whisper"]
@@ -113,7 +117,18 @@ class Settings(BaseModel):
     )
     database: str | None = Field(
         None,
-        description="SQLAlchemy URL of the store; empty means SQLite in the workspace.",
+        description=(
+            "SQLAlchemy URL of the store; empty means SQLite in the workspace. Keep a password "
+            "out of goodwork.toml: set the whole URL as GOODWORK_DATABASE_URL, or the password "
+            "in 'database_password_file'."
+        ),
+    )
+    database_password_file: Path | None = Field(
+        None,
+        description=(
+            "A file holding only the database password (e.g. readable by the goodwork user "
+            "alone); it is put into the 'database' URL when connecting, never shown."
+        ),
     )
     min_duration_s: float = Field(
         3.0, ge=0, description="Recordings shorter than this are rejected as too short."
@@ -166,6 +181,13 @@ class Settings(BaseModel):
     mail_from: str | None = Field(
         None,
         description="Sender address of draft e-mails, e.g. 'Goed Werk <goedwerk@example.org>'.",
+    )
+    insecure_api: bool = Field(
+        False,
+        description=(
+            "Talk to a Prefect API on another machine without authentication. Only on a "
+            "trusted private network: anyone who reaches that server can record consent."
+        ),
     )
     hashtags: list[str] = Field(
         default_factory=lambda: ["#BeeldenVanGoedWerk"],
@@ -254,7 +276,30 @@ class Settings(BaseModel):
 
     @property
     def database_url(self) -> str:
-        return self.database or f"sqlite:///{self.workspace_dir / 'goodwork.sqlite'}"
+        """The store's URL to connect with (the password from its file put in)."""
+        if self.database is None:
+            return f"sqlite:///{self.workspace_dir / 'goodwork.sqlite'}"
+        if self.database_password_file is None:
+            return self.database
+        path = self._resolve(self.database_password_file)
+        try:
+            password = path.read_text(encoding="utf-8").strip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(
+                f"database_password_file {path}: cannot be read ({exc}). Point it at a file "
+                "holding the database password, readable by this user."
+            ) from exc
+        return make_url(self.database).set(password=password).render_as_string(False)
+
+    def shown(self, name: str) -> object:
+        """A setting's value as it may be printed: passwords never appear."""
+        value = getattr(self, name)
+        if name == "database" and value:
+            try:
+                return make_url(value).render_as_string(hide_password=True)
+            except ArgumentError:
+                return "(not a database URL)"
+        return value
 
 
 def bundled_templates_dir() -> Path:
@@ -314,6 +359,11 @@ def _read_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         if not key.startswith(ENV_PREFIX):
             continue
         name = key[len(ENV_PREFIX) :].lower()
+        if name in ENV_ALIASES and ENV_PREFIX + ENV_ALIASES[name].upper() in environ:
+            raise SettingsError(
+                f"Both {key} and {ENV_PREFIX}{ENV_ALIASES[name].upper()} are set; keep one."
+            )
+        name = ENV_ALIASES.get(name, name)
         if name not in SETTING_NAMES:
             raise SettingsError(
                 f"Environment variable {key} is not a goodwork setting. "

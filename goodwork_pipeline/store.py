@@ -14,8 +14,10 @@ SQLite in the workspace by default; any SQLAlchemy URL (PostgreSQL) through ``da
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import secrets
 import time
 from collections.abc import Iterable, Iterator
@@ -29,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .clock import Clock, SystemClock
 from .errors import StoreError, UnknownStoryError
+from .files import PRIVATE_FILE_MODE, make_dirs
 from .models import Channel, ConsentRecord, NameDisplay, Sidecar, State
 
 S = State
@@ -521,9 +524,19 @@ def normalise_story_id(value: str) -> str:
     return "GW-" + compact
 
 
+def _create_private_sqlite(path: Path) -> None:
+    """A new SQLite file (and its folder) for its owner only; SQLite gives its journal and
+    WAL files the database file's mode."""
+    if path.exists():
+        return
+    make_dirs(path.parent, private=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        _create_private_sqlite(Path(url.removeprefix("sqlite:///")))
         engine = sa.create_engine(url, connect_args={"timeout": 60})
 
         @sa.event.listens_for(engine, "connect")

@@ -5,6 +5,7 @@ it through the Prefect client with the form's values, as the UI's "Resume" butto
 """
 
 import contextvars
+import re
 import threading
 import time
 
@@ -40,6 +41,8 @@ def test_record_consent_flow_takes_typed_parameters(pipeline, story) -> None:
     assert result["ok"], result["message"]
     [record] = pipeline.store.consent_records(story.id)
     assert record.source == "prefect" and record.actor == "Sam"
+    # the ledger names the flow run it came through, beside the text it is bound to
+    assert re.fullmatch(r"prefect flow run [0-9a-f-]{36} · draft v1", record.source_ref)
     assert record.channels == {Channel.WEBSITE, Channel.GROUP}
     assert record.name_display == NameDisplay.FIRST
     assert pipeline.store.story(story.id).state == State.PUBLISHED
@@ -79,6 +82,14 @@ def test_a_paused_flow_records_the_consent_filled_in_on_resume(pipeline, story) 
     assert paused is not None, "the flow never paused"
     assert pipeline.store.consent_records(story.id) == []  # nothing while waiting
 
+    # a form without the name of who records it is refused; the run keeps waiting
+    for nameless in ({}, {"recorded_by": "  "}):
+        with pytest.raises(RuntimeError, match="recorded_by"):
+            resume_flow_run(
+                paused.id, run_input={"channels": ["website"], "name_display": "full", **nameless}
+            )
+    assert pipeline.store.consent_records(story.id) == []
+
     resume_flow_run(
         paused.id,
         run_input={
@@ -93,6 +104,7 @@ def test_a_paused_flow_records_the_consent_filled_in_on_resume(pipeline, story) 
     assert outcome["ok"], outcome
     [record] = pipeline.store.consent_records(story.id)
     assert record.source == "prefect" and record.actor == "Sam (via Prefect)"
+    assert record.source_ref.startswith(f"prefect flow run {paused.id}")
     assert record.channels == {Channel.WEBSITE, Channel.SOCIAL}
     assert record.text_sha256 == pipeline.draft_beeld(story.id, 1).text_sha256()
     assert {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -131,6 +132,9 @@ def test_ten_recordings_on_two_workers_each_processed_exactly_once(
     # Prefect's own database on PostgreSQL too, as for several machines (SQLite locks up
     # under two workers and a watcher on a busy 2-core machine).
     prefect_database = postgres_server.new_database().replace("+psycopg", "+asyncpg")
+    # Authenticated, as the README's scale-out guide sets it up: the server checks the
+    # secret, every client (workers, the watcher, prefect deploy) sends it.
+    secret = f"goodwork:{secrets.token_urlsafe(24)}"
     processes.start(
         "server",
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -138,6 +142,7 @@ def test_ten_recordings_on_two_workers_each_processed_exactly_once(
             home,
             PREFECT_UI_ENABLED="false",
             PREFECT_API_DATABASE_CONNECTION_URL=prefect_database,
+            PREFECT_SERVER_API_AUTH_STRING=secret,
         ),
     )
 
@@ -147,12 +152,11 @@ def test_ten_recordings_on_two_workers_each_processed_exactly_once(
         return False
 
     wait_until(healthy, 180, "the Prefect server", processes)
-    env = prefect_env(home, api)
+    env = prefect_env(home, api, PREFECT_API_AUTH_STRING=secret)
     run([str(BIN / "prefect"), "work-pool", "create", "goodwork-process", "--type", "process"], env)
-    run(
-        [str(BIN / "prefect"), "--no-prompt", "deploy", "--name", "process-recording/goodwork"],
-        env,
-    )
+    for deployment in ("process-recording/goodwork", "record-consent/goodwork"):
+        run([str(BIN / "prefect"), "--no-prompt", "deploy", "--name", deployment], env)
+    _nobody_else_gets_in(api, secret)
 
     # the shared programme folder; the store in PostgreSQL
     folder = tmp_path / "gedeeld" / "programma"
@@ -178,7 +182,7 @@ def test_ten_recordings_on_two_workers_each_processed_exactly_once(
                 "1",
             ],
             # each worker records itself as the actor of what it does
-            prefect_env(home, api, GOODWORK_ACTOR=worker),
+            prefect_env(home, api, GOODWORK_ACTOR=worker, PREFECT_API_AUTH_STRING=secret),
         )
 
     for number, sentence in enumerate(SENTENCES):
@@ -212,7 +216,7 @@ def test_ten_recordings_on_two_workers_each_processed_exactly_once(
     from prefect.client.orchestration import SyncPrefectClient
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 
-    with SyncPrefectClient(api) as client:
+    with SyncPrefectClient(api, auth_string=secret) as client:
         runs = client.read_flow_runs(
             flow_filter=FlowFilter(name=FlowFilterName(any_=["process-recording"]))
         )
@@ -223,3 +227,27 @@ def test_ten_recordings_on_two_workers_each_processed_exactly_once(
     assert sorted(r.parameters["path"] for r in runs) == [f"gesprek-{n:02d}.wav" for n in range(10)]
     assert limit.concurrency_limit == 2
     print({story: actor for story, actor in sorted(transcribed_by.items())})
+
+
+def _nobody_else_gets_in(api: str, secret: str) -> None:
+    """Without the secret (or with a wrong one) the server answers 401 to reading runs and to
+    starting the record-consent deployment, the one that would publish a person's beeld."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    with SyncPrefectClient(api, auth_string=secret) as client:
+        consent = client.read_deployment_by_name("record-consent/goodwork")
+    requests = [
+        ("POST", f"{api}/flow_runs/filter", {}),
+        ("GET", f"{api}/deployments/{consent.id}", None),
+        (
+            "POST",
+            f"{api}/deployments/{consent.id}/create_flow_run",
+            {"parameters": {"story": "GW-7K3QM2XD", "channels": ["website"], "recorded_by": "x"}},
+        ),
+    ]
+    for auth in (None, ("goodwork", "guessed")):
+        for method, url, body in requests:
+            answer = httpx.request(method, url, json=body, auth=auth, timeout=10)
+            assert answer.status_code == 401, (method, url, answer.status_code, answer.text)
+    with SyncPrefectClient(api, auth_string=secret) as client:
+        assert client.read_flow_runs(deployment_filter=None) == []  # nothing was started
