@@ -625,6 +625,11 @@ def _write(relative: str, data: bytes) -> Callable[[Path], None]:
     return setup
 
 
+def _outbox_links_to_inbox(folder: Path) -> None:
+    (folder / "uit").symlink_to(folder / "inbox", target_is_directory=True)
+    (folder / "goodwork.toml").write_text('outbox = "uit"\n', encoding="utf-8")
+
+
 CLI_CASES: tuple[CliCase, ...] = (
     CliCase("cli-unknown-story", "'goodwork status' of a code that does not exist",
             ("status", "GW-0NBEKEND"), ("Er is geen verhaal met code",)),
@@ -649,4 +654,19 @@ CLI_CASES: tuple[CliCase, ...] = (
             setup=_write("workspace/goodwork.sqlite", b"dit is geen database\n" * 100)),
     CliCase("cli-inbox-is-a-file", "'inbox' is a file, not a folder; 'goodwork run'",
             ("run",), ("inbox", "geen map"), setup=_write("inbox", b"x")),
+    CliCase("cli-outbox-is-inbox", "outbox = \"inbox\"; 'goodwork run'", ("run",),
+            ("'outbox'", "is the same folder as 'inbox'", "returned documents"),
+            setup=_write("goodwork.toml", b'outbox = "inbox"\n')),
+    CliCase("cli-workspace-is-inbox", "workspace = \"inbox\"; 'goodwork settings'",
+            ("settings",), ("'workspace'", "is the same folder as 'inbox'"),
+            setup=_write("goodwork.toml", b'workspace = "inbox"\n')),
+    CliCase("cli-workspace-is-outbox", "workspace = \"outbox\"; 'goodwork status'",
+            ("status",), ("'workspace'", "is the same folder as 'outbox'", "handed over"),
+            setup=_write("goodwork.toml", b'workspace = "outbox"\n')),
+    CliCase("cli-outbox-inside-inbox", "outbox = \"inbox/uit\"; 'goodwork run'", ("run",),
+            ("'outbox'", "lies inside 'inbox'"),
+            setup=_write("goodwork.toml", b'outbox = "inbox/uit"\n')),
+    CliCase("cli-outbox-links-to-inbox", "outbox is a link to the inbox; 'goodwork run'",
+            ("run",), ("'outbox'", "is the same folder as 'inbox'"),
+            setup=_outbox_links_to_inbox),
 )  # fmt: skip
