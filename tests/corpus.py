@@ -356,6 +356,19 @@ def markup_in_wording(bench: Bench) -> bytes:
     return _zip(parts)
 
 
+def two_drafts_mixed(bench: Bench) -> bytes:
+    """Story A's filled draft with story B's code in its footer (parts of two drafts)."""
+    assert bench.story_a is not None
+    parts = _parts(filled(bench))  # approved, website and social ticked
+    footers = [name for name in parts if name.startswith("word/footer")]
+    for name in footers:
+        parts[name] = parts[name].replace(
+            bench.story_a.encode(), str(bench.extra["story_b"]).encode()
+        )
+    assert footers
+    return _zip(parts)
+
+
 def corrupt_deflate(bench: Bench) -> bytes:
     data = bytearray(filled(bench).read_bytes())
     start = data.find(b"word/document.xml") + len("word/document.xml") + 40
@@ -553,6 +566,10 @@ CASES: tuple[Case, ...] = (
     Case("markup-in-document", "document", "'[/]' and '[bold]' typed into the consent part",
          document("haakjes.docx", markup_in_wording), "read", ("consent part was changed",),
          ("[/] [bold]nee[/bold]",), **DOC),
+    Case("two-drafts-mixed", "document", "story A's draft with story B's code in the footer",
+         document("samengevoegd.docx", two_drafts_mixed), "refused",
+         ("codes of different stories",), ("twee verschillende concepten", "blijft in de inbox"),
+         **DOC),
     Case("damaged-docx", "document", "a .docx with a corrupt compressed stream",
          document("beschadigd.docx", corrupt_deflate), "refused", ("damaged",),
          ("geen leesbaar conceptbeeld",), **DOC),
