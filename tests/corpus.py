@@ -224,6 +224,26 @@ def with_sidecar(text: str | bytes, stem: str = "gesprek") -> Callable[[Bench], 
     return make
 
 
+def one_sidecar_two_inputs(bench: Bench) -> list[Path]:
+    """g.txt and g.vtt (one meeting exported twice) beside one g.yaml: g.txt, first by
+    name, gets the sidecar; g.vtt is refused (it would become a story without a name)."""
+    (bench.inbox / "g.txt").write_text(
+        "Sam: Wat heb je toen gedaan?\nAnna: Ik ben met de dochter gaan praten.\n"
+        "Sam: En toen?\nAnna: We hebben samen gekeken naar wat haar moeder wilde.\n",
+        encoding="utf-8",
+    )
+    (bench.inbox / "g.yaml").write_text(
+        "participant: Anna de Vries\ninterviewer: Sam\n", encoding="utf-8"
+    )
+    vtt = bench.inbox / "g.vtt"
+    vtt.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Sam>Wat heb je toen gedaan?</v>\n\n"
+        "00:00:03.500 --> 00:00:06.000\n<v Anna>Ik ben met de dochter gaan praten.</v>\n",
+        encoding="utf-8",
+    )
+    return [vtt]
+
+
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)
 )
@@ -535,6 +555,9 @@ CASES: tuple[Case, ...] = (
     Case("sidecar-alias-bomb", "sidecar", "YAML aliases nested 9 levels (a billion laughs)",
          with_sidecar(ALIAS_BOMB), "refused", ("unknown key(s)",), ("onbekende sleutel",),
          name="gesprek.wav"),
+    Case("sidecar-two-inputs", "sidecar", "g.txt, g.vtt and one g.yaml beside both",
+         one_sidecar_two_inputs, "refused", ("goes to g.txt",),
+         ("is gegeven aan g.txt (verhaal GW-", "eigen naam")),
     # Returned documents
     Case("docm", "document", "a macro-enabled .docm", document("concept.docm", docm),
          "refused", ("macro",), ("macro's",), **DOC),
