@@ -368,6 +368,8 @@ def _properties(document: docx.document.Document, info: DraftInfo, when: dt.date
     core.identifier = f"{IDENTIFIER_PREFIX}:{info.story_id}:v{info.version}"
     core.title = DOC_TITLE
     core.subject = f"{info.programme} · concept versie {info.version}"
+    # Word and LibreOffice copy keywords into a PDF they save: a PDF answer is recognised.
+    core.keywords = f"{IDENTIFIER_PREFIX}, {info.story_id}, v{info.version}"
     core.author = info.programme
     core.last_modified_by = info.programme
     core.comments = ""

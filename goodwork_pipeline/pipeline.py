@@ -32,6 +32,7 @@ from .guide import load_guide
 from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
 from .logs import fields
 from .models import Beeld, Channel, Sidecar, State
+from .paper_answers import receive_pdf
 from .pseudonymise import Pseudonymiser, mark_names, staff_names
 from .publish import (
     PublishResult,
@@ -44,6 +45,7 @@ from .publish import (
 )
 from .render import Renderer
 from .retention import was_purged
+from .returned_pdf import PDF_SUFFIX, is_pdf
 from .settings import Settings
 from .shared_sidecar import inputs_of, kind_of, shared_sidecar_error
 from .sidecar import read_sidecar, sidecar_for
@@ -344,9 +346,9 @@ class Pipeline(ReviewAndConsent):
             error = InputError(
                 f"{path.name} is not a file goodwork handles (recordings: .wav .mp3 .m4a .aac "
                 ".ogg .opus .flac .webm .mp4; transcripts: .vtt .srt .txt; returned drafts: "
-                ".docx). It stays in the inbox.",
-                nl=f"{path.name} is geen opname, transcript of teruggestuurd concept (.docx). "
-                "Het bestand blijft in de inbox staan.",
+                ".docx, or a PDF of one). It stays in the inbox.",
+                nl=f"{path.name} is geen opname, transcript of teruggestuurd concept (.docx of "
+                ".pdf). Het bestand blijft in de inbox staan.",
                 path=path,
             )
         return self._reject(path, fingerprint, "unsupported", error)
@@ -650,6 +652,15 @@ class Pipeline(ReviewAndConsent):
         return Beeld.from_json(json.loads(path.read_text(encoding="utf-8")))
 
     # Review and consent: see consent_steps.ReviewAndConsent --------------------------------
+
+    def review(self, path: Path) -> StepResult:
+        """A returned draft: a Word document is read for consent (``consent_steps``); a PDF
+        is a paper answer, kept with its story for staff to record (``paper_answers``)."""
+        if path.suffix.lower() == PDF_SUFFIX or (
+            inside_inbox(path, self.settings.inbox_dir) and is_pdf(path)
+        ):
+            return receive_pdf(self, path)
+        return super().review(path)
 
     def save_approved(self, story_id: str, beeld: Beeld) -> str:
         text_sha = beeld.text_sha256()

@@ -389,6 +389,27 @@ def two_drafts_mixed(bench: Bench) -> bytes:
     return _zip(parts)
 
 
+def draft_as_pdf(bench: Bench) -> bytes:
+    """Story A's newest draft saved as PDF (by LibreOffice): the participant's paper answer."""
+    from pdfs import draft_as_pdf as convert
+
+    assert bench.draft is not None
+    return convert(bench.draft, bench.outside).read_bytes()
+
+
+def scanned_pdf(bench: Bench) -> bytes:
+    from pdfs import scan_pdf
+
+    return scan_pdf(bench.outside / "scan.pdf").read_bytes()
+
+
+def pdf_of_another_programme(bench: Bench) -> bytes:
+    from pdfs import text_pdf
+
+    footer = "Beelden van Goed Werk · code GW-ZZZZ9999 · versie 1"
+    return text_pdf(bench.outside / "elders.pdf", "Jouw toestemming", footer).read_bytes()
+
+
 def corrupt_deflate(bench: Bench) -> bytes:
     data = bytearray(filled(bench).read_bytes())
     start = data.find(b"word/document.xml") + len("word/document.xml") + 40
@@ -593,6 +614,15 @@ CASES: tuple[Case, ...] = (
          document("samengevoegd.docx", two_drafts_mixed), "refused",
          ("codes of different stories",), ("twee verschillende concepten", "blijft in de inbox"),
          **DOC),
+    Case("pdf-of-draft", "document", "the newest draft saved as PDF (LibreOffice)",
+         document("Anna getekend.pdf", draft_as_pdf), "read", ("answered on paper",),
+         ("op papier geantwoord", "goodwork consent"), **DOC),
+    Case("pdf-scan", "document", "a scanned PDF: one image, no text", document(
+         "scan0001.pdf", scanned_pdf), "refused", ("without any text",),
+         ("zonder tekst (een scan?)", "bestandsnaam"), **DOC),
+    Case("pdf-unknown-code", "document", "a PDF with a code this workspace never issued",
+         document("concept-elders.pdf", pdf_of_another_programme), "refused", ("never seen",),
+         ("kennen we hier niet",), **DOC),
     Case("damaged-docx", "document", "a .docx with a corrupt compressed stream",
          document("beschadigd.docx", corrupt_deflate), "refused", ("damaged",),
          ("geen leesbaar conceptbeeld",), **DOC),
