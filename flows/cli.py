@@ -297,13 +297,16 @@ def status(
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--state") from exc
-    if states or group or failed_only or todo:
+    filtered = bool(states or group or failed_only or todo)
+    if filtered:
         rejected = []  # a filtered view shows stories only
     if not rows and not rejected:
-        console.print("Nog geen verhalen. Zet een opname in de inbox en start 'goodwork run'.")
+        console.print(
+            "Geen verhalen die aan het filter voldoen. Alle verhalen: goodwork status"
+            if filtered
+            else "Nog geen verhalen. Zet een opname in de inbox en start 'goodwork run'."
+        )
         return
-    if not rows and not rejected:
-        console.print("Geen verhalen die aan het filter voldoen.")
     if rows:
         if console.width >= WIDE:
             console.print(_status_table(rows))
@@ -756,6 +759,8 @@ def _channels(parse: Callable[[list[str]], frozenset[object]], value: str) -> fr
         return parse([value])
     except ConsentError as exc:
         raise click.BadParameter(f"{exc} {exc.nl}", param_hint="--channels") from exc
+
+
 def _warn_if_workspace_open(settings: Settings) -> None:
     from goodwork_pipeline.files import is_private
 

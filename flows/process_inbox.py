@@ -15,8 +15,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from flows._artifacts import story_artifacts
-from flows.exit_codes import INTERNAL
 from flows._prefect_env import flow_settings
+from flows.exit_codes import INTERNAL
 from flows.transcribe_story import transcribe_story
 from goodwork_pipeline.intake import InboxItem, Kind
 from goodwork_pipeline.models import State as StoryState

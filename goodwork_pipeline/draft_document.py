@@ -29,7 +29,6 @@ from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_BREAK
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -184,8 +183,7 @@ def render_draft(beeld: Beeld, info: DraftInfo, *, template: Path | None = None)
             paragraph = document.add_paragraph(style="List Bullet")
             writer.traced(paragraph.add_run(suggestion), _source_of(suggestion, beeld))
 
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    document.add_paragraph(TITLE_HEADING, style="Heading 1")
+    _new_page(document.add_paragraph(TITLE_HEADING, style="Heading 1"))
     title = document.add_paragraph(style="Beeldtitel")
     writer.traced(title.add_run(beeld.title), _source_of(beeld.title, beeld))
     for section in beeld.sections:
@@ -206,8 +204,7 @@ def render_draft(beeld: Beeld, info: DraftInfo, *, template: Path | None = None)
     document.add_paragraph(QUESTION_HEADING, style="Heading 2")
     document.add_paragraph(beeld.closing_question, style="Slotvraag")
 
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    document.add_paragraph(CONSENT_HEADING, style="Heading 1")
+    _new_page(document.add_paragraph(CONSENT_HEADING, style="Heading 1"))
     document.add_paragraph(CONSENT_EXPLANATION, style="Toelichting")
     document.add_paragraph(APPROVE_HEADING, style="Keuzevraag")
     _checkbox(document, APPROVE_LABEL, "approve")
@@ -316,6 +313,15 @@ def _page_setup(document: docx.document.Document) -> None:
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
 
 
+def _new_page(heading: Paragraph) -> None:
+    """Start a part on a new page with the heading's own "page break before".
+
+    Not an empty paragraph holding a page break: when the part before it fills its last page
+    exactly, that paragraph lands alone on the next page and its break leaves it empty
+    (LibreOffice and Word both render it so)."""
+    heading.paragraph_format.page_break_before = True
+
+
 def _footer(document: docx.document.Document, info: DraftInfo) -> None:
     footer = document.sections[0].footer
     footer.is_linked_to_previous = False
@@ -362,6 +368,8 @@ def _properties(document: docx.document.Document, info: DraftInfo, when: dt.date
     core.identifier = f"{IDENTIFIER_PREFIX}:{info.story_id}:v{info.version}"
     core.title = DOC_TITLE
     core.subject = f"{info.programme} · concept versie {info.version}"
+    # Word and LibreOffice copy keywords into a PDF they save: a PDF answer is recognised.
+    core.keywords = f"{IDENTIFIER_PREFIX}, {info.story_id}, v{info.version}"
     core.author = info.programme
     core.last_modified_by = info.programme
     core.comments = ""

@@ -25,7 +25,7 @@ from .errors import InputError
 from .sidecar import SIDECAR_SUFFIXES
 from .transcript_files import TRANSCRIPT_SUFFIXES
 
-DOCUMENT_SUFFIXES = (".docx", ".docm", ".odt", ".doc")
+DOCUMENT_SUFFIXES = (".docx", ".docm", ".odt", ".doc", ".pdf")  # .pdf: a paper answer
 IGNORED_PREFIXES = (".", "~$", "~")
 IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp", ".download", ".partial", ".swp")
 

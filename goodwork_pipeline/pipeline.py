@@ -40,6 +40,7 @@ from .guide import load_guide
 from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
 from .logs import fields
 from .models import Beeld, Channel, Sidecar, State
+from .paper_answers import receive_pdf
 from .pseudonymise import Pseudonymiser, mark_names, staff_names
 from .publish import (
     PublishResult,
@@ -52,7 +53,9 @@ from .publish import (
 )
 from .render import Renderer
 from .retention import was_purged
+from .returned_pdf import PDF_SUFFIX, is_pdf
 from .settings import Settings
+from .shared_sidecar import inputs_of, kind_of, shared_sidecar_error
 from .sidecar import read_sidecar, sidecar_for
 from .store import ALLOWED, Store, Story
 from .transcribe import Transcriber, make_transcriber, read_transcript, write_transcript
@@ -194,13 +197,15 @@ class Pipeline(ReviewAndConsent):
         self.store.record_input(
             sha256=fingerprint, name=path.name, kind=kind, outcome="accepted", story_id=story.id
         )
+        self._give_sidecar(path, sidecar_path, story.id)
         self._remove_from_inbox(path, sidecar_path)
         return story, original
 
     def _receive(self, path: Path, sha: str) -> StepResult:
         sidecar_path = sidecar_for(path)
         fingerprint = _fingerprint(sha, sidecar_path)
-        seen = self._known_or_refused(path, sha, sidecar_path, fingerprint)
+        seen = self._sidecar_of_another(path, sha, sidecar_path, "recording")
+        seen = seen or self._known_or_refused(path, sha, sidecar_path, fingerprint)
         if seen is not None:
             return seen
         try:
@@ -234,12 +239,54 @@ class Pipeline(ReviewAndConsent):
             message_nl=f"Dezelfde opname kwam nog een keer binnen ({path.name}); "
             "niet opnieuw verwerkt.",
         )
+        self._give_sidecar(path, sidecar_path, story.id)
         self._remove_from_inbox(path, sidecar_path)
         return StepResult(
             True,
             story.id,
             message=f"{path.name} is the same recording as {story.id}",
             message_nl=f"{path.name} is dezelfde opname als {story.id}; niet opnieuw verwerkt",
+        )
+
+    def _sidecar_of_another(
+        self, path: Path, sha: str, sidecar_path: Path | None, kind: str
+    ) -> StepResult | None:
+        """Refused when its sidecar lies next to another input too, which comes first by name
+        and gets it (see shared_sidecar.py). Recorded by content alone: once the sidecar has
+        left with the other input, the file stays refused until staff rename it."""
+        inputs = inputs_of(sidecar_path) if sidecar_path is not None else []
+        if sidecar_path is None or len(inputs) < 2 or inputs[0] == path:
+            return None
+        error = shared_sidecar_error(path, sidecar_path, inputs[0], None)
+        previous = self.store.input_outcome(_fingerprint(sha, None), path.name)
+        if previous is not None and (previous.outcome, previous.message) == (
+            "rejected",
+            str(error),
+        ):
+            return StepResult(False, message=str(error), message_nl=error.nl)  # said already
+        return self._reject(path, _fingerprint(sha, None), kind, error)
+
+    def _give_sidecar(self, path: Path, sidecar_path: Path | None, story_id: str) -> None:
+        """The sidecar goes with ``path`` to its story: say so, and refuse the other inputs
+        beside it that have the same name (they would lose it without a word)."""
+        others = [p for p in inputs_of(sidecar_path) if p != path] if sidecar_path else []
+        if sidecar_path is None or not others:
+            return
+        for other in others:
+            with contextlib.suppress(FileNotFoundError):
+                error = shared_sidecar_error(other, sidecar_path, path, story_id)
+                self._reject(other, sha256_file(other), kind_of(other), error)
+        names = ", ".join(p.name for p in others)
+        self.store.record_event(
+            story_id,
+            "sidecar",
+            actor=self.actor,
+            source=self.source,
+            message=f"sidecar {sidecar_path.name} given to {path.name}; {names} (same name) "
+            "refused until renamed",
+            message_nl=f"Het metadatabestand {sidecar_path.name} is gegeven aan {path.name}; "
+            f"{names} (dezelfde naam) wacht in de inbox tot het een eigen naam heeft.",
+            detail={"sidecar": sidecar_path.name, "given_to": path.name, "refused": names},
         )
 
     def _reject(self, path: Path, fingerprint: str, kind: str, error: GoodworkError) -> StepResult:
@@ -308,9 +355,9 @@ class Pipeline(ReviewAndConsent):
             error = InputError(
                 f"{path.name} is not a file goodwork handles (recordings: .wav .mp3 .m4a .aac "
                 ".ogg .opus .flac .webm .mp4; transcripts: .vtt .srt .txt; returned drafts: "
-                ".docx). It stays in the inbox.",
-                nl=f"{path.name} is geen opname, transcript of teruggestuurd concept (.docx). "
-                "Het bestand blijft in de inbox staan.",
+                ".docx, or a PDF of one). It stays in the inbox.",
+                nl=f"{path.name} is geen opname, transcript of teruggestuurd concept (.docx of "
+                ".pdf). Het bestand blijft in de inbox staan.",
                 path=path,
             )
         return self._reject(path, fingerprint, "unsupported", error)
@@ -442,7 +489,8 @@ class Pipeline(ReviewAndConsent):
     def _receive_transcript(self, path: Path, sha: str) -> StepResult:
         sidecar_path = sidecar_for(path)
         fingerprint = _fingerprint(sha, sidecar_path)
-        seen = self._known_or_refused(path, sha, sidecar_path, fingerprint)
+        seen = self._sidecar_of_another(path, sha, sidecar_path, "transcript")
+        seen = seen or self._known_or_refused(path, sha, sidecar_path, fingerprint)
         if seen is not None:
             return seen
         try:
@@ -613,6 +661,15 @@ class Pipeline(ReviewAndConsent):
         return Beeld.from_json(json.loads(path.read_text(encoding="utf-8")))
 
     # Review and consent: see consent_steps.ReviewAndConsent --------------------------------
+
+    def review(self, path: Path) -> StepResult:
+        """A returned draft: a Word document is read for consent (``consent_steps``); a PDF
+        is a paper answer, kept with its story for staff to record (``paper_answers``)."""
+        if path.suffix.lower() == PDF_SUFFIX or (
+            inside_inbox(path, self.settings.inbox_dir) and is_pdf(path)
+        ):
+            return receive_pdf(self, path)
+        return super().review(path)
 
     def save_approved(self, story_id: str, beeld: Beeld) -> str:
         text_sha = beeld.text_sha256()

@@ -149,6 +149,8 @@ def read_document(path: Path) -> RawDocument:
             comments = _comments(archive, members, path, body)
     except _DAMAGED_ZIP as exc:
         raise _not_a_draft(path, "it is not a valid .docx (zip) file, or it is damaged") from exc
+    if ids.disagreeing:
+        raise _mixed_drafts(path, ids)
     return RawDocument(ids=ids, paragraphs=paragraphs, comments=comments, tracked_changes=tracked)
 
 
@@ -625,6 +627,42 @@ def _bomb(path: Path) -> DocumentError:
         "is beschadigd of onveilig (het pakt uit tot veel te veel gegevens). Sla het "
         "opnieuw op als .docx",
     )
+
+
+_ID_PLACES = {  # where an id was found: (English, Dutch)
+    "custom_property": ("its document properties", "de documenteigenschappen"),
+    "identifier": ("its identifier", "het documentkenmerk"),
+    "custom_xml": ("its hidden data", "de verborgen gegevens"),
+    "footer": ("its footer or text", "de voettekst of de tekst"),
+}
+
+
+def _mixed_drafts(path: Path, ids: DocumentIds) -> DocumentError:
+    """The hidden ids name different stories: parts of two drafts were put together, so
+    neither story's consent can be read from it."""
+    where: dict[str, list[tuple[str, str]]] = {code: [] for code in ids.disagreeing}
+    for name, places in _ID_PLACES.items():
+        if getattr(ids, name):
+            where[getattr(ids, name)].append(places)
+    en = "; ".join(f"{code} in {_listed([p[0] for p in at], 'and')}" for code, at in where.items())
+    nl = "; ".join(f"{code} in {_listed([p[1] for p in at], 'en')}" for code, at in where.items())
+    codes = " en ".join(ids.disagreeing)
+    return DocumentError(
+        f"{path.name} carries the codes of different stories ({en}): parts of two drafts "
+        "were put together. Nothing was recorded for either story. Ask the participant to "
+        "return their own draft as it was sent, without text copied from another draft. "
+        "The file stays in the inbox.",
+        nl=f"{path.name} bevat delen van twee verschillende concepten: de verborgen codes "
+        f"spreken elkaar tegen ({nl}). Er is voor geen van beide verhalen ({codes}) iets "
+        "vastgelegd. Vraag de deelnemer het eigen concept terug te sturen zoals het "
+        "verstuurd is, zonder tekst uit een ander concept. Het bestand blijft in de inbox "
+        "staan.",
+        path=path,
+    )
+
+
+def _listed(items: list[str], conjunction: str) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def _not_a_draft(path: Path, why: str) -> DocumentError:

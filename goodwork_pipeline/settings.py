@@ -332,9 +332,51 @@ def load_settings(
     values.update({key: value for key, value in overrides.items() if value is not None})
     values["base_dir"] = base
     try:
-        return Settings.model_validate(values)
+        settings = Settings.model_validate(values)
     except ValidationError as exc:
         raise SettingsError(_describe(exc, base / SETTINGS_FILE)) from exc
+    check_folders(settings)
+    return settings
+
+
+# What goes wrong when two of the folders overlap, per pair (either way round).
+_OVERLAP_HARM = {
+    ("inbox", "outbox"): "goodwork would read the drafts it sends as returned documents",
+    ("inbox", "workspace"): "goodwork would take its own transcripts and archived recordings "
+    "in again as new input",
+    ("outbox", "workspace"): "the private workspace (recordings, transcripts, the database) "
+    "would be handed over with the outbox",
+}
+
+
+def check_folders(settings: Settings) -> None:
+    """Refuse an inbox, outbox and workspace that are one folder or lie inside each other.
+
+    Compared after '..' and symbolic links are resolved, so a link named 'outbox' that
+    points at the inbox is caught as well."""
+    folders = {
+        "inbox": settings.inbox_dir,
+        "outbox": settings.outbox_dir,
+        "workspace": settings.workspace_dir,
+    }
+    real = {name: path.resolve() for name, path in folders.items()}
+    for (first, second), harm in _OVERLAP_HARM.items():
+        a, b = real[first], real[second]
+        if a == b:
+            relation = f"'{second}' ({folders[second]}) is the same folder as '{first}' ({a})"
+        elif b.is_relative_to(a):
+            relation = f"'{second}' ({folders[second]}) lies inside '{first}' ({a})"
+        elif a.is_relative_to(b):
+            relation = f"'{first}' ({folders[first]}) lies inside '{second}' ({b})"
+        else:
+            continue
+        raise SettingsError(
+            f"Invalid settings: {relation}, so {harm}. Give inbox, outbox and workspace three "
+            "separate folders, none inside another (in "
+            f"{settings.base_dir / SETTINGS_FILE} or GOODWORK_INBOX, GOODWORK_OUTBOX, "
+            "GOODWORK_WORKSPACE).",
+            path=settings.base_dir / SETTINGS_FILE,
+        )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .consent import consent_for
 from .models import State
+from .paper_answers import PLACEHOLDERS_NL, consent_command, pending_paper_answer
 from .settings import Settings
 from .store import InputOutcome, Store, Story
 
@@ -67,6 +68,12 @@ def status_rows(
     if needs_staff:
         wanted = set(NEEDS_STAFF) if wanted is None else wanted & NEEDS_STAFF
     stories = store.stories(wanted)
+    if needs_staff and not (states or failed_only):  # a paper answer waits for staff too
+        stories += [
+            s
+            for s in store.stories()
+            if s.state not in NEEDS_STAFF and pending_paper_answer(store, s.id) is not None
+        ]
     if group:
         stories = [s for s in stories if (s.sidecar.group or "").lower() == group.lower()]
     rows = [_row(store, settings, story) for story in stories]
@@ -74,6 +81,13 @@ def status_rows(
 
 
 def next_step(store: Store, settings: Settings, story: Story) -> str:
+    paper = pending_paper_answer(store, story.id)
+    if paper is not None:
+        detail = paper.detail or {}
+        return (
+            f"de deelnemer antwoordde op papier: bekijk {detail.get('kept')} en leg de keuzes "
+            f"vast met: {consent_command(story.id, detail.get('version'))} ({PLACEHOLDERS_NL})"
+        )
     state = story.state
     if state == State.RECEIVED:
         return "wordt uitgeschreven bij de volgende 'goodwork run'"

@@ -234,6 +234,26 @@ def with_sidecar(text: str | bytes, stem: str = "gesprek") -> Callable[[Bench], 
     return make
 
 
+def one_sidecar_two_inputs(bench: Bench) -> list[Path]:
+    """g.txt and g.vtt (one meeting exported twice) beside one g.yaml: g.txt, first by
+    name, gets the sidecar; g.vtt is refused (it would become a story without a name)."""
+    (bench.inbox / "g.txt").write_text(
+        "Sam: Wat heb je toen gedaan?\nAnna: Ik ben met de dochter gaan praten.\n"
+        "Sam: En toen?\nAnna: We hebben samen gekeken naar wat haar moeder wilde.\n",
+        encoding="utf-8",
+    )
+    (bench.inbox / "g.yaml").write_text(
+        "participant: Anna de Vries\ninterviewer: Sam\n", encoding="utf-8"
+    )
+    vtt = bench.inbox / "g.vtt"
+    vtt.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Sam>Wat heb je toen gedaan?</v>\n\n"
+        "00:00:03.500 --> 00:00:06.000\n<v Anna>Ik ben met de dochter gaan praten.</v>\n",
+        encoding="utf-8",
+    )
+    return [vtt]
+
+
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)
 )
@@ -364,6 +384,40 @@ def markup_in_wording(bench: Bench) -> bytes:
     xml = parts["word/document.xml"].decode("utf-8")
     parts["word/document.xml"] = xml.replace(label, label + " [/] [bold]nee[/bold]").encode()
     return _zip(parts)
+
+
+def two_drafts_mixed(bench: Bench) -> bytes:
+    """Story A's filled draft with story B's code in its footer (parts of two drafts)."""
+    assert bench.story_a is not None
+    parts = _parts(filled(bench))  # approved, website and social ticked
+    footers = [name for name in parts if name.startswith("word/footer")]
+    for name in footers:
+        parts[name] = parts[name].replace(
+            bench.story_a.encode(), str(bench.extra["story_b"]).encode()
+        )
+    assert footers
+    return _zip(parts)
+
+
+def draft_as_pdf(bench: Bench) -> bytes:
+    """Story A's newest draft saved as PDF (by LibreOffice): the participant's paper answer."""
+    from pdfs import draft_as_pdf as convert
+
+    assert bench.draft is not None
+    return convert(bench.draft, bench.outside).read_bytes()
+
+
+def scanned_pdf(bench: Bench) -> bytes:
+    from pdfs import scan_pdf
+
+    return scan_pdf(bench.outside / "scan.pdf").read_bytes()
+
+
+def pdf_of_another_programme(bench: Bench) -> bytes:
+    from pdfs import text_pdf
+
+    footer = "Beelden van Goed Werk · code GW-ZZZZ9999 · versie 1"
+    return text_pdf(bench.outside / "elders.pdf", "Jouw toestemming", footer).read_bytes()
 
 
 def corrupt_deflate(bench: Bench) -> bytes:
@@ -534,6 +588,9 @@ CASES: tuple[Case, ...] = (
     Case("sidecar-alias-bomb", "sidecar", "YAML aliases nested 9 levels (a billion laughs)",
          with_sidecar(ALIAS_BOMB), "refused", ("unknown key(s)",), ("onbekende sleutel",),
          name="gesprek.wav"),
+    Case("sidecar-two-inputs", "sidecar", "g.txt, g.vtt and one g.yaml beside both",
+         one_sidecar_two_inputs, "refused", ("goes to g.txt",),
+         ("is gegeven aan g.txt (verhaal GW-", "eigen naam")),
     # Returned documents
     Case("docm", "document", "a macro-enabled .docm", document("concept.docm", docm),
          "refused", ("macro",), ("macro's",), **DOC),
@@ -565,6 +622,19 @@ CASES: tuple[Case, ...] = (
     Case("markup-in-document", "document", "'[/]' and '[bold]' typed into the consent part",
          document("haakjes.docx", markup_in_wording), "read", ("consent part was changed",),
          ("[/] [bold]nee[/bold]",), **DOC),
+    Case("two-drafts-mixed", "document", "story A's draft with story B's code in the footer",
+         document("samengevoegd.docx", two_drafts_mixed), "refused",
+         ("codes of different stories",), ("twee verschillende concepten", "blijft in de inbox"),
+         **DOC),
+    Case("pdf-of-draft", "document", "the newest draft saved as PDF (LibreOffice)",
+         document("Anna getekend.pdf", draft_as_pdf), "read", ("answered on paper",),
+         ("op papier geantwoord", "goodwork consent"), **DOC),
+    Case("pdf-scan", "document", "a scanned PDF: one image, no text", document(
+         "scan0001.pdf", scanned_pdf), "refused", ("without any text",),
+         ("zonder tekst (een scan?)", "bestandsnaam"), **DOC),
+    Case("pdf-unknown-code", "document", "a PDF with a code this workspace never issued",
+         document("concept-elders.pdf", pdf_of_another_programme), "refused", ("never seen",),
+         ("kennen we hier niet",), **DOC),
     Case("damaged-docx", "document", "a .docx with a corrupt compressed stream",
          document("beschadigd.docx", corrupt_deflate), "refused", ("damaged",),
          ("geen leesbaar conceptbeeld",), **DOC),
@@ -655,6 +725,11 @@ def _write(relative: str, data: bytes) -> Callable[[Path], None]:
     return setup
 
 
+def _outbox_links_to_inbox(folder: Path) -> None:
+    (folder / "uit").symlink_to(folder / "inbox", target_is_directory=True)
+    (folder / "goodwork.toml").write_text('outbox = "uit"\n', encoding="utf-8")
+
+
 CLI_CASES: tuple[CliCase, ...] = (
     CliCase("cli-unknown-story", "'goodwork status' of a code that does not exist",
             ("status", "GW-0NBEKEND"), ("Er is geen verhaal met code",), exit=2),
@@ -699,4 +774,20 @@ CLI_CASES: tuple[CliCase, ...] = (
     CliCase("cli-internal-error-status", "an injected internal error in 'goodwork status'",
             ("status",), ("goodwork status failed with an internal error", "RuntimeError"),
             inject="goodwork_pipeline.store:Store.stories", exit=70),
+    CliCase("cli-outbox-is-inbox", "outbox = \"inbox\"; 'goodwork run'", ("run",),
+            ("'outbox'", "is the same folder as 'inbox'", "returned documents"),
+            setup=_write("goodwork.toml", b'outbox = "inbox"\n'), exit=2),
+    CliCase("cli-workspace-is-inbox", "workspace = \"inbox\"; 'goodwork settings'",
+            ("settings",), ("'workspace'", "is the same folder as 'inbox'"),
+            setup=_write("goodwork.toml", b'workspace = "inbox"\n'), exit=2),
+    CliCase("cli-workspace-is-outbox", "workspace = \"outbox\"; 'goodwork status'",
+            ("status",), ("'workspace'", "is the same folder as 'outbox'", "handed over"),
+            setup=_write("goodwork.toml", b'workspace = "outbox"\n'), exit=2),
+    CliCase("cli-outbox-inside-inbox", "outbox = \"inbox/uit\"; 'goodwork settings'",
+            ("settings",),
+            ("'outbox'", "lies inside 'inbox'"),
+            setup=_write("goodwork.toml", b'outbox = "inbox/uit"\n'), exit=2),
+    CliCase("cli-outbox-links-to-inbox", "outbox is a link to the inbox; 'goodwork status'",
+            ("status",), ("'outbox'", "is the same folder as 'inbox'"),
+            setup=_outbox_links_to_inbox, exit=2),
 )  # fmt: skip

@@ -43,6 +43,8 @@ def dump_docx(path: Path) -> dict[str, Any]:
             "style": style.get(f"{W}val") if style is not None else "Normal",
             "text": _text(p),
         }
+        if p.find(f"{W}pPr/{W}pageBreakBefore") is not None:
+            entry["new_page"] = True
         box = p.find(f".//{W14}checkbox/{W14}checked")
         if box is not None:
             entry["checkbox"] = box.get(f"{W14}val") == "1"

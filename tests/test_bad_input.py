@@ -290,7 +290,7 @@ def _kept_somewhere(pipeline: Pipeline, path: Path, sha: str) -> bool:
     return any(
         p.is_file() and not p.name.endswith(".sha256") and sha256_file(p) == sha
         for p in workspace.rglob("*")
-        if p.suffix in (".wav", ".docx", ".m4a", ".yaml") or p.parent.name == "original"
+        if p.suffix in (".wav", ".docx", ".pdf", ".m4a", ".yaml") or p.parent.name == "original"
     )
 
 
@@ -340,7 +340,8 @@ def _processed(case, pipeline, bench, bad, kept, results, status) -> dict:
 def _read(case, pipeline, bench, bad, kept, results, status) -> dict:
     [path] = bad
     sha = kept[path]
-    archived = pipeline.workspace.story(bench.story_a).returned_dir / f"{sha}.docx"
+    returned = pipeline.workspace.story(bench.story_a).returned_dir
+    archived = returned / f"{sha}{'.pdf' if path.suffix.lower() == '.pdf' else '.docx'}"
     assert archived.is_file() and sha256_file(archived) == sha
     events = pipeline.store.events(bench.story_a)
     said = [e for e in events if path.name in (e.message_nl or "") or path.name in e.message]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flows.cli import cli
+from flows.cli import cli, main
 from goodwork_pipeline.models import Sidecar, State
 from goodwork_pipeline.store import Store
 
@@ -54,6 +54,11 @@ def test_status_lists_stories_and_one_story_history(tmp_path: Path) -> None:
     assert f"goodwork retry {story.id}" in table.output
     only_failed = runner.invoke(cli, ["-C", str(tmp_path), "status", "--state", "published"])
     assert story.id not in only_failed.output
+    assert "Geen verhalen die aan het filter voldoen" in only_failed.output
+    assert "Nog geen verhalen" not in only_failed.output  # there is one, in another state
+    for other in (["--group", "elders"], ["--state", "concept_klaar", "--failed"]):
+        shown = runner.invoke(cli, ["-C", str(tmp_path), "status", *other]).output
+        assert "Geen verhalen die aan het filter voldoen" in shown, shown
     history = runner.invoke(
         cli, ["-C", str(tmp_path), "status", story.id.lower()], env={"COLUMNS": "200"}
     )
@@ -70,3 +75,39 @@ def test_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "inboks" in result.stderr and "Traceback" not in result.stderr
+
+
+# Every command that works in a programme folder, with the arguments it needs.
+FOLDER_COMMANDS = [
+    ["run"], ["watch"], ["serve"], ["purge"], ["status"], ["status", "GW-0NBEKEND"],
+    ["retry", "GW-0NBEKEND"], ["consent", "GW-0NBEKEND", "--by", "Sam"],
+    ["withdraw", "GW-0NBEKEND", "--by", "Sam"], ["send", "GW-0NBEKEND"],
+    ["sent", "GW-0NBEKEND", "--by", "Sam"], ["draft", "GW-0NBEKEND"], ["settings"],
+    ["booklet"], ["booklet", "groep"], ["pseudonymise", "GW-0NBEKEND"],
+    ["transcribe", "{file}"],
+]  # fmt: skip
+
+
+def test_every_folder_command_is_listed() -> None:
+    assert {args[0] for args in FOLDER_COMMANDS} == set(cli.commands) - {"demo"}
+
+
+@pytest.mark.parametrize("args", FOLDER_COMMANDS, ids=" ".join)
+def test_overlapping_folders_stop_every_command(
+    tmp_path: Path, args: list[str], monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """outbox = "inbox": the second run would read the unsent draft as the participant's
+    answer. Every command refuses such settings before it touches anything (exit 2)."""
+    (tmp_path / "goodwork.toml").write_text('outbox = "inbox"\n', encoding="utf-8")
+    recording = tmp_path / "gesprek.wav"
+    recording.write_bytes(b"RIFF")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # 'serve' asks first
+    argv = [a.replace("{file}", str(recording)) for a in args]
+    monkeypatch.setattr(sys, "argv", ["goodwork", "-C", str(tmp_path), *argv])
+    with pytest.raises(SystemExit) as done:
+        main()
+    err = " ".join(capsys.readouterr().err.split())
+    assert done.value.code == 2, err
+    assert "'outbox' (" in err and "is the same folder as 'inbox'" in err, err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gesprek.wav", "goodwork.toml"]

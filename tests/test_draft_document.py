@@ -11,9 +11,12 @@ import json
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import docx
+import pypdfium2 as pdfium
 import pytest
 from docx_dump import dump_docx
 from helpers import IN_CI, pdf_text, require_tool
@@ -23,6 +26,7 @@ from goodwork_pipeline.conversations import load_conversation
 from goodwork_pipeline.draft import build_draft
 from goodwork_pipeline.draft_document import (
     CONSENT_HEADING,
+    DOC_TITLE,
     QUESTION_HEADING,
     QUOTE_HEADING,
     REQUIRED_STYLES,
@@ -35,7 +39,7 @@ from goodwork_pipeline.draft_document import (
 from goodwork_pipeline.draft_template import build_template
 from goodwork_pipeline.errors import TemplateError
 from goodwork_pipeline.guide import load_guide
-from goodwork_pipeline.models import Channel, NameDisplay
+from goodwork_pipeline.models import Beeld, Channel, NameDisplay, Section, Sentence
 from goodwork_pipeline.returned_document import read_document
 from goodwork_pipeline.review import interpret
 from goodwork_pipeline.settings import bundled_templates_dir
@@ -300,3 +304,62 @@ def test_boxes_can_be_ticked_in_libreoffice(ruud, tmp_path: Path) -> None:
     assert returned is not None and returned.choices.approved
     assert returned.choices.channels == {Channel.WEBSITE}
     assert returned.choices.name_display == NameDisplay.FIRST
+
+
+def _sized_beeld(words: int) -> Beeld:
+    """A beeld whose last section has ``words`` words: a sweep of these crosses a page end."""
+    sections = [
+        Section(s.key, s.heading, (Sentence("Dit zei ik in het gesprek.", 1.0, 2.0, (i,)),))
+        for i, s in enumerate(GUIDE.sections)
+    ]
+    longest = Sentence(" ".join(["werk"] * words) + ".", 3.0, 4.0, (99,))
+    sections[-1] = replace(sections[-1], sentences=(longest,))
+    return Beeld(
+        title="Dit zei ik",
+        sections=tuple(sections),
+        quote="Dit zei ik in het gesprek.",
+        closing_question=GUIDE.closing_question,
+        title_suggestions=("Dit zei ik",),
+    )
+
+
+def _pdf_pages(folder: Path, tmp_path: Path, counts: Sequence[int]) -> dict[int, list[str]]:
+    """Each draft of the sweep rendered by LibreOffice: its pages' text, footer left out."""
+    for words in counts:
+        write_draft(_sized_beeld(words), info(), folder / f"w{words:04d}.docx")
+    out = folder / "pdf"
+    soffice(tmp_path, "--convert-to", "pdf", "--outdir", str(out), *map(str, folder.glob("*.docx")))
+    footer = "Beelden van Goed Werk · code GW-7K3QM2XD · versie 1"
+    pages = {}
+    for words in counts:
+        document = pdfium.PdfDocument(str(out / f"w{words:04d}.pdf"))
+        try:
+            pages[words] = [
+                page.get_textpage().get_text_range().replace(footer, "").strip()
+                for page in document
+            ]
+        finally:
+            document.close()
+    return pages
+
+
+@pytest.mark.slow
+def test_no_empty_page_when_the_beeld_fills_its_page(tmp_path: Path) -> None:
+    """A beeld that ends at the very bottom of its page: the consent part follows on the next
+    page, with no empty page between (an empty paragraph holding a page break gave one).
+
+    First a coarse sweep finds the last length at which the beeld still fits on page 2, then
+    a sweep word by word up to the next length fills that page to less than a line."""
+    coarse = range(0, 480, 12)
+    pages = _pdf_pages(tmp_path / "coarse", tmp_path, coarse)
+    fits = [w for w in coarse if len(pages[w]) >= 2 and QUESTION_HEADING in pages[w][1]]
+    assert fits and fits[-1] < coarse[-1], "the sweep never crossed the end of page 2"
+    fine = range(fits[-1] + 1, fits[-1] + 12)
+    pages |= _pdf_pages(tmp_path / "fine", tmp_path, fine)
+    for words, texts in pages.items():
+        assert all(texts), f"{words} words: page {texts.index('') + 1} is empty"
+        assert texts[0].startswith(DOC_TITLE)
+        assert texts[1].startswith(TITLE_HEADING), f"{words} words: the beeld starts mid-page"
+        assert texts[-1].startswith(CONSENT_HEADING), f"{words} words: consent starts mid-page"
+        beeld_fits = QUESTION_HEADING in texts[1]
+        assert len(texts) == (3 if beeld_fits else 4), (words, len(texts))

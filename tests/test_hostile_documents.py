@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import drop, published_files
+from helpers import drop, make_tone, published_files
 
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.samples import SAMPLE_SIDECAR, fill_in_as_participant
@@ -170,3 +170,51 @@ def test_hostile_documents_do_not_stop_the_flow(pipeline, story, run_flow) -> No
     assert not good.exists()  # the good one was read
     assert pipeline.store.story(story.id).state.value == "published"
     assert len(list(pipeline.settings.inbox_dir.iterdir())) == 4
+
+
+def _mixed(filled: Path, other: str, part: str) -> bytes:
+    """The filled draft of one story with the other story's code in one hidden place."""
+    parts = _parts(filled)
+    ours = filled_story_id(filled)
+    names = [n for n in parts if n.startswith(part)]
+    assert names, part
+    for name in names:
+        parts[name] = parts[name].replace(ours.encode(), other.encode())
+    return _zip(parts)
+
+
+def filled_story_id(path: Path) -> str:
+    from goodwork_pipeline.returned_document import read_document
+
+    return read_document(path).ids.custom_property
+
+
+@pytest.mark.parametrize("part", ["word/footer", "docProps/custom.xml"])
+def test_a_document_whose_hidden_codes_disagree_is_refused(pipeline, story, tmp_path, part) -> None:
+    """Parts of two drafts in one file (e.g. one story's code in the properties, another's
+    in the footer): neither story's consent can be read from it, so nothing is recorded."""
+    other_path = drop(pipeline.settings, make_tone(tmp_path / "ander.wav", seconds=6), "b.wav")
+    other = pipeline.receive(other_path).story_id
+    assert pipeline.transcribe(other).ok and pipeline.draft(other).ok
+    from goodwork_pipeline.models import Channel
+
+    draft = pipeline.draft_outbox_path(story.id, 1)
+    filled = fill_in_as_participant(draft, draft.with_name("filled.docx"), channels=list(Channel))
+    path = pipeline.settings.inbox_dir / "mijn concept.docx"
+    path.write_bytes(_mixed(filled, other, part))
+    checksum = sha256_file(path)
+
+    result = pipeline.review(path)
+
+    assert not result.ok
+    assert "codes of different stories" in result.message
+    for code in (story.id, other):
+        assert code in result.message and code in result.message_nl
+    assert "twee verschillende concepten" in result.message_nl
+    assert "mijn concept.docx" in result.message_nl and "blijft in de inbox" in result.message_nl
+    assert path.exists() and sha256_file(path) == checksum
+    for code in (story.id, other):
+        assert pipeline.store.consent_records(code) == []
+    assert published_files(pipeline.settings.outbox_dir) == []
+    _rows, rejected = status_rows(pipeline.store, pipeline.settings)
+    assert [r.message_nl for r in rejected] == [result.message_nl]

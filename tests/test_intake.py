@@ -18,6 +18,7 @@ def test_scan_classifies_and_ignores_temporary_files(tmp_path: Path) -> None:
         "a.MP3",
         "a.yaml",
         "notitie.pdf",
+        "foto.jpg",
         ".verborgen.wav",
         "~$concept.docx",
         "half.m4a.part",
@@ -32,8 +33,9 @@ def test_scan_classifies_and_ignores_temporary_files(tmp_path: Path) -> None:
         ("b.m4a", Kind.RECORDING),
         ("notulen.txt", Kind.TRANSCRIPT),
         ("teams.vtt", Kind.TRANSCRIPT),
+        ("notitie.pdf", Kind.DOCUMENT),  # a returned draft as a PDF (a paper answer)
         ("teruggestuurd/concept.docx", Kind.DOCUMENT),
-        ("notitie.pdf", Kind.UNSUPPORTED),
+        ("foto.jpg", Kind.UNSUPPORTED),
         ("a.yaml", Kind.SIDECAR),
     ]
 

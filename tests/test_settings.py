@@ -84,3 +84,41 @@ def test_a_database_driver_that_is_not_installed_is_named(tmp_path: Path) -> Non
         pytest.skip("pymysql is installed here")
     with pytest.raises(SettingsError, match=r"driver for 'mysql\+pymysql' is not installed"):
         load_settings(tmp_path, environ={"GOODWORK_DATABASE": "mysql+pymysql://h/db"})
+
+
+@pytest.mark.parametrize(
+    ("toml", "says"),
+    [
+        ('outbox = "inbox"', "'outbox' (/P/inbox) is the same folder as 'inbox'"),
+        ('workspace = "inbox"', "'workspace' (/P/inbox) is the same folder as 'inbox'"),
+        ('workspace = "outbox"', "'workspace' (/P/outbox) is the same folder as 'outbox'"),
+        ('outbox = "inbox/out"', "'outbox' (/P/inbox/out) lies inside 'inbox'"),
+        ('inbox = "workspace/binnen"', "'inbox' (/P/workspace/binnen) lies inside 'workspace'"),
+        ('inbox = "."', "'outbox' (/P/outbox) lies inside 'inbox'"),
+        ('outbox = "./inbox/../inbox"', "is the same folder as 'inbox'"),
+    ],
+    ids=["outbox=inbox", "workspace=inbox", "workspace=outbox", "outbox-in-inbox",
+         "inbox-in-workspace", "inbox=programme", "dotdot"],
+)  # fmt: skip
+def test_folders_that_overlap_are_refused(tmp_path: Path, toml: str, says: str) -> None:
+    (tmp_path / "goodwork.toml").write_text(toml + "\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as error:
+        load_settings(tmp_path, environ={})
+    message = str(error.value).replace(str(tmp_path), "/P")
+    assert says in message, message
+    assert "three separate folders" in message
+
+
+def test_a_link_to_the_inbox_is_the_inbox(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "uit").symlink_to(tmp_path / "inbox", target_is_directory=True)
+    with pytest.raises(SettingsError, match=r"'outbox' .*uit.* is the same folder as 'inbox'"):
+        load_settings(tmp_path, environ={"GOODWORK_OUTBOX": "uit"})
+
+
+def test_separate_folders_side_by_side_are_fine(tmp_path: Path) -> None:
+    (tmp_path / "goodwork.toml").write_text(
+        'inbox = "inbox"\noutbox = "inbox-uit"\nworkspace = "../elders/werk"\n', encoding="utf-8"
+    )
+    settings = load_settings(tmp_path, environ={})
+    assert settings.outbox_dir == tmp_path / "inbox-uit"  # a name that starts alike: fine
