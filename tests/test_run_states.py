@@ -40,16 +40,26 @@ class MissingModel:
 
 
 @pytest.fixture
-def inbox_run(prefect_server, settings, store, clock, scripted, monkeypatch):
-    """Run the real 'process-inbox' flow with a chosen engine; return its state and runs."""
+def engine(settings, store, clock, scripted, monkeypatch):
+    """Make the flows' pipeline use ``engine(transcriber)`` (default: the scripted one)."""
 
-    def run(transcriber=None):  # type: ignore[no-untyped-def]
+    def use(transcriber=None):  # type: ignore[no-untyped-def]
         def pipeline(settings_, source):  # type: ignore[no-untyped-def]
-            engine = transcriber or scripted
-            return Pipeline(settings, store=store, clock=clock, source=source, transcriber=engine)
+            chosen = transcriber or scripted
+            return Pipeline(settings, store=store, clock=clock, source=source, transcriber=chosen)
 
         monkeypatch.setattr(process_inbox_module, "load_settings", lambda folder: settings)
         monkeypatch.setattr(process_inbox_module, "Pipeline", pipeline)
+
+    return use
+
+
+@pytest.fixture
+def inbox_run(prefect_server, settings, engine):
+    """Run the real 'process-inbox' flow with a chosen engine; return its state and runs."""
+
+    def run(transcriber=None):  # type: ignore[no-untyped-def]
+        engine(transcriber)
         state = process_inbox_module.process_inbox(str(settings.base_dir), return_state=True)
         return state, _runs(state.state_details.flow_run_id)
 
@@ -135,3 +145,18 @@ def test_a_run_where_everything_was_done_is_plainly_completed(
     [story_run] = runs["transcribe-story"]
     assert (parent.state.name, story_run.state.name) == ("Completed", "Completed")
     assert all(r["ok"] for r in results_of(state))
+
+
+def test_goodwork_run_still_prints_every_result_when_the_run_failed(
+    prefect_server, settings, engine, tone_wav
+) -> None:
+    from click.testing import CliRunner
+
+    from flows.cli import cli
+
+    drop(settings, tone_wav, "gesprek.wav")
+    engine(Exploding())
+    result = CliRunner().invoke(cli, ["-C", str(settings.base_dir), "run"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    # (Prefect's own task-run log still prints the chunk's traceback: the CLI boundary's job.)
+    assert "✗" in result.output and "Er ging iets mis in goodwork zelf" in result.output
