@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/engines.py [--speech ../shared/speech] [--threads 2] [--beam 5]
                                       [--rounds 1] [--json bench/engines.json]
+                                      [--case short|long|both] [--long-minutes 10]
 
 Engines compared, each in its own process (so its peak memory is its own):
 
@@ -24,6 +25,15 @@ of the per-clip ratios. Word error rate is measured against the human references
 ``../shared/speech`` (lower-cased, punctuation removed); without that folder the espeak-ng
 sample interview is timed instead and WER is skipped.
 
+Two cases (``--case``): ``short`` gives each of the six 25-56 s clips to the engines on its own,
+where a batched decoder has one or two 30 s windows per call and little to batch; ``long``
+joins real speech from ``../shared/speech`` and ``../shared/voices`` (the six clips, the
+"nathalie" questions and statements, the five audiobook readers, 0.6 s of silence between
+pieces, repeated in order until ``--long-minutes`` of speech) into one recording, as an
+interview is one long recording. Its word error rate counts only the pieces with a human
+reference (the audiobook readers have none): each recognised word goes to the piece its
+midpoint falls in (the boundary between two pieces is the middle of the pause).
+
 Every engine runs with ``OMP_WAIT_POLICY=PASSIVE`` unless told otherwise: on a shared machine
 OpenMP's default spinning turns each of PyTorch's many small decoder operations into a wait for
 a descheduled thread (a layer norm went from 0.005 ms to 2 ms under load here), which would
@@ -35,6 +45,7 @@ openai-whisper engine sets this policy itself unless ``OMP_WAIT_POLICY`` is set;
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -148,9 +159,21 @@ def serve(variant: str, threads: int, beam: int, cache: str, warm_up: str) -> No
                 "seconds": time.perf_counter() - started,
                 "duration": len(samples) / 16000,
                 "text": " ".join(s.text.strip() for s in segments),
+                "words": [
+                    [(w.start + w.end) / 2, getattr(w, "text", None) or w.word]
+                    for s in segments
+                    for w in (s.words or [_whole(s)])
+                ],
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
         )
+
+
+def _whole(segment: Any) -> Any:
+    """A segment without word timestamps as one 'word' at its middle (for piece assignment)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(start=segment.start, end=segment.end, text=segment.text)
 
 
 class Engine:
@@ -201,6 +224,80 @@ def sample_clips(folder: Path) -> list[Path]:
     return [path]
 
 
+# The long-form case: one recording of ten minutes or more, joined from real speech -----------
+
+PAUSE_S = 0.6
+
+
+def long_pieces(speech: Path) -> list[tuple[Path, str | None]]:
+    """Every real Dutch utterance beside the project, with its reference text where known."""
+    pieces: list[tuple[Path, str | None]] = []
+    for wav in sorted((speech / "audio").glob("*.wav")):
+        ref = speech / "ref" / f"{wav.stem}.txt"
+        pieces.append((wav, ref.read_text(encoding="utf-8").strip() if ref.is_file() else None))
+    voices = speech.parent / "voices"
+    metadata = voices / "nathalie" / "metadata.csv"
+    if metadata.is_file():
+        for line in metadata.read_text(encoding="utf-8").splitlines():
+            name, _, text = line.partition("|")
+            if (voices / "nathalie" / name).is_file():
+                pieces.append((voices / "nathalie" / name, text.strip()))
+    pieces += [(wav, None) for wav in sorted((voices / "audio").glob("*.wav"))]
+    return pieces
+
+
+def join_long(
+    pieces: list[tuple[Path, str | None]], minutes: float, path: Path
+) -> list[dict[str, Any]]:
+    """Write the pieces (cycled until ``minutes`` of speech) as one WAV; return their spans."""
+    sys.path.insert(0, str(ROOT))
+    import wave
+
+    import numpy as np
+
+    from goodwork_pipeline.audio import load_audio
+
+    audio = {p: load_audio(p, min_duration=0, min_speech=0).mono() for p, _ in pieces}
+    pause = np.zeros(int(PAUSE_S * 16000), dtype=np.float32)
+    chunks: list[Any] = []
+    spans: list[dict[str, Any]] = []
+    position = speech = 0
+    index = 0
+    while speech < minutes * 60 * 16000:
+        wav, reference = pieces[index % len(pieces)]
+        samples = audio[wav]
+        spans.append(
+            {"piece": wav.name, "start": position / 16000,
+             "end": (position + len(samples)) / 16000, "reference": reference}
+        )  # fmt: skip
+        chunks += [samples, pause]
+        position += len(samples) + len(pause)
+        speech += len(samples)
+        index += 1
+    pcm = (np.clip(np.concatenate(chunks), -1.0, 1.0) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(pcm.tobytes())
+    return spans
+
+
+def piece_errors(spans: list[dict[str, Any]], words: list[list]) -> tuple[int, int]:
+    """Word errors and reference words over the pieces that have a reference."""
+    heard: list[list[str]] = [[] for _ in spans]
+    bounds = [(a["end"] + b["start"]) / 2 for a, b in itertools.pairwise(spans)]
+    for middle, text in words:
+        heard[sum(middle >= b for b in bounds)].append(text)
+    errors = total = 0
+    for span, hypothesis in zip(spans, heard, strict=True):
+        if span["reference"] is not None:
+            reference = normalise(span["reference"])
+            errors += word_errors(reference, normalise(" ".join(hypothesis)))
+            total += len(reference)
+    return errors, total
+
+
 def measure(clips: list[Path], args: argparse.Namespace) -> dict[str, dict]:
     """Load every engine, then give each clip to each engine in turn, ``rounds`` times."""
     print(f"loading {len(VARIANTS)} engines", file=sys.stderr, flush=True)
@@ -223,7 +320,11 @@ def measure(clips: list[Path], args: argparse.Namespace) -> dict[str, dict]:
     return runs
 
 
-def summarise(runs: dict[str, dict], references: dict[str, str]) -> dict[str, dict]:
+def summarise(
+    runs: dict[str, dict],
+    references: dict[str, str],
+    spans: dict[str, list[dict[str, Any]]] | None = None,
+) -> dict[str, dict]:
     baseline = runs[BASELINE]["clips"]
     best = {}
     for variant, run in runs.items():
@@ -232,7 +333,10 @@ def summarise(runs: dict[str, dict], references: dict[str, str]) -> dict[str, di
         duration = sum(c["duration"] for c in clips.values())
         errors = words = 0
         for name, clip in clips.items():
-            if name in references:
+            if spans and name in spans:
+                clip_errors, clip_words = piece_errors(spans[name], clip["words"])
+                errors, words = errors + clip_errors, words + clip_words
+            elif name in references:
                 reference = normalise(references[name])
                 errors += word_errors(reference, normalise(clip["text"]))
                 words += len(reference)
@@ -257,8 +361,9 @@ def summarise(runs: dict[str, dict], references: dict[str, str]) -> dict[str, di
     return best
 
 
-def report(best: dict, args: argparse.Namespace, clips: list[Path], command: str) -> str:
+def report(best: dict, args: argparse.Namespace, clips: list[Path], command: str, case: str) -> str:
     lines = [
+        f"case: {case}",
         f"command: {command}",
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
         f"load average at the end {os.getloadavg()[0]:.2f}; threads {args.threads}, "
@@ -288,6 +393,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write all figures and texts here")
     parser.add_argument(
+        "--case",
+        choices=("short", "long", "both"),
+        default="both",
+        help="short: each clip on its own; long: one recording of --long-minutes joined speech",
+    )
+    parser.add_argument("--long-minutes", type=float, default=10.0)
+    parser.add_argument(
         "--omp-wait-policy",
         default="PASSIVE",
         help="OMP_WAIT_POLICY for every engine ('inherit': leave the environment alone)",
@@ -308,6 +420,7 @@ def main() -> None:
         return
 
     command = "python bench/engines.py " + " ".join(sys.argv[1:])
+    results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as scratch:
         if (args.speech / "audio").is_dir():
             clips = sorted((args.speech / "audio").glob("*.wav"))
@@ -318,14 +431,26 @@ def main() -> None:
         else:
             print(
                 f"No real speech at {args.speech}: word error rate skipped; timing the "
-                "espeak-ng sample interview instead.",
+                "espeak-ng sample interview instead (no long-form case).",
                 file=sys.stderr,
             )
             clips, references = sample_clips(Path(scratch)), {}
-        best = summarise(measure(clips, args), references)
-    print(report(best, args, clips, command))
+        if args.case in ("short", "both"):
+            best = summarise(measure(clips, args), references)
+            print(report(best, args, clips, command, "short clips, one at a time"), flush=True)
+            results["short"] = best
+        if args.case in ("long", "both") and references:
+            long_clip = Path(scratch) / f"long-{args.long_minutes:g}min.wav"
+            spans = join_long(long_pieces(args.speech), args.long_minutes, long_clip)
+            best = summarise(measure([long_clip], args), {}, {long_clip.stem: spans})
+            described = (
+                f"long form, one recording of {len(spans)} pieces of real speech "
+                f"({args.long_minutes:g} min of speech, {PAUSE_S} s pauses)"
+            )
+            print("\n" + report(best, args, [long_clip], command, described), flush=True)
+            results["long"] = best
     if args.json:
-        args.json.write_text(json.dumps(best, indent=1, ensure_ascii=False) + "\n")
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

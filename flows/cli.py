@@ -129,6 +129,7 @@ def run(obj: Context) -> None:
     use a running Prefect server). Prints what happened to each file.
     """
     settings = obj.settings
+    from flows._states import results_of
     from flows.concurrency import ensure_transcription_limit
     from flows.process_inbox import process_inbox
 
@@ -138,7 +139,7 @@ def run(obj: Context) -> None:
     # more transcription start beside an embedded watcher on the same PREFECT_HOME: slower,
     # never wrong (each story step runs under its own lock, see Pipeline.story_lock).
     ensure_transcription_limit(settings, reset=not os.environ.get("PREFECT_API_URL"))
-    results = process_inbox(str(settings.base_dir))
+    results = results_of(process_inbox(str(settings.base_dir), return_state=True))
     if not results:
         console.print(f"Niets te doen: de inbox ({_e(settings.inbox_dir)}) is leeg.")
     for result in results:
@@ -327,9 +328,10 @@ def status(
 def retry(obj: Context, story: str) -> None:
     """Try a failed STORY again from the step where it stopped."""
     _known_story(obj.settings, story)
+    from flows._states import results_of
     from flows.retry_story import retry_story
 
-    results = retry_story(story, str(obj.settings.base_dir))
+    results = results_of(retry_story(story, str(obj.settings.base_dir), return_state=True))
     for result in results:
         mark = "[green]✓[/]" if result["ok"] else "[red]✗[/]"
         console.print(f"{mark} {_e(result['message_nl'] or result['message'])}")

@@ -7,15 +7,19 @@ from pathlib import Path
 
 from rich.console import Console
 
+from flows._states import results_of
 from flows.process_inbox import process_inbox
 from goodwork_pipeline.files import atomic_write_text
+from goodwork_pipeline.models import Beeld
+from goodwork_pipeline.pipeline import Pipeline
+from goodwork_pipeline.returned_document import read_document
 from goodwork_pipeline.samples import (
     SAMPLE_CONVERSATION,
     SAMPLE_SIDECAR,
     fill_in_as_participant,
     synthesize,
 )
-from goodwork_pipeline.settings import SETTINGS_FILE, load_settings
+from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
 from goodwork_pipeline.status import status_rows
 from goodwork_pipeline.store import Store
 
@@ -42,7 +46,7 @@ def run_demo(folder: Path, console: Console) -> None:
     console.print(f"opname: {recording}")
 
     console.rule("2. goodwork run: uitschrijven en een concept maken")
-    first = process_inbox(str(folder))
+    first = results_of(process_inbox(str(folder), return_state=True))
     drafts = [Path(o) for r in first for o in r["outputs"] if str(o).endswith(".docx")]
     for result in first:
         console.print(
@@ -60,13 +64,19 @@ def run_demo(folder: Path, console: Console) -> None:
     draft = drafts[-1]
     console.print(f"concept voor de deelnemer: {draft}")
 
-    console.rule("3. DEMO-deelnemer: keurt goed, kiest website + LinkedIn, alleen voornaam")
+    console.rule("3. DEMO-deelnemer: verbetert, keurt goed, kiest website + LinkedIn, voornaam")
     returned = settings.inbox_dir / "teruggestuurd-concept.docx"
-    fill_in_as_participant(draft, returned)
-    console.print(f"ingevuld als demo (duidelijk gemarkeerd) en teruggezet: {returned}")
+    # Like a participant who knows what they said: what Whisper misheard is put back as the
+    # script says it, with tracked changes (Word's 'Wijzigingen bijhouden'), then approved.
+    fill_in_as_participant(draft, returned, script=[text for _, text in SAMPLE_CONVERSATION])
+    changes = read_document(returned).tracked_changes
+    console.print(
+        f"verbeterd met {changes} bijgehouden wijziging(en), ingevuld als demo (duidelijk "
+        f"gemarkeerd) en teruggezet: {returned}"
+    )
 
     console.rule("4. goodwork run: toestemming lezen en publiceren")
-    second = process_inbox(str(folder))
+    second = results_of(process_inbox(str(folder), return_state=True))
     folders: set[Path] = set()
     for result in second:
         console.print(
@@ -76,6 +86,11 @@ def run_demo(folder: Path, console: Console) -> None:
             path = Path(output)
             if path.is_relative_to(settings.outbox_dir) and path.parent.name != "concepten":
                 folders.add(settings.outbox_dir / path.relative_to(settings.outbox_dir).parts[0])
+    for story_id in dict.fromkeys(r["story_id"] for r in second if r["story_id"]):
+        approved = approved_text(settings, story_id)
+        if approved is not None:
+            console.print(f"  gepubliceerde titel: {approved.title}")
+            console.print(f"  gepubliceerd citaat: {approved.quote}")
     for published in sorted(folders):
         console.print(f"  publicatiemap: {published}")
         for channel in sorted(p for p in published.iterdir() if p.is_dir()):
@@ -87,3 +102,12 @@ def run_demo(folder: Path, console: Console) -> None:
     console.print(f"Overzichtspagina: {settings.outbox_dir / 'index.html'}")
     console.print(f"Status:           goodwork -C {folder} status")
     console.print(f"Tijd:             {time.monotonic() - started:.0f} s")
+
+
+def approved_text(settings: Settings, story_id: str) -> Beeld | None:
+    """The text the demo participant approved (with their corrections), as published."""
+    pipeline = Pipeline(settings, source="demo")
+    story = pipeline.store.story(story_id)
+    if not story.approved_sha256:
+        return None
+    return pipeline.approved_beeld(story.id, story.approved_sha256)

@@ -7,7 +7,6 @@ finished. Every file is its own task, so one bad file never stops the others.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -16,7 +15,7 @@ from prefect.states import State
 
 from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
-from flows.exit_codes import INTERNAL
+from flows._states import end_state, step_result
 from flows.transcribe_story import transcribe_story
 from goodwork_pipeline.intake import InboxItem, Kind
 from goodwork_pipeline.models import State as StoryState
@@ -54,21 +53,29 @@ def reject_unsupported(pipeline: Pipeline, item: InboxItem) -> StepResult:
 
 
 @flow(name="process-inbox")
-def process_inbox(folder: str | None = None) -> list[dict[str, object]]:
-    """Process the inbox of the programme folder ``folder`` (default: the current folder)."""
+def process_inbox(folder: str | None = None) -> State:
+    """Process the inbox of the programme folder ``folder`` (default: the current folder).
+
+    Returns the results (as dicts) in a state that says how it went (see flows/_states.py):
+    call it with ``return_state=True`` and read them with ``results_of``.
+    """
     settings = flow_settings(folder)
     pipeline = Pipeline(settings, source="flow:process-inbox")
-    results = run_once(pipeline)
+    seen: list[Path] = []
+    results = run_once(pipeline, seen)
     story_artifacts(pipeline, [result.story_id for result in results])
-    return [asdict(result) for result in results]
+    return end_state(results, hide=seen)
 
 
-def run_once(pipeline: Pipeline) -> list[StepResult]:
-    """The body of the flow, callable from any flow that already holds a pipeline."""
+def run_once(pipeline: Pipeline, seen: list[Path] | None = None) -> list[StepResult]:
+    """The body of the flow, callable from any flow that already holds a pipeline; the inbox
+    files it took up are added to ``seen``."""
     logger = get_run_logger()
     results: list[StepResult] = []
     pipeline.remove_crash_leftovers()
     for item in pipeline.scan():
+        if seen is not None:
+            seen.append(item.path)
         if item.kind == Kind.RECORDING:
             received = _value(receive_recording(pipeline, item.path, return_state=True))
             results.append(received)
@@ -98,7 +105,7 @@ def _story_steps(pipeline: Pipeline, story_id: str) -> list[StepResult]:
     results = []
     story = pipeline.store.story(story_id)
     if story.state.value == "received":
-        transcribed = _value(transcribe_story(pipeline, story_id, return_state=True))
+        transcribed = step_result(transcribe_story(pipeline, story_id, return_state=True), story_id)
         results.append(transcribed)
         if not transcribed.ok:
             return results
@@ -109,9 +116,6 @@ def _story_steps(pipeline: Pipeline, story_id: str) -> list[StepResult]:
 
 
 def _value(state: State) -> StepResult:
-    """A task's StepResult; a crashed task becomes a failed result, so the run goes on."""
-    if state.is_completed():
-        return state.result()
-    return StepResult(
-        False, message=f"task {state.name}: {state.message}", details={INTERNAL: True}
-    )
+    """A task's StepResult; a crashed task becomes an internal-error result, so the run goes
+    on (and ends Failed)."""
+    return step_result(state)

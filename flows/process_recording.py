@@ -7,20 +7,21 @@ What ``goodwork watch`` starts for each recording that lands, in-process or as a
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 from prefect import flow
+from prefect.states import State
 
 from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
+from flows._states import end_state
 from flows.process_inbox import _story_steps, _value, receive_recording, receive_transcript
 from goodwork_pipeline.intake import TRANSCRIPT_SUFFIXES
 from goodwork_pipeline.pipeline import Pipeline
 
 
 @flow(name="process-recording")
-def process_recording(path: str, folder: str | None = None) -> list[dict[str, object]]:
+def process_recording(path: str, folder: str | None = None) -> State:
     """Process the recording ``path`` (relative to the inbox, or absolute) of ``folder``.
 
     A meeting transcript (.vtt, .srt, .txt) takes the same path, from the draft step on.
@@ -36,7 +37,7 @@ def process_recording(path: str, folder: str | None = None) -> list[dict[str, ob
     if received.ok and received.story_id:
         results.extend(_story_steps(pipeline, received.story_id))
     story_artifacts(pipeline, [r.story_id for r in results])
-    return [asdict(result) for result in results]
+    return end_state(results, hide=[recording])
 
 
 def inbox_path(inbox: Path, path: str) -> Path:

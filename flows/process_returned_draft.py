@@ -6,24 +6,23 @@ What ``goodwork watch`` starts for each document that lands, in-process or as a 
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from prefect import flow
+from prefect.states import State
 
 from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
+from flows._states import end_state
 from flows.process_inbox import _value, review_document
 from flows.process_recording import inbox_path
 from goodwork_pipeline.pipeline import Pipeline
 
 
 @flow(name="process-returned-draft")
-def process_returned_draft(path: str, folder: str | None = None) -> list[dict[str, object]]:
+def process_returned_draft(path: str, folder: str | None = None) -> State:
     """Process the returned draft ``path`` (relative to the inbox, or absolute) of ``folder``."""
     settings = flow_settings(folder)
     pipeline = Pipeline(settings, source="flow:process-returned-draft")
-    result = _value(
-        review_document(pipeline, inbox_path(settings.inbox_dir, path), return_state=True)
-    )
+    document = inbox_path(settings.inbox_dir, path)
+    result = _value(review_document(pipeline, document, return_state=True))
     story_artifacts(pipeline, [result.story_id])
-    return [asdict(result)]
+    return end_state([result], hide=[document])

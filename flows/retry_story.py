@@ -5,19 +5,25 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from prefect import flow
+from prefect.states import State
 
 from flows._prefect_env import flow_settings
+from flows._states import end_state, step_result
 from flows.process_inbox import draft_story, publish_story, transcribe_story
-from goodwork_pipeline.models import State
+from goodwork_pipeline.models import State as StoryState
 from goodwork_pipeline.pipeline import Pipeline, StepResult
 
 
 @flow(name="retry-story")
-def retry_story(story: str, folder: str | None = None) -> list[dict[str, object]]:
-    """Retry STORY (a code like GW-7K3QM2XD) in the programme folder ``folder``."""
+def retry_story(story: str, folder: str | None = None) -> list[dict[str, object]] | State:
+    """Retry STORY (a code like GW-7K3QM2XD) in the programme folder ``folder``.
+
+    A step that raises fails the run (as before); a transcription that ends in an internal
+    error ends it Failed with the results (``flows._states.results_of`` reads them).
+    """
     pipeline = Pipeline(flow_settings(folder), source="flow:retry-story")
     current = pipeline.store.story(story)
-    if current.state != State.FAILED:
+    if current.state != StoryState.FAILED:
         result = StepResult(
             False,
             current.id,
@@ -27,12 +33,13 @@ def retry_story(story: str, folder: str | None = None) -> list[dict[str, object]
         return [asdict(result)]
     failed_in = pipeline.failed_in(current.id)
     results: list[StepResult] = []
-    if failed_in in (None, State.RECEIVED):
-        results.append(transcribe_story(pipeline, current.id))
+    story_id = current.id
+    if failed_in in (None, StoryState.RECEIVED):
+        results.append(step_result(transcribe_story(pipeline, story_id, return_state=True)))
         if results[-1].ok:
-            results.append(draft_story(pipeline, current.id))
-    elif failed_in == State.TRANSCRIBED:
-        results.append(draft_story(pipeline, current.id))
+            results.append(draft_story(pipeline, story_id))
+    elif failed_in == StoryState.TRANSCRIBED:
+        results.append(draft_story(pipeline, story_id))
     else:
-        results.append(publish_story(pipeline, current.id))
-    return [asdict(result) for result in results]
+        results.append(publish_story(pipeline, story_id))
+    return end_state(results)

@@ -22,7 +22,10 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
+from prefect.states import State
 
+from flows._states import end_state, internal
+from goodwork_pipeline.errors import GoodworkError
 from goodwork_pipeline.pipeline import Pipeline, StepResult
 from goodwork_pipeline.settings import Settings
 from goodwork_pipeline.transcription import ChunkResult, ProgressMeter, TranscriptionPlan
@@ -81,8 +84,17 @@ def finish_transcription(
 
 
 @flow(name="transcribe-story")
-def transcribe_story(pipeline: Pipeline, story_id: str) -> StepResult:
-    """Transcribe the recording of STORY, resuming from chunks already done."""
+def transcribe_story(pipeline: Pipeline, story_id: str) -> State:
+    """Transcribe the recording of STORY, resuming from chunks already done.
+
+    Returns its StepResult in a state that says how it went (Failed for an internal error,
+    "Needs attention" for a problem with the recording or the setup; see flows/_states.py).
+    """
+    result = _transcribe(pipeline, story_id)
+    return end_state([result], data=result)
+
+
+def _transcribe(pipeline: Pipeline, story_id: str) -> StepResult:
     plan = prepare_transcription(pipeline, story_id)
     if isinstance(plan, StepResult):
         return plan
@@ -92,7 +104,9 @@ def transcribe_story(pipeline: Pipeline, story_id: str) -> StepResult:
     for index in range(len(plan.chunks)):
         state = chunk_task(pipeline, plan, index, story_id, return_state=True)
         if not state.is_completed():
-            return pipeline.transcription_failed(story_id, state.result(raise_on_failure=False))
+            error = state.result(raise_on_failure=False)
+            failed = pipeline.transcription_failed(story_id, error)
+            return failed if isinstance(error, GoodworkError) else internal(failed)
         if state.name == "Cached":
             progress_log.info(
                 "%s: chunk %d of %d was already transcribed", story_id, index + 1, len(plan.chunks)

@@ -68,17 +68,21 @@ class EmbeddedDispatcher:
         self.report = report
 
     def start(self) -> None:
+        from flows._states import results_of
         from flows.process_inbox import process_inbox
 
-        for result in process_inbox(str(self.settings.base_dir)):
+        for result in results_of(process_inbox(str(self.settings.base_dir), return_state=True)):
             self.report(result)
 
     def dispatch(self, item: InboxItem) -> None:
+        from flows._states import results_of
         from flows.process_recording import process_recording
         from flows.process_returned_draft import process_returned_draft
 
         flow = process_returned_draft if item.kind == Kind.DOCUMENT else process_recording
-        for result in flow(_relative(self.settings, item.path), str(self.settings.base_dir)):
+        relative = _relative(self.settings, item.path)
+        state = flow(relative, str(self.settings.base_dir), return_state=True)
+        for result in results_of(state):
             self.report(result)
 
 

@@ -207,7 +207,9 @@ def layout(renderer: Renderer, text: CardText, spec: CardSpec, sizes: Sequence[i
 
     sizes = tuple(sizes) or spec.sizes
     html = renderer.render_html("card.html.j2", card=text, spec=spec, sizes=sizes)
-    document = HTML(string=html, base_url=renderer.base_url).render()
+    document = HTML(string=html, base_url=renderer.base_url).render(
+        font_config=renderer.font_config()
+    )
     return document, [
         _measure(page, size) for page, size in zip(document.pages, sizes, strict=True)
     ]

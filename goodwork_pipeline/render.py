@@ -180,8 +180,17 @@ class Renderer:
 
         document = HTML(string=html, base_url=self.base_url)
         return document.write_pdf(
-            pdf_variant=PDF_VARIANT, pdf_identifier=False, uncompressed_pdf=False
+            font_config=self.font_config(),
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=False,
+            uncompressed_pdf=False,
         )
+
+    def font_config(self) -> object:
+        """A WeasyPrint font configuration with only the shipped fonts (see fonts.py)."""
+        from .fonts import font_configuration, fonts_dir_of
+
+        return font_configuration(fonts_dir_of(self.templates_dir))
 
     def page_preview(self, pdf: bytes, width: int) -> bytes:
         """Page 1 of ``pdf`` as a PNG ``width`` pixels wide."""

@@ -8,6 +8,7 @@ demo so nobody mistakes it for a real participant's answer.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
@@ -20,10 +21,12 @@ from pathlib import Path
 import numpy as np
 from lxml import etree
 
-from .consent_wording import APPROVE_LABEL, CHANNEL_BOXES, NAME_BOXES
+from .consent_wording import APPROVE_LABEL, CHANNEL_BOXES, CONSENT_HEADING, NAME_BOXES
 from .errors import GoodworkError
 from .files import atomic_write_bytes
 from .models import Channel, NameDisplay
+from .script_alignment import Script, Span
+from .tracked_changes import Revisions, delete_run, replace_run, run_text
 
 INTERVIEWER = "interviewer"
 PARTICIPANT = "participant"
@@ -172,8 +175,14 @@ def fill_in_as_participant(
     signer: str = "Anna de Vries (demo)",
     replace: dict[str, str] | None = None,
     demo_note: bool = True,
+    script: Sequence[str] = (),
+    when: dt.datetime | None = None,
 ) -> Path:
-    """Tick boxes (as Word stores them), optionally edit text, and save as ``returned``."""
+    """Tick boxes (as Word stores them), optionally edit text, and save as ``returned``.
+
+    With ``script`` (what was really said), first correct the beeld to it with tracked
+    changes, as a participant who remembers their own words would (see ``correct_to_script``).
+    """
     names = (
         set()
         if name_display is None
@@ -186,6 +195,9 @@ def fill_in_as_participant(
     with zipfile.ZipFile(draft) as source:
         parts = {info.filename: source.read(info) for info in source.infolist()}
     root = etree.fromstring(parts["word/document.xml"])
+    if script:
+        revisions = Revisions.for_document(root, signer or "DEMO", when or dt.datetime.now(dt.UTC))
+        correct_to_script(root, script, revisions)
     for paragraph in root.iter(f"{W}p"):
         text = "".join(t.text or "" for t in paragraph.iter(f"{W}t"))
         label = text.lstrip("☐☒ ").strip()
@@ -217,3 +229,79 @@ def fill_in_as_participant(
             target.writestr(name, data)
     atomic_write_bytes(returned, buffer.getvalue())
     return returned
+
+
+# Styles of the participant's own words in the draft: the title, the text and the quote.
+TITLE_STYLE = "Beeldtitel"
+BEELD_STYLES = frozenset({TITLE_STYLE, "Beeldtekst", "Quote"})
+
+
+def correct_to_script(root: etree._Element, script: Sequence[str], revisions: Revisions) -> int:
+    """Put the script's words back where the draft misheard them; return the edits made.
+
+    Every sentence (run) of the title, text and quote is matched to the stretch of a script
+    line most like it (``Script.match``); one that differs is replaced by tracked changes.
+    Consecutive sentences that continue one script line (Whisper broke a sentence in two)
+    become that one sentence again: the first takes the words, the others are deleted. A
+    sentence of the text or quote that is like nothing in the script (heard in noise) is
+    deleted; the title is kept then (a beeld needs one).
+    """
+    known = Script(script)
+    edits = 0
+    for paragraph, style in _beeld_paragraphs(root):
+        runs = [r for r in paragraph.findall(f"{W}r") if run_text(r).strip()]
+        spans = [known.match(run_text(r)) for r in runs]
+        index = 0
+        while index < len(runs):
+            first = spans[index]
+            last = index
+            while (
+                first is not None
+                and last + 1 < len(runs)
+                and spans[last + 1] is not None
+                and known.follows(spans[last], spans[last + 1])  # type: ignore[arg-type]
+            ):
+                last += 1
+            if first is not None:
+                part = slice(index, last + 1)
+                edits += _put_back(known, runs[part], spans[part], revisions)
+            elif style != TITLE_STYLE:
+                delete_run(runs[index], revisions)
+                edits += 1
+            index = last + 1
+    return edits
+
+
+def _put_back(
+    known: Script, runs: list[etree._Element], spans: list[Span | None], revisions: Revisions
+) -> int:
+    first, last = spans[0], spans[-1]
+    assert first is not None and last is not None
+    old = run_text(runs[0])
+    closing = run_text(runs[-1]).strip()[-1:]
+    end = max(span.end for span in spans if span is not None)
+    words = known.text(
+        Span(first.line, first.start, end, first.ratio),
+        capital=old.strip()[:1].isupper(),
+        closing=closing,
+    )
+    new = old[: len(old) - len(old.lstrip())] + words
+    edits = 0
+    if new != old:
+        replace_run(runs[0], new, revisions)
+        edits += 1
+    for run in runs[1:]:
+        delete_run(run, revisions)
+        edits += 1
+    return edits
+
+
+def _beeld_paragraphs(root: etree._Element) -> Iterable[tuple[etree._Element, str]]:
+    """Paragraphs in the participant's own words, before the consent part."""
+    for paragraph in root.iter(f"{W}p"):
+        text = "".join(t.text or "" for t in paragraph.iter(f"{W}t")).strip()
+        if text == CONSENT_HEADING:
+            return
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(f"{W}val") in BEELD_STYLES:
+            yield paragraph, style.get(f"{W}val")
