@@ -22,11 +22,11 @@ from typing import Any
 
 from prefect.states import Completed, Failed, State
 
+from flows.exit_codes import INTERNAL  # StepResult.details key: an internal error
 from goodwork_pipeline.pipeline import StepResult
 
 REFUSED = "Refused"
 NEEDS_ATTENTION = "Needs attention"
-from flows.exit_codes import INTERNAL  # StepResult.details key: an internal error
 
 MESSAGE_LIMIT = 2000
 
