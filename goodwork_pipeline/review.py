@@ -8,7 +8,7 @@ text and compares the fixed parts with what was sent. ``decide`` turns that into
 
 - approved with consent, or approved with no channel ticked (= nothing is published);
 - not approved;
-- an older draft version (ask for the newest; nothing changes);
+- an older draft version (ask for the newest; it may only withdraw, see answers.py);
 - contradictory choices (two name options, one box ticked and unticked, a box that shows one
   state but is stored as the other);
 - the consent wording was changed (like REDCap e-Consent: consent given under altered
@@ -148,15 +148,10 @@ def interpret(
         else ()
     )
     theirs = tuple(c for c in raw.comments if c.author != OUR_AUTHOR)
-    consent_text = normalise(" ".join(p.text for p in consent_part))
-    beeld_text = normalise(" ".join(p.text for p in beeld_part))
-    on_consent = tuple(
-        c
-        for c in theirs
-        if c.anchor
-        and normalise(c.anchor) in consent_text
-        and normalise(c.anchor) not in beeld_text
-    )
+    bounds = _bounds(paragraphs)
+    assert bounds is not None  # (_split found them)
+    consent_start = bounds[1]
+    on_consent = tuple(c for c in theirs if _on_consent(c, consent_start))
     return ReturnedDraft(
         story_id=raw.ids.story_id,
         version=raw.ids.version,
@@ -182,11 +177,14 @@ def decide(returned: ReturnedDraft, *, current_version: int, file_name: str) -> 
             Outcome.STALE,
             story_id,
             f"{file_name} is draft version {returned.version} of {story_id}, but version "
-            f"{current_version} is the current one; nothing was changed. Ask the participant "
-            "to return the newest version.",
+            f"{current_version} is the current one: the participant answered on an old "
+            "version. It gives no new consent; what it unticks or no longer approves is "
+            "withdrawn. Ask the participant to return the newest version.",
             f"{file_name} is versie {returned.version} van het concept, maar er is al een "
-            f"nieuwere versie ({current_version}). Er is niets veranderd. Vraag de deelnemer "
-            "de nieuwste versie terug te sturen.",
+            f"nieuwere versie ({current_version}): de deelnemer antwoordde op een oude versie. "
+            "Daaruit komt geen nieuwe toestemming; wat is uitgevinkt of niet meer is "
+            "goedgekeurd, wordt wel ingetrokken. Vraag de deelnemer de nieuwste versie terug "
+            "te sturen.",
             returned,
         )
     if returned.wording_altered:
@@ -305,17 +303,38 @@ def _find(paragraphs: list[Paragraph], heading: str, *, start: int = 0) -> int |
     return None
 
 
-def _split(
-    paragraphs: list[Paragraph],
-) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph]] | None:
-    """(instructions, beeld, consent part), or None when the two fixed headings are gone."""
+def _bounds(paragraphs: list[Paragraph]) -> tuple[int, int] | None:
+    """The index of the heading 'Titel' and of 'Jouw toestemming', or None when one is gone."""
     start = _find(paragraphs, TITLE_HEADING)
     if start is None:
         return None
     end = _find(paragraphs, CONSENT_HEADING, start=start + 1)
     if end is None:
         return None
+    return start, end
+
+
+def _split(
+    paragraphs: list[Paragraph],
+) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph]] | None:
+    """(instructions, beeld, consent part), or None when the two fixed headings are gone."""
+    bounds = _bounds(paragraphs)
+    if bounds is None:
+        return None
+    start, end = bounds
     return paragraphs[:start], paragraphs[start + 1 : end], paragraphs[end + 1 :]
+
+
+def _on_consent(comment: Comment, consent_start: int) -> bool:
+    """A comment anchored anywhere in the consent part: its heading, a box, a label, an
+    empty range or a bare mark there; or one the body does not place (it may be there).
+
+    Where it stands decides, not what it covers: a box glyph or an empty range has no
+    words to compare with the beeld's, and a comment on them is a comment on the consent.
+    """
+    if comment.paragraphs is None:
+        return True
+    return comment.paragraphs[1] >= consent_start
 
 
 def _beeld(
