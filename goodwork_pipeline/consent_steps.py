@@ -493,7 +493,7 @@ class ReviewAndConsent:
                     f"{story.approved_sha256[:12]}…)",
                     None,
                 )
-        chosen = version or story.draft_version
+        chosen = story.draft_version if version is None else version  # (0 is no version)
         if not 1 <= chosen <= story.draft_version:
             raise ConsentError(
                 f"{story.id} has draft versions 1 to {story.draft_version}, not {chosen}.",

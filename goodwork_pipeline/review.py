@@ -93,6 +93,7 @@ class ReturnedDraft:
     instruction_changes: tuple[PartChange, ...] = ()
     consent_comments: tuple[Comment, ...] = ()
     renamed_headings: tuple[tuple[str, str], ...] = ()  # (heading in the draft, as returned)
+    title_emptied: bool = False  # the participant emptied the title: a suggestion stands in
     missing_headings: tuple[str, ...] = ()
     wording_version: str | None = None
     contradictions_nl: tuple[str, ...] = field(default=())
@@ -135,6 +136,9 @@ def interpret(
         return None
     instructions, beeld_part, consent_part = parts
     beeld, renamed, missing = _beeld(beeld_part, draft)
+    title_emptied = not " ".join(
+        p.text for p in beeld_part[: _first_heading(beeld_part, draft)]
+    ).strip()
     choices, contradictions, contradictions_nl = _choices(consent_part)
     signer = _after_label(consent_part, SIGNATURE_LABEL)
     sent_parts = _split(list(sent.paragraphs)) if sent is not None else None
@@ -166,6 +170,7 @@ def interpret(
         consent_comments=on_consent,
         renamed_headings=renamed,
         missing_headings=missing,
+        title_emptied=title_emptied,
         wording_version=raw.ids.wording_version,
     )
 
@@ -363,7 +368,7 @@ def _beeld(
         if key in originals
     )
     beeld = Beeld(
-        title=" ".join(texts["_title"]).strip(),
+        title=" ".join(texts["_title"]).strip() or _fallback_title(draft),
         sections=sections,
         quote=" ".join(texts.get("_quote", [])).strip(),
         closing_question=" ".join(texts.get("_question", [])).strip(),
@@ -377,6 +382,23 @@ def _beeld(
     )
     missing = tuple(heading for key, heading in headings if key not in found.values())
     return beeld, renamed, missing
+
+
+def _first_heading(paragraphs: list[Paragraph], draft: Beeld) -> int:
+    """Where the title part of the beeld ends: at its first section heading."""
+    headings = [(s.key, s.heading) for s in draft.sections]
+    headings += [("_quote", QUOTE_HEADING), ("_question", QUESTION_HEADING)]
+    found = _locate_headings(paragraphs, headings)
+    return min(found, default=len(paragraphs))
+
+
+def _fallback_title(draft: Beeld) -> str:
+    """A title for a beeld whose title the participant emptied: the first suggestion made
+    for it (the draft lists them), else the draft's own title. A beeld is never untitled."""
+    for title in (*draft.title_suggestions, draft.title):
+        if title.strip():
+            return title.strip()
+    return "Beeld van goed werk"
 
 
 def _locate_headings(

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from docx_edits import Docx, edit
+from docx_edits import Docx, W, edit, text_of
 from helpers import drop, published_files
 
 from goodwork_pipeline.answers import Answer, plan
@@ -261,3 +261,57 @@ def test_two_disagreeing_answers_in_one_run_grant_nothing_new(pipeline, story, r
     # nothing new (group), social withdrawn by the latest, its 'role only' honoured
     assert current.channels == {Channel.WEBSITE} and current.name_display == NameDisplay.ROLE
     assert published(pipeline) == {"website"}
+
+
+# Small things seen on the way -------------------------------------------------------------
+
+
+def test_consent_for_version_0_is_refused(pipeline, story) -> None:
+    from click.testing import CliRunner
+
+    from flows.cli import cli
+    from goodwork_pipeline.errors import ConsentError
+
+    with pytest.raises(ConsentError, match="versions 1 to 1"):
+        pipeline.text_for_consent(story.id, 0)
+    folder = str(pipeline.settings.base_dir)
+    args = [
+        "-C",
+        folder,
+        "consent",
+        story.id,
+        "--channels",
+        "website",
+        "--by",
+        "Sam",
+        "--version",
+        "0",
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "'--version'" in result.output, result.output
+    assert "0 is not in the range x>=1" in result.output
+    assert pipeline.store.consent_records(story.id) == []
+
+
+def test_an_emptied_title_falls_back_to_a_suggestion_and_staff_are_told(pipeline, story):
+    draft = pipeline.draft_beeld(story.id, 1)
+    path = answer(pipeline, story, "zonder-titel.docx", channels=[Channel.WEBSITE])
+    document = Docx(path)
+    paragraphs = document.paragraphs()
+    heading = next(i for i, p in enumerate(paragraphs) if text_of(p).strip() == "Titel")
+    title = next(p for p in paragraphs[heading + 1 :] if text_of(p).strip())
+    assert text_of(title).strip() == draft.title
+    for t in title.iter(f"{W}t"):
+        t.text = ""
+    document.save(path)
+    assert pipeline.review(path).ok
+    current = consent_for(pipeline.store, story.id)
+    approved = pipeline.approved_beeld(story.id, current.text_sha256)
+    assert approved.title and approved.title == (draft.title_suggestions or (draft.title,))[0]
+    [folder] = [p for p in pipeline.settings.outbox_dir.iterdir() if (p / "manifest.json").exists()]
+    assert not folder.name.endswith("-beeld")
+    markdown = (folder / "website" / "beeld.md").read_text(encoding="utf-8")
+    assert "title: ''" not in markdown and 'title: ""' not in markdown
+    event = next(e for e in reversed(pipeline.store.events(story.id)) if "report" in e.detail)
+    report = (pipeline.workspace.root / event.detail["report"]).read_text(encoding="utf-8")
+    assert "titel is leeggemaakt" in report and approved.title in report
