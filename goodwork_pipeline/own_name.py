@@ -22,6 +22,7 @@ promise.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -102,15 +103,14 @@ _INITIAL = regex.compile(r"^(?:\p{Lu}\.?){1,4}$|^(?:\p{Lu}\.){1,4}\p{Lu}?$")
 _WORD_SPLIT = regex.compile(r"[\s\-‐‑]+")
 
 
+_FOLD = str.maketrans({**_PLAIN, **dict.fromkeys(_APOSTROPHES, "'")})
+
+
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """How two spellings of a name word are compared: no accents, no case, plain letters."""
     decomposed = unicodedata.normalize("NFD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    for letter, replacement in _PLAIN.items():
-        plain = plain.replace(letter, replacement)
-    for mark in _APOSTROPHES:
-        plain = plain.replace(mark, "'")
-    return plain
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD)
 
 
 def same_name_key(name: str) -> str:
@@ -258,7 +258,19 @@ class OwnName:
 
 
 def _mention_pattern(words: Iterable[str], email: str | None) -> regex.Pattern[str] | None:
-    names = sorted({w for w in words}, key=lambda w: -len(w))
+    return _compiled(tuple(sorted(set(words), key=lambda w: (-len(w), w))), email)
+
+
+@functools.cache
+def _joining() -> tuple[str, str]:
+    title = "(?:" + "|".join(_loose(t) + r"\.?" for t in TITLES) + r")"
+    particle = "(?:" + "|".join(_loose(p) for p in PARTICLES) + ")"
+    return title, particle
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(names: tuple[str, ...], email: str | None) -> regex.Pattern[str] | None:
+    """(Publishing builds one per story and channel set: compiled once per name.)"""
     alternatives = []
     if email and "@" in email:  # first: its local part may read as a name
         local, _, domain = email.strip().partition("@")
@@ -266,8 +278,7 @@ def _mention_pattern(words: Iterable[str], email: str | None) -> regex.Pattern[s
         alternatives.append(rf"(?<![\w.+\-])(?P<email>{address})(?![\w\-@]|\.\w)")
     if names:
         name = "(?:" + "|".join(_loose(w) for w in names) + ")"
-        title = "(?:" + "|".join(_loose(t) + r"\.?" for t in TITLES) + r")"
-        particle = "(?:" + "|".join(_loose(p) for p in PARTICLES) + ")"
+        title, particle = _joining()
         initials = r"(?-i:(?:\p{Lu}\.\s?){1,4})"
         joined = rf"(?:{initials}\s*)?(?:{particle}\s+)*{name}"
         run = rf"(?:{title}\s+)*{joined}(?:(?:\s+|\s*[-‐‑]\s*){joined})*"
