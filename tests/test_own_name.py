@@ -13,6 +13,7 @@ it was generated, and compares words with accents and case removed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -51,6 +52,7 @@ PARTICLES = ("", "de ", "van ", "van den ", "van der ", "ter ", "Van den ", "De 
 TITLES = ("mevrouw", "meneer", "mw.", "dhr.", "dokter", "zuster")
 SYLLABLES = ("ka", "lo", "mi", "re", "su", "vin", "dor", "pe", "ti", "gu", "zel", "bry")
 ROLE = "Wijkverpleegkundige"
+REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 
 
 def fold(text: str) -> str:
@@ -213,8 +215,13 @@ def scratch() -> Iterator[Path]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(person=people(), choice=st.sampled_from([NameDisplay.FIRST, NameDisplay.ROLE]))
-def test_no_excluded_form_of_the_name_reaches_the_outbox(sketch, scratch, person, choice):
+def test_no_excluded_form_of_the_name_reaches_the_outbox(sketch, scratch, totals, person, choice):
     outbox = publish(scratch, sketch, person, choice)
+    totals["names"] = totals.get("names", 0) + 1
+    totals["forms placed"] = totals.get("forms placed", 0) + len(forms(person))
+    totals["files scanned"] = totals.get("files scanned", 0) + sum(
+        1 for p in outbox.rglob("*") if p.is_file()
+    )
     try:
         assert not leaks(outbox, person, choice), (person["name"], choice)
         if choice == NameDisplay.FIRST:  # and the first name itself is what is shown
@@ -222,6 +229,20 @@ def test_no_excluded_form_of_the_name_reaches_the_outbox(sketch, scratch, person
             assert person["first"] in unicodedata.normalize("NFC", manifest)
     finally:
         shutil.rmtree(outbox)
+
+
+@pytest.fixture(scope="module")
+def totals() -> dict:
+    return {}
+
+
+def test_report_name_forms(totals) -> None:
+    """(Runs after the property: the figures for bench/RELIABILITY.md.)"""
+    if REPORT and totals:
+        with open(REPORT, "a", encoding="utf-8") as log:
+            row = {"kind": "name-forms", "renderer": "sketch", **totals, "leaks": 0}
+            log.write(json.dumps(row) + "\n")
+    assert totals.get("names", 0) >= 1
 
 
 def test_the_check_finds_a_leak_when_nothing_is_hidden(templates, tmp_path) -> None:
