@@ -34,7 +34,7 @@ import yaml
 from .errors import NamesFileError
 from .files import atomic_write_text
 from .models import Beeld, NameDisplay, Sidecar
-from .own_name import OwnName
+from .own_name import OwnName, same_name_key
 
 STAFF_FILE = "pseudoniemen.yaml"
 SEPARATOR = "="
@@ -376,6 +376,15 @@ def staff_names(story_dir: Path) -> list[str]:
             path=path,
         )
     return [item.strip() for item in data if item.strip()]
+
+
+def own_names_among(entries: Iterable[str], sidecar: Sidecar) -> list[str]:
+    """The entries that are the participant's own name (or another name they go by): those
+    are shown as the participant chooses, never replaced as a third party's."""
+    mine = {
+        same_name_key(n) for n in (sidecar.participant or "", *sidecar.also_known_as) if n.strip()
+    }
+    return [parse_entry(e)[0] for e in entries if same_name_key(parse_entry(e)[0]) in mine]
 
 
 def mark_names(story_dir: Path, names: Iterable[str]) -> list[str]:

@@ -362,3 +362,11 @@ def test_an_emptied_title_falls_back_to_a_suggestion_and_staff_are_told(pipeline
     event = next(e for e in reversed(pipeline.store.events(story.id)) if "report" in e.detail)
     report = (pipeline.workspace.root / event.detail["report"]).read_text(encoding="utf-8")
     assert "titel is leeggemaakt" in report and approved.title in report
+
+
+def test_staff_cannot_mark_the_participants_own_name_as_a_third_party(pipeline, story) -> None:
+    result = pipeline.pseudonymise(story.id, ["Karel", "mevrouw anna de vries"])
+    assert not result.ok and "deelnemer zelf" in result.message_nl
+    from goodwork_pipeline.pseudonymise import staff_names
+
+    assert staff_names(pipeline.workspace.story(story.id).root) == []
