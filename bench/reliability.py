@@ -34,6 +34,8 @@ TESTS = [
     "tests/test_faults.py",
     "tests/test_load.py",
     "tests/test_consent_histories.py",
+    "tests/test_doubtful_answers.py",
+    "tests/test_own_name.py",
     "tests/test_fuzz.py",
 ]
 START, END = "<!-- results -->", "<!-- /results -->"
@@ -201,6 +203,15 @@ def report(rows: list[dict], status: int, summary: str, command: str) -> str:
     out += ["", "## Consent histories", ""]
     keys = sorted({k for r in histories for k in r} - {"kind"})
     out += _table(keys, [[r.get(k, "") for k in keys] for r in histories])
+    doubtful, name_forms = kinds.get("doubtful", []), kinds.get("name-forms", [])
+    if doubtful:
+        out += ["", "## Answers that may only shrink consent", ""]
+        keys = [k for k in doubtful[0] if k != "kind"]
+        out += _table(keys, [[r.get(k, "") for k in keys] for r in doubtful])
+    if name_forms:
+        out += ["", "## Forms of the participant's name", ""]
+        keys = sorted({k for r in name_forms for k in r} - {"kind"})
+        out += _table(keys, [[r.get(k, "") for k in keys] for r in name_forms])
     out += ["", "## Fuzzing", ""]
     out += _table(
         ["target", "inputs run", "coverage (edges)", "crashes"],

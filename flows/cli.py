@@ -360,8 +360,8 @@ def retry(obj: Context, story: str) -> None:
 @click.option(
     "--version",
     "version",
-    type=int,
-    help="Bind the consent to this draft version's text (default: see above).",
+    type=click.IntRange(min=1),
+    help="Bind the consent to this draft version's text, 1 or more (default: see above).",
 )
 @click.pass_obj
 def consent(

@@ -17,6 +17,7 @@ from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
 from flows._states import end_state, step_result
 from flows.transcribe_story import transcribe_story
+from goodwork_pipeline.answers import Doubt
 from goodwork_pipeline.intake import InboxItem, Kind
 from goodwork_pipeline.models import State as StoryState
 from goodwork_pipeline.pipeline import Pipeline, StepResult
@@ -38,8 +39,8 @@ def draft_story(pipeline: Pipeline, story_id: str) -> StepResult:
 
 
 @task(name="review-returned-draft", cache_policy=NO_CACHE)
-def review_document(pipeline: Pipeline, path: Path) -> StepResult:
-    return pipeline.review(path)
+def review_document(pipeline: Pipeline, path: Path, doubt: Doubt | None = None) -> StepResult:
+    return pipeline.review(path, doubt)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -73,6 +74,7 @@ def run_once(pipeline: Pipeline, seen: list[Path] | None = None) -> list[StepRes
     logger = get_run_logger()
     results: list[StepResult] = []
     pipeline.remove_crash_leftovers()
+    documents: list[Path] = []
     for item in pipeline.scan():
         if seen is not None:
             seen.append(item.path)
@@ -87,9 +89,13 @@ def run_once(pipeline: Pipeline, seen: list[Path] | None = None) -> list[StepRes
             if received.ok and received.story_id:
                 results.extend(_story_steps(pipeline, received.story_id))
         elif item.kind == Kind.DOCUMENT:
-            results.append(_value(review_document(pipeline, item.path, return_state=True)))
+            documents.append(item.path)
         elif item.kind == Kind.UNSUPPORTED:
             results.append(_value(reject_unsupported(pipeline, item, return_state=True)))
+    # Answers in the order the participant saved them, not by file name (several answers
+    # of one story that disagree may only shrink consent).
+    for path, doubt in pipeline.plan_answers(documents):
+        results.append(_value(review_document(pipeline, path, doubt, return_state=True)))
     # Stories a crash left half-way.
     for story_id, step in pipeline.pending():
         if step.__name__ == "publish":

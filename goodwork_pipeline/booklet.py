@@ -27,7 +27,7 @@ import snowballstemmer
 from markupsafe import Markup, escape
 
 from .models import Beeld, Channel, Consent
-from .pseudonymise import Pseudonymiser, assign
+from .pseudonymise import Pseudonymiser
 from .render import PublicView, Renderer, public_view
 from .store import Story
 from .text_nl import date_nl
@@ -217,11 +217,8 @@ def group_entries(
         approved = approved_of(story.id, consent.text_sha256)
         if approved is None:
             continue
-        pseudonymiser = Pseudonymiser(
-            assign([*story.sidecar.pseudonymise, *names_of(story.id)]),
-            participant=story.sidecar.participant,
-            name_display=consent.name_display,
-            role=story.sidecar.role,
+        pseudonymiser = Pseudonymiser.for_publishing(
+            story.sidecar, names_of(story.id), consent.name_display
         )
         view = public_view(
             pseudonymiser.beeld(approved),

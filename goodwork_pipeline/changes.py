@@ -116,6 +116,11 @@ def report(
 
 def _outside(returned: ReturnedDraft) -> list[str]:
     lines = []
+    if returned.title_emptied:
+        lines.append(
+            f"- De titel is leeggemaakt; in de publicatie staat de titelsuggestie "
+            f"“{returned.beeld.title}”. Vraag de deelnemer of die goed is."
+        )
     for before, after in returned.renamed_headings:
         lines.append(
             f"- Kopje “{before}” is veranderd in “{after}” (in de publicatie blijft “{before}”)."

@@ -17,6 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from . import consent as consent_rules
 from . import mail as mail_rules
+from .answers import (
+    SHRINK_ONLY_OUTCOMES,
+    SUPERSEDED,
+    Answer,
+    Doubt,
+    plan,
+    resent,
+    saved_time,
+    shrink,
+    what_it_says,
+)
 from .changes import report, summarise
 from .consent_snapshot import name_nl, write_snapshot
 from .consent_wording import CHANNEL_BOXES, WORDING_VERSION
@@ -57,8 +68,11 @@ class ReviewAndConsent:
 
     # Returned drafts -------------------------------------------------------------------------
 
-    def review(self: Pipeline, path: Path) -> StepResult:
-        """Read a returned draft and act on what the participant decided."""
+    def review(self: Pipeline, path: Path, doubt: Doubt | None = None) -> StepResult:
+        """Read a returned draft and act on what the participant decided.
+
+        ``doubt`` (from ``plan_answers``) says why this document may only shrink consent.
+        """
         from .pipeline import StepResult
 
         if not inside_inbox(path, self.settings.inbox_dir):
@@ -103,10 +117,16 @@ class ReviewAndConsent:
                     True, story.id, f"{path.name} was read by another run", outputs=()
                 )
             story = self.store.story(story.id)
-            return self._review(path, sha, story, returned, draft)
+            return self._review(path, sha, story, returned, draft, doubt)
 
     def _review(
-        self: Pipeline, path: Path, sha: str, story: Story, returned: ReturnedDraft, draft: Beeld
+        self: Pipeline,
+        path: Path,
+        sha: str,
+        story: Story,
+        returned: ReturnedDraft,
+        draft: Beeld,
+        doubt: Doubt | None = None,
     ) -> StepResult:
 
         files = self.workspace.story(story.id)
@@ -114,10 +134,12 @@ class ReviewAndConsent:
         if not kept.exists():
             atomic_copy(path, kept, expected_sha256=sha)
         if self._already_read(story.id, sha):
-            return self._same_document_again(story, path, sha)
+            if not self._decided_since(story.id, sha):
+                return self._same_document_again(story, path, sha)
+            doubt = doubt or resent(path.name)
         decision = decide(returned, current_version=story.draft_version, file_name=path.name)
         changes = self._write_changes(story.id, draft, returned, decision, path.name, sha)
-        result = self._apply(story, decision, sha, changes)
+        result = self._apply(story, decision, sha, changes, doubt)
         self.store.record_input(
             sha256=sha,
             name=path.name,
@@ -172,10 +194,44 @@ class ReviewAndConsent:
             return None
 
     def _already_read(self: Pipeline, story_id: str, sha: str) -> bool:
+        return any(_about(event, sha) for event in self.store.events(story_id))
+
+    def _decided_since(self: Pipeline, story_id: str, sha: str) -> bool:
+        """Whether consent changed by anything but this document since it was last read."""
+        events = self.store.events(story_id)
+        last = max(i for i, event in enumerate(events) if _about(event, sha))
+        sources = {r.id: r.source_ref for r in self.store.consent_records(story_id)}
         return any(
-            event.detail and event.detail.get("document") == sha
-            for event in self.store.events(story_id)
+            (event.detail or {}).get("ledger_record") in sources
+            and sources[event.detail["ledger_record"]] != sha
+            for event in events[last + 1 :]
         )
+
+    def plan_answers(self: Pipeline, paths: list[Path]) -> list[tuple[Path, Doubt | None]]:
+        """The returned documents of one run in the order the participant saved them; when
+        several of one story disagree, the doubt each carries (see answers.py)."""
+        return plan(self._answer(path) for path in paths)
+
+    def _answer(self: Pipeline, path: Path) -> Answer:
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            mtime = 0.0
+        try:
+            raw = read_document(path)
+            story = self._story_of(raw, path)
+            version = raw.ids.version or story.draft_version
+            draft = self.draft_beeld(story.id, version)
+            returned = interpret(raw, draft, self._sent_document(story.id, version))
+        except (InputError, OSError):
+            return Answer(path, None, None, mtime, None)
+        if returned is None:
+            return Answer(path, story.id, saved_time(raw.saved_at), mtime, None)
+        decision = decide(returned, current_version=story.draft_version, file_name="")
+        says = what_it_says(
+            decision.outcome, returned.choices, returned.beeld.text_sha256(), returned.version
+        )
+        return Answer(path, story.id, saved_time(raw.saved_at), mtime, says)
 
     def _same_document_again(self: Pipeline, story: Story, path: Path, sha: str) -> StepResult:
         from .pipeline import StepResult
@@ -238,6 +294,7 @@ class ReviewAndConsent:
         decision: ReviewDecision,
         doc_sha: str,
         changes: dict[str, Any],
+        doubt: Doubt | None = None,
     ) -> StepResult:
         from .pipeline import StepResult
 
@@ -250,20 +307,8 @@ class ReviewAndConsent:
             "version": returned.version,
             **changes,
         }
-        if not decision.accepts_consent and decision.outcome != Outcome.NOT_APPROVED:
-            self.store.record_event(
-                story.id,
-                "attention",
-                actor=actor,
-                source=SOURCE_DOCUMENT,
-                message=decision.message,
-                message_nl=decision.message_nl,
-                detail=detail,
-            )
-            outputs: tuple[Path, ...] = ()
-            if decision.outcome in (Outcome.WORDING_CHANGED, Outcome.CONTRADICTORY):
-                outputs = self._honour_unticked(story, returned, doc_sha, actor)
-            return StepResult(False, story.id, decision.message, decision.message_nl, outputs)
+        if doubt is not None or decision.outcome in SHRINK_ONLY_OUTCOMES:
+            return self._shrink_only(story, decision, doubt, doc_sha, actor, detail)
         if decision.outcome == Outcome.NOT_APPROVED:
             record = consent_rules.decline(
                 self.store, story.id, actor=actor, source=SOURCE_DOCUMENT, source_ref=doc_sha
@@ -320,29 +365,108 @@ class ReviewAndConsent:
         publish = self.publish(story.id)
         return StepResult(True, story.id, message, message_nl, publish.outputs)
 
-    def _honour_unticked(
-        self: Pipeline, story: Story, returned: ReturnedDraft, doc_sha: str, actor: str
-    ) -> tuple[Path, ...]:
-        """A document whose new consent cannot be accepted may still withdraw: that never
-        needs the exact wording. Channels consented now but unticked there are withdrawn."""
-        current = consent_rules.consent_for(self.store, story.id)
-        if current is None:
-            return ()
-        if returned.choices.approved:
-            unticked = current.channels - returned.choices.channels
-        else:
-            unticked = current.channels
-        if not unticked:
-            return ()
-        result = self.withdraw(
+    def _shrink_only(
+        self: Pipeline,
+        story: Story,
+        decision: ReviewDecision,
+        doubt: Doubt | None,
+        doc_sha: str,
+        actor: str,
+        detail: dict[str, Any],
+    ) -> StepResult:
+        """A document that may only shrink consent: withdraw what it leaves unticked (all of
+        it when it does not approve), make the name more private when it asks so, grant
+        nothing. The event that tells staff why comes last, so 'goodwork status' shows it."""
+        from .pipeline import StepResult
+
+        returned = decision.returned
+        assert returned is not None
+        own = decision.outcome in SHRINK_ONLY_OUTCOMES
+        message = " ".join(m for m in (doubt and doubt.message, own and decision.message) if m)
+        message_nl = " ".join(
+            m for m in (doubt and doubt.message_nl, own and decision.message_nl) if m
+        )
+        outputs: tuple[Path, ...] = ()
+        withdrawn: frozenset[Channel] = frozenset()
+        narrowed: NameDisplay | None = None
+        if doubt is None or doubt.kind != SUPERSEDED:
+            withdrawn, narrowed, outputs = self._narrow(story, returned, doc_sha, actor)
+            if withdrawn:
+                message += f" Withdrawn: {channels_en(withdrawn)}."
+                message_nl += f" Ingetrokken: {channels_nl(withdrawn)}."
+            if narrowed is not None:
+                message += f" Name now shown as: {narrowed.value}."
+                message_nl += f" Naam voortaan: {name_nl(narrowed)}."
+            if not withdrawn and narrowed is None:
+                message += " Nothing was withdrawn."
+                message_nl += " Er is niets ingetrokken."
+        self.store.record_event(
             story.id,
-            channels=unticked,
-            by=actor,
+            "attention",
+            actor=actor,
+            source=SOURCE_DOCUMENT,
+            message=message,
+            message_nl=message_nl,
+            detail={
+                **detail,
+                "shrink_only": doubt.kind if doubt else decision.outcome.value,
+                "documents": list(doubt.documents) if doubt else [],
+                "withdrawn": sorted(c.value for c in withdrawn),
+                "name_display": narrowed.value if narrowed else None,
+            },
+        )
+        return StepResult(False, story.id, message, message_nl, outputs)
+
+    def _narrow(
+        self: Pipeline, story: Story, returned: ReturnedDraft, doc_sha: str, actor: str
+    ) -> tuple[frozenset[Channel], NameDisplay | None, tuple[Path, ...]]:
+        """Bring consent down to what a doubtful document leaves of it (answers.shrink)."""
+        current = consent_rules.consent_for(self.store, story.id)
+        shrunk = shrink(current, returned.choices)
+        if current is None or not shrunk.changes:
+            return frozenset(), None, ()
+        note = "from a returned document that may only shrink consent"
+        if shrunk.name_display is None:
+            result = self.withdraw(
+                story.id,
+                channels=shrunk.withdrawn,
+                by=actor,
+                source=SOURCE_DOCUMENT,
+                source_ref=doc_sha,
+                note=note,
+            )
+            return shrunk.withdrawn, None, result.outputs
+        # A more private name (with what is left of the channels) is recorded as a grant of
+        # less than there was, for the same text: nothing in it was not consented before.
+        record = consent_rules.grant(
+            self.store,
+            story.id,
+            channels=shrunk.channels,
+            name_display=shrunk.name_display,
+            text_sha256=current.text_sha256,
+            actor=actor,
             source=SOURCE_DOCUMENT,
             source_ref=doc_sha,
-            note="unticked in a returned document whose other choices could not be accepted",
+            note=note,
         )
-        return result.outputs
+        snapshot = self._snapshot(record, self.approved_beeld(story.id, current.text_sha256))
+        self.store.record_event(
+            story.id,
+            "consent",
+            actor=actor,
+            source=SOURCE_DOCUMENT,
+            message=f"consent narrowed to {channels_en(shrunk.channels)}, name: "
+            f"{shrunk.name_display.value}",
+            message_nl=f"Toestemming beperkt tot {channels_nl(shrunk.channels)}; naam: "
+            f"{name_nl(shrunk.name_display)}.",
+            detail={
+                "ledger_record": record.id,
+                "withdrawn": sorted(c.value for c in shrunk.withdrawn),
+                "snapshot": snapshot,
+                "note": note,
+            },
+        )
+        return shrunk.withdrawn, shrunk.name_display, self.publish(story.id).outputs
 
     # Staff: consent by e-mail or phone, withdrawal ------------------------------------------
 
@@ -369,7 +493,7 @@ class ReviewAndConsent:
                     f"{story.approved_sha256[:12]}…)",
                     None,
                 )
-        chosen = version or story.draft_version
+        chosen = story.draft_version if version is None else version  # (0 is no version)
         if not 1 <= chosen <= story.draft_version:
             raise ConsentError(
                 f"{story.id} has draft versions 1 to {story.draft_version}, not {chosen}.",
@@ -671,6 +795,12 @@ class ReviewAndConsent:
                 nl=f"{story.id} heeft geen concept dat op de deelnemer wacht; er is niets te "
                 "versturen.",
             )
+
+
+def _about(event: Any, sha: str) -> bool:
+    """Whether an event tells of reading the document with this checksum."""
+    detail = event.detail or {}
+    return sha in (detail.get("document"), detail.get("duplicate_document"))
 
 
 def parse_channels(values: Iterable[str]) -> frozenset[Channel]:

@@ -59,12 +59,14 @@ class Sidecar:
     speakers: dict[str, str] = field(default_factory=dict)
     pseudonymise: tuple[str, ...] = ()
     vocabulary: tuple[str, ...] = ()
+    also_known_as: tuple[str, ...] = ()  # other names the participant goes by
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
         data["pseudonymise"] = list(self.pseudonymise)
         data["vocabulary"] = list(self.vocabulary)
+        data["also_known_as"] = list(self.also_known_as)
         return data
 
     @classmethod
@@ -74,6 +76,7 @@ class Sidecar:
             data["date"] = dt.date.fromisoformat(data["date"])
         data["pseudonymise"] = tuple(data.get("pseudonymise") or ())
         data["vocabulary"] = tuple(data.get("vocabulary") or ())
+        data["also_known_as"] = tuple(data.get("also_known_as") or ())
         data["speakers"] = dict(data.get("speakers") or {})
         return cls(**data)
 

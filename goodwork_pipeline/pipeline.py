@@ -41,7 +41,7 @@ from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_unt
 from .logs import fields
 from .models import Beeld, Channel, Sidecar, State
 from .paper_answers import receive_pdf
-from .pseudonymise import Pseudonymiser, mark_names, staff_names
+from .pseudonymise import Pseudonymiser, mark_names, own_names_among, staff_names
 from .publish import (
     PublishResult,
     booklet_manifest,
@@ -782,6 +782,17 @@ class Pipeline(ReviewAndConsent):
     def pseudonymise(self, story_id: str, names: list[str]) -> StepResult:
         """Staff mark third-party names; the outbox is brought in line at once."""
         story = self.store.story(story_id)
+        own = own_names_among(names, story.sidecar)
+        if own:
+            return StepResult(
+                False,
+                story.id,
+                f"'{own[0]}' is the participant's own name; it is shown only as they choose "
+                "in the returned draft, never replaced as a third party's. Nothing was marked.",
+                f"'{own[0]}' is de naam van de deelnemer zelf. Die tonen we zoals de deelnemer "
+                "kiest in het concept, en vervangen we niet als naam van een ander. Er is niets "
+                "gemarkeerd.",
+            )
         added = mark_names(self.workspace.story(story.id).root, names)
         if added:
             self.store.record_event(

@@ -15,8 +15,9 @@ become ``persoon B`` too; a surname after a title (``Jansen``) as well.
 The draft step applies the third-party names before the participant sees the text, so what
 they approve (and what consent is bound to) is already pseudonymised. Publishing applies them
 again as a safety net (a participant may type a name back in), and also hides the
-participant's own name as they chose: nothing for a full name, the surname for a first name,
-every part of it for "role only".
+participant's own name as they chose: nothing for a full name, every other form of it for a
+first name, every form for "role only" (``own_name.py`` finds the forms: titles, initials,
+particles, parts of a double surname, case and accents, the e-mail address, other names).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import yaml
 from .errors import NamesFileError
 from .files import atomic_write_text
 from .models import Beeld, NameDisplay, Sidecar
+from .own_name import OwnName, same_name_key
 
 STAFF_FILE = "pseudoniemen.yaml"
 SEPARATOR = "="
@@ -179,18 +181,29 @@ class Pseudonymiser:
         participant: str | None = None,
         name_display: NameDisplay | None = None,
         role: str | None = None,
+        also_known_as: Sequence[str] = (),
+        email: str | None = None,
     ):
         self.pseudonyms = tuple(pseudonyms)
-        own = _own_name_replacements(participant, name_display, role)
-        own_parts = frozenset(_key(r.variant) for r in own)
-        participant_parts = frozenset(
-            _key(part) for part in (participant or "").split() if len(part) > 1
+        self._own: OwnName | None = None
+        self._choice = name_display
+        if participant and name_display in (NameDisplay.FIRST, NameDisplay.ROLE):
+            self._own = OwnName(participant, also_known_as=also_known_as, email=email)
+        role_stand_in = (
+            f"de {role.strip().lower()}" if role and role.strip() else PARTICIPANT_STAND_IN
         )
-        replacements = list(own)
+        first = self._own.first if self._own else None
+        self._own_stand_in = first if name_display == NameDisplay.FIRST and first else role_stand_in
+        participant_parts = frozenset(
+            _key(part)
+            for name in (participant or "", *also_known_as)
+            for part in name.split()
+            if len(part) > 1
+        )
+        replacements = []
         for pseudonym in self.pseudonyms:
             for variant, case_sensitive in _variants(pseudonym.name, skip=participant_parts):
-                if _key(variant) not in own_parts:
-                    replacements.append(Replacement(variant, case_sensitive, pseudonym.stand_in))
+                replacements.append(Replacement(variant, case_sensitive, pseudonym.stand_in))
         replacements.sort(key=lambda r: -len(r.variant))
         self._by_key: dict[str, Replacement] = {}
         patterns = []
@@ -227,16 +240,50 @@ class Pseudonymiser:
             participant=sidecar.participant,
             name_display=name_display,
             role=sidecar.role,
+            also_known_as=sidecar.also_known_as,
+            email=sidecar.email,
+        )
+
+    @classmethod
+    def for_publishing(
+        cls, sidecar: Sidecar, staff: Sequence[str], name_display: NameDisplay
+    ) -> Pseudonymiser:
+        """Third parties from the sidecar and ``staff``, and the participant as they chose."""
+        return cls(
+            assign([*sidecar.pseudonymise, *staff]),
+            participant=sidecar.participant,
+            name_display=name_display,
+            role=sidecar.role,
+            also_known_as=sidecar.also_known_as,
+            email=sidecar.email,
         )
 
     @property
     def active(self) -> bool:
-        return self._pattern is not None
+        return self._pattern is not None or (self._own is not None and self._own.active)
 
     def text(self, text: str) -> str:
-        if self._pattern is None or not text:
+        """Third parties' names first (a longer name wins: "Anna Jansen" the resident is not
+        the participant Anna), then every mention of the participant their choice excludes."""
+        if not text:
             return text
-        return self._pattern.sub(lambda match: self._stand_in(match, text), text)
+        if self._pattern is not None:
+            text = self._pattern.sub(lambda match: self._stand_in(match, text), text)
+        return self._own_text(text)
+
+    def _own_text(self, text: str) -> str:
+        if self._own is None or self._choice is None:
+            return text
+        pieces, at = [], 0
+        for mention in self._own.mentions(text):
+            if not self._own.hidden_by(mention, self._choice):
+                continue
+            stand_in = self._own_stand_in
+            if _SENTENCE_START.search(text[: mention.start]):
+                stand_in = stand_in[:1].upper() + stand_in[1:]
+            pieces += [text[at : mention.start], stand_in]
+            at = mention.end
+        return "".join(pieces) + text[at:] if pieces else text
 
     def _stand_in(self, match: regex.Match[str], text: str) -> str:
         stand_in = self._replacement(match).stand_in
@@ -251,7 +298,7 @@ class Pseudonymiser:
 
     def beeld(self, beeld: Beeld) -> Beeld:
         """The same beeld with every name replaced (title, sections, quote, question)."""
-        if self._pattern is None:
+        if not self.active:
             return beeld
         return replace(
             beeld,
@@ -274,12 +321,12 @@ class Pseudonymiser:
 
     def stand_ins_used(self, beeld: Beeld) -> tuple[str, ...]:
         """The stand-ins that replaced something in this beeld (never the names themselves)."""
-        if self._pattern is None:
-            return ()
         used: dict[str, None] = {}
         for text in _texts(beeld):
-            for match in self._pattern.finditer(text):
+            for match in self._pattern.finditer(text) if self._pattern is not None else ():
                 used[self._replacement(match).stand_in] = None
+            if text != self._own_text(text):
+                used[self._own_stand_in] = None
         return tuple(used)
 
 
@@ -296,23 +343,6 @@ def _texts(beeld: Beeld) -> Iterable[str]:
         yield from (sentence.text for sentence in section.sentences)
     yield beeld.quote
     yield beeld.closing_question
-
-
-def _own_name_replacements(
-    participant: str | None, choice: NameDisplay | None, role: str | None
-) -> list[Replacement]:
-    """How the participant's own name is shown: unchanged, first name, or the role."""
-    if not participant or choice is None or choice == NameDisplay.FULL:
-        return []
-    words = participant.split()
-    if choice == NameDisplay.FIRST:
-        if len(words) < 2:
-            return []
-        first = words[0]
-        hidden = [v for v in _variants(participant) if v[0] != first]
-        return [Replacement(v, cs, first) for v, cs in hidden]
-    stand_in = f"de {role.strip().lower()}" if role and role.strip() else PARTICIPANT_STAND_IN
-    return [Replacement(v, cs, stand_in) for v, cs in _variants(participant)]
 
 
 # Staff-marked names -------------------------------------------------------------------------
@@ -346,6 +376,15 @@ def staff_names(story_dir: Path) -> list[str]:
             path=path,
         )
     return [item.strip() for item in data if item.strip()]
+
+
+def own_names_among(entries: Iterable[str], sidecar: Sidecar) -> list[str]:
+    """The entries that are the participant's own name (or another name they go by): those
+    are shown as the participant chooses, never replaced as a third party's."""
+    mine = {
+        same_name_key(n) for n in (sidecar.participant or "", *sidecar.also_known_as) if n.strip()
+    }
+    return [parse_entry(e)[0] for e in entries if same_name_key(parse_entry(e)[0]) in mine]
 
 
 def mark_names(story_dir: Path, names: Iterable[str]) -> list[str]:

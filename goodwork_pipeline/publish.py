@@ -40,7 +40,7 @@ from .cards import CARDS, LANDSCAPE, Card, CardSpec
 from .files import atomic_write_bytes, replace_dir, sha256_bytes, staging_dir
 from .models import Beeld, Channel, Consent, NameDisplay, Sidecar
 from .platform_texts import PLATFORMS, PlatformText
-from .pseudonymise import Pseudonymiser, assign
+from .pseudonymise import Pseudonymiser
 from .render import PublicView, Renderer, public_view
 
 MANIFEST = "manifest.json"
@@ -198,12 +198,7 @@ def sync_story(
         write_overview(outbox, renderer)
         return PublishResult(story_id, None, frozenset(), (), tuple(existing))
 
-    pseudonymiser = Pseudonymiser(
-        assign([*sidecar.pseudonymise, *pseudonyms]),
-        participant=sidecar.participant,
-        name_display=consent.name_display,
-        role=sidecar.role,
-    )
+    pseudonymiser = Pseudonymiser.for_publishing(sidecar, pseudonyms, consent.name_display)
     published = pseudonymiser.beeld(approved)
     view = public_view(published, sidecar, consent.name_display, programme=programme, date=date)
     bundle = Bundle(renderer, view, link=Channel.WEBSITE in consent.channels)

@@ -20,6 +20,7 @@ import yaml
 from . import platform_texts
 from .errors import TemplateError
 from .models import Beeld, NameDisplay, Section, Sidecar
+from .own_name import parse
 from .platform_texts import (
     LINK_PLACEHOLDER,
     PLATFORM_BY_KEY,
@@ -116,7 +117,8 @@ def display_name(participant: str | None, choice: NameDisplay) -> str | None:
     if not participant or choice == NameDisplay.ROLE:
         return None
     if choice == NameDisplay.FIRST:
-        return participant.split()[0]
+        # the given name itself: not a title ("Dr."), not initials ("A.M."); none: no name
+        return parse(participant).first
     return participant
 
 

@@ -90,6 +90,10 @@ class Comment:
     text: str
     anchor: str = ""  # the text the comment is attached to
     date: str | None = None
+    # (first, last) index in ``RawDocument.paragraphs`` of where the comment is anchored: its
+    # range, or where its mark stands when it has none (LibreOffice, no selection); None when
+    # the body does not say (a comment that is nowhere may be anywhere).
+    paragraphs: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class RawDocument:
     paragraphs: tuple[Paragraph, ...]
     comments: tuple[Comment, ...] = field(default=())
     tracked_changes: int = 0
+    saved_at: str | None = None  # docProps/core.xml dcterms:modified, as written (ISO 8601)
 
 
 def read_document(path: Path) -> RawDocument:
@@ -144,14 +149,21 @@ def read_document(path: Path) -> RawDocument:
                     )
                 raise _not_a_draft(path, "it has no word/document.xml")
             body = _parse_xml(document_xml, path)
-            paragraphs, tracked = _paragraphs(body, path)
+            paragraphs, tracked, index_of = _paragraphs(body, path)
             ids = _ids(archive, members, path, paragraphs)
-            comments = _comments(archive, members, path, body)
+            comments = _comments(archive, members, path, body, index_of)
+            saved_at = _saved_at(archive, members, path)
     except _DAMAGED_ZIP as exc:
         raise _not_a_draft(path, "it is not a valid .docx (zip) file, or it is damaged") from exc
     if ids.disagreeing:
         raise _mixed_drafts(path, ids)
-    return RawDocument(ids=ids, paragraphs=paragraphs, comments=comments, tracked_changes=tracked)
+    return RawDocument(
+        ids=ids,
+        paragraphs=paragraphs,
+        comments=comments,
+        tracked_changes=tracked,
+        saved_at=saved_at,
+    )
 
 
 # Container checks ---------------------------------------------------------------------------
@@ -261,16 +273,19 @@ def _parse_xml(data: bytes, path: Path) -> etree._Element:
 # Paragraphs ------------------------------------------------------------------------------------
 
 
-def _paragraphs(root: etree._Element, path: Path) -> tuple[tuple[Paragraph, ...], int]:
+def _paragraphs(
+    root: etree._Element, path: Path
+) -> tuple[tuple[Paragraph, ...], int, dict[etree._Element, int]]:
     """Every paragraph as the participant sees it with all tracked changes accepted.
 
     Paragraphs inside block-level content controls, tables and text boxes count; the
     fallback copy of a text box (``mc:Fallback``) does not. A deleted paragraph mark joins a
-    paragraph with the next one, as accepting that change in Word would.
+    paragraph with the next one, as accepting that change in Word would. The map gives each
+    ``w:p`` element the index of the paragraph it became part of.
     """
     body = root.find(f"{W}body")
     if body is None:
-        return (), 0
+        return (), 0, {}
     tracked = sum(1 for _ in body.iter(*_TRACKED))
     elements = [p for p in body.iter(f"{W}p") if not _inside(p, _FALLBACK)]
     if len(elements) > MAX_PARAGRAPHS:
@@ -280,8 +295,10 @@ def _paragraphs(root: etree._Element, path: Path) -> tuple[tuple[Paragraph, ...]
             "is veel langer dan een conceptbeeld kan zijn. Stuur alleen het concept terug",
         )
     paragraphs: list[Paragraph] = []
+    index_of: dict[etree._Element, int] = {}
     carried: Paragraph | None = None
     for p in elements:
+        index_of[p] = len(paragraphs)
         paragraph = _paragraph(p)
         if carried is not None:
             paragraph = _join(carried, paragraph)
@@ -292,7 +309,7 @@ def _paragraphs(root: etree._Element, path: Path) -> tuple[tuple[Paragraph, ...]
             paragraphs.append(paragraph)
     if carried is not None:
         paragraphs.append(carried)
-    return tuple(paragraphs), tracked
+    return tuple(paragraphs), tracked, index_of
 
 
 def _paragraph(p: etree._Element) -> Paragraph:
@@ -572,11 +589,13 @@ def _comments(
     members: dict[str, zipfile.ZipInfo],
     path: Path,
     body: etree._Element,
+    index_of: dict[etree._Element, int],
 ) -> tuple[Comment, ...]:
     data = _read_member(archive, "word/comments.xml", members, path)
     if not data:
         return ()
     anchors = _comment_anchors(body)
+    places = _comment_places(body, index_of)
     comments = []
     for comment in _parse_xml(data, path).iter(f"{W}comment"):
         author = comment.get(f"{W}author", "")
@@ -590,9 +609,51 @@ def _comments(
                 text=text,
                 anchor=" ".join(anchors.get(comment.get(f"{W}id", ""), "").split()),
                 date=None if not date or date.startswith("0-") else date,
+                paragraphs=places.get(comment.get(f"{W}id", "")),
             )
         )
     return tuple(comments)
+
+
+_COMMENT_MARKS = (f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}commentReference")
+
+
+def _comment_places(
+    root: etree._Element, index_of: dict[etree._Element, int]
+) -> dict[str, tuple[int, int]]:
+    """Where each comment is anchored: (first, last) paragraph index, by comment id.
+
+    A range counts from the paragraph its start is in to the one its end is in; a mark
+    between paragraphs belongs to the next one (a start) or the one before (an end). A
+    comment with no range (LibreOffice, nothing selected; or an empty range) is where its
+    reference mark, or its empty range, stands.
+    """
+    seen: dict[str, list[int]] = {}
+    last = -1
+    for node in root.iter(f"{W}p", *_COMMENT_MARKS):
+        if node.tag == f"{W}p":
+            last = index_of.get(node, last)
+            continue
+        if _inside(node, _FALLBACK):
+            continue
+        paragraph = _nearest_paragraph(node)
+        if paragraph is not None and paragraph in index_of:
+            where = index_of[paragraph]
+        else:  # between paragraphs
+            where = last + 1 if node.tag == f"{W}commentRangeStart" else max(last, 0)
+        seen.setdefault(node.get(f"{W}id", ""), []).append(where)
+    return {key: (min(found), max(found)) for key, found in seen.items()}
+
+
+def _saved_at(
+    archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], path: Path
+) -> str | None:
+    core = _read_member(archive, "docProps/core.xml", members, path)
+    if not core:
+        return None
+    element = _parse_xml(core, path).find("{http://purl.org/dc/terms/}modified")
+    text = (element.text or "").strip() if element is not None else ""
+    return text or None
 
 
 def _comment_anchors(root: etree._Element) -> dict[str, str]:

@@ -8,7 +8,7 @@ text and compares the fixed parts with what was sent. ``decide`` turns that into
 
 - approved with consent, or approved with no channel ticked (= nothing is published);
 - not approved;
-- an older draft version (ask for the newest; nothing changes);
+- an older draft version (ask for the newest; it may only withdraw, see answers.py);
 - contradictory choices (two name options, one box ticked and unticked, a box that shows one
   state but is stored as the other);
 - the consent wording was changed (like REDCap e-Consent: consent given under altered
@@ -93,6 +93,7 @@ class ReturnedDraft:
     instruction_changes: tuple[PartChange, ...] = ()
     consent_comments: tuple[Comment, ...] = ()
     renamed_headings: tuple[tuple[str, str], ...] = ()  # (heading in the draft, as returned)
+    title_emptied: bool = False  # the participant emptied the title: a suggestion stands in
     missing_headings: tuple[str, ...] = ()
     wording_version: str | None = None
     contradictions_nl: tuple[str, ...] = field(default=())
@@ -135,6 +136,9 @@ def interpret(
         return None
     instructions, beeld_part, consent_part = parts
     beeld, renamed, missing = _beeld(beeld_part, draft)
+    title_emptied = not " ".join(
+        p.text for p in beeld_part[: _first_heading(beeld_part, draft)]
+    ).strip()
     choices, contradictions, contradictions_nl = _choices(consent_part)
     signer = _after_label(consent_part, SIGNATURE_LABEL)
     sent_parts = _split(list(sent.paragraphs)) if sent is not None else None
@@ -148,15 +152,10 @@ def interpret(
         else ()
     )
     theirs = tuple(c for c in raw.comments if c.author != OUR_AUTHOR)
-    consent_text = normalise(" ".join(p.text for p in consent_part))
-    beeld_text = normalise(" ".join(p.text for p in beeld_part))
-    on_consent = tuple(
-        c
-        for c in theirs
-        if c.anchor
-        and normalise(c.anchor) in consent_text
-        and normalise(c.anchor) not in beeld_text
-    )
+    bounds = _bounds(paragraphs)
+    assert bounds is not None  # (_split found them)
+    consent_start = bounds[1]
+    on_consent = tuple(c for c in theirs if _on_consent(c, consent_start))
     return ReturnedDraft(
         story_id=raw.ids.story_id,
         version=raw.ids.version,
@@ -171,6 +170,7 @@ def interpret(
         consent_comments=on_consent,
         renamed_headings=renamed,
         missing_headings=missing,
+        title_emptied=title_emptied,
         wording_version=raw.ids.wording_version,
     )
 
@@ -182,11 +182,14 @@ def decide(returned: ReturnedDraft, *, current_version: int, file_name: str) -> 
             Outcome.STALE,
             story_id,
             f"{file_name} is draft version {returned.version} of {story_id}, but version "
-            f"{current_version} is the current one; nothing was changed. Ask the participant "
-            "to return the newest version.",
+            f"{current_version} is the current one: the participant answered on an old "
+            "version. It gives no new consent; what it unticks or no longer approves is "
+            "withdrawn. Ask the participant to return the newest version.",
             f"{file_name} is versie {returned.version} van het concept, maar er is al een "
-            f"nieuwere versie ({current_version}). Er is niets veranderd. Vraag de deelnemer "
-            "de nieuwste versie terug te sturen.",
+            f"nieuwere versie ({current_version}): de deelnemer antwoordde op een oude versie. "
+            "Daaruit komt geen nieuwe toestemming; wat is uitgevinkt of niet meer is "
+            "goedgekeurd, wordt wel ingetrokken. Vraag de deelnemer de nieuwste versie terug "
+            "te sturen.",
             returned,
         )
     if returned.wording_altered:
@@ -305,17 +308,38 @@ def _find(paragraphs: list[Paragraph], heading: str, *, start: int = 0) -> int |
     return None
 
 
-def _split(
-    paragraphs: list[Paragraph],
-) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph]] | None:
-    """(instructions, beeld, consent part), or None when the two fixed headings are gone."""
+def _bounds(paragraphs: list[Paragraph]) -> tuple[int, int] | None:
+    """The index of the heading 'Titel' and of 'Jouw toestemming', or None when one is gone."""
     start = _find(paragraphs, TITLE_HEADING)
     if start is None:
         return None
     end = _find(paragraphs, CONSENT_HEADING, start=start + 1)
     if end is None:
         return None
+    return start, end
+
+
+def _split(
+    paragraphs: list[Paragraph],
+) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph]] | None:
+    """(instructions, beeld, consent part), or None when the two fixed headings are gone."""
+    bounds = _bounds(paragraphs)
+    if bounds is None:
+        return None
+    start, end = bounds
     return paragraphs[:start], paragraphs[start + 1 : end], paragraphs[end + 1 :]
+
+
+def _on_consent(comment: Comment, consent_start: int) -> bool:
+    """A comment anchored anywhere in the consent part: its heading, a box, a label, an
+    empty range or a bare mark there; or one the body does not place (it may be there).
+
+    Where it stands decides, not what it covers: a box glyph or an empty range has no
+    words to compare with the beeld's, and a comment on them is a comment on the consent.
+    """
+    if comment.paragraphs is None:
+        return True
+    return comment.paragraphs[1] >= consent_start
 
 
 def _beeld(
@@ -344,7 +368,7 @@ def _beeld(
         if key in originals
     )
     beeld = Beeld(
-        title=" ".join(texts["_title"]).strip(),
+        title=" ".join(texts["_title"]).strip() or _fallback_title(draft),
         sections=sections,
         quote=" ".join(texts.get("_quote", [])).strip(),
         closing_question=" ".join(texts.get("_question", [])).strip(),
@@ -358,6 +382,23 @@ def _beeld(
     )
     missing = tuple(heading for key, heading in headings if key not in found.values())
     return beeld, renamed, missing
+
+
+def _first_heading(paragraphs: list[Paragraph], draft: Beeld) -> int:
+    """Where the title part of the beeld ends: at its first section heading."""
+    headings = [(s.key, s.heading) for s in draft.sections]
+    headings += [("_quote", QUOTE_HEADING), ("_question", QUESTION_HEADING)]
+    found = _locate_headings(paragraphs, headings)
+    return min(found, default=len(paragraphs))
+
+
+def _fallback_title(draft: Beeld) -> str:
+    """A title for a beeld whose title the participant emptied: the first suggestion made
+    for it (the draft lists them), else the draft's own title. A beeld is never untitled."""
+    for title in (*draft.title_suggestions, draft.title):
+        if title.strip():
+            return title.strip()
+    return "Beeld van goed werk"
 
 
 def _locate_headings(

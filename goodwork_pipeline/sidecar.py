@@ -14,6 +14,7 @@ import yaml
 
 from .errors import SidecarError
 from .models import Sidecar
+from .own_name import same_name_key
 
 SIDECAR_SUFFIXES = (".yaml", ".yml")
 MAX_SIDECAR_BYTES = 64 * 1024
@@ -42,7 +43,7 @@ for _tag in ("int", "float", "timestamp", "bool"):
     )
 
 _TEXT_KEYS = ("participant", "email", "role", "organisation", "group", "interviewer", "language")
-_LIST_KEYS = ("pseudonymise", "vocabulary")
+_LIST_KEYS = ("pseudonymise", "vocabulary", "also_known_as")
 KNOWN_KEYS = (*_TEXT_KEYS, "date", "speakers", *_LIST_KEYS)
 
 
@@ -138,7 +139,27 @@ def _fields(data: dict[Any, Any], path: Path) -> dict[str, Any]:
                 path, "language", "a language code such as nl", "een taalcode zoals nl"
             )
         fields["language"] = language
+    _check_own_name_not_pseudonymised(fields, path)
     return fields
+
+
+def _check_own_name_not_pseudonymised(fields: dict[str, Any], path: Path) -> None:
+    """The participant's own name is shown as they choose; listing it among the third
+    parties to replace contradicts that choice, so it is refused rather than guessed."""
+    own = [fields.get("participant") or "", *fields.get("also_known_as", ())]
+    mine = {same_name_key(name) for name in own if name.strip()}
+    for entry in fields.get("pseudonymise", ()):
+        name = entry.partition("=")[0]
+        if same_name_key(name) in mine:
+            raise _error(
+                path,
+                f"'{name.strip()}' is the participant's own name, listed under 'pseudonymise' "
+                "(third parties). The participant's name is shown only as they choose in the "
+                "returned draft; remove it from 'pseudonymise'",
+                f"'{name.strip()}' is de naam van de deelnemer zelf, maar staat bij "
+                "'pseudonymise' (namen van anderen). De naam van de deelnemer tonen we zoals "
+                "die zelf kiest in het concept; haal de naam weg bij 'pseudonymise'",
+            )
 
 
 def _text(value: Any, key: str, path: Path) -> str:

@@ -448,7 +448,11 @@ def twice(bench: Bench) -> list[Path]:
     first, second = bench.inbox / "concept-terug.docx", bench.inbox / "concept-terug (1).docx"
     first.write_bytes(good)
     second.write_bytes(good)
-    return [first]  # read second (' (1)' sorts before '.'): 'already read'
+    # Answers are read in the order they were saved (the same document: the file's time),
+    # so the one written later is read second: 'already read'.
+    saved = second.stat().st_mtime
+    os.utime(first, (saved + 5, saved + 5))
+    return [first]
 
 
 # Names and paths ------------------------------------------------------------------------------

@@ -189,6 +189,75 @@ class Docx:
                 return
         raise KeyError(anchor)
 
+    def add_comment_at(self, label: str, text: str, *, on: str, author: str = "Anna") -> None:
+        """A comment in the paragraph of box ``label`` (or any paragraph containing it), as
+        Word and LibreOffice anchor them: ``on="box"`` a range around the box's content
+        control only (its glyph); ``"empty"`` a range with nothing in it; ``"point"`` no
+        range at all, only the reference mark (LibreOffice, nothing selected)."""
+        new_id = self._new_comment(text, author)
+        try:
+            p = self.box_paragraph(label)
+        except KeyError:
+            p = self.paragraph(label)
+        reference = _el("r", {}, _el("commentReference", {f"{W}id": new_id}))
+        start = _el("commentRangeStart", {f"{W}id": new_id})
+        end = _el("commentRangeEnd", {f"{W}id": new_id})
+        if on == "box":
+            box = p.find(f"{W}sdt")
+            box.addprevious(start)
+            box.addnext(end)
+            end.addnext(reference)
+        elif on == "empty":
+            first_run = p.find(f"{W}r")
+            (first_run if first_run is not None else p[-1]).addnext(start)
+            start.addnext(end)
+            end.addnext(reference)
+        elif on == "point":
+            p.append(reference)
+        else:
+            raise ValueError(on)
+
+    def _new_comment(self, text: str, author: str) -> str:
+        if "word/comments.xml" not in self.parts:
+            self.parts["word/comments.xml"] = etree.tostring(etree.Element(f"{W}comments"))
+            self._register_comments_part()
+        comments = etree.fromstring(self.parts["word/comments.xml"])
+        ids = [int(c.get(f"{W}id")) for c in comments.iter(f"{W}comment")]
+        new_id = str(max(ids, default=-1) + 1)
+        comment = etree.SubElement(comments, f"{W}comment")
+        comment.set(f"{W}id", new_id)
+        comment.set(f"{W}author", author)
+        comment.set(f"{W}initials", author[:1])
+        etree.SubElement(comment, f"{W}p").append(_run(text))
+        self.parts["word/comments.xml"] = etree.tostring(
+            comments, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+        return new_id
+
+    def _register_comments_part(self) -> None:
+        rels_name = "word/_rels/document.xml.rels"
+        rels = etree.fromstring(self.parts[rels_name])
+        rel = etree.SubElement(rels, rels[0].tag if len(rels) else "Relationship")
+        rel.set("Id", "rIdComments901")
+        rel.set(
+            "Type",
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments",
+        )
+        rel.set("Target", "comments.xml")
+        self.parts[rels_name] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8")
+
+    def set_saved(self, when: str) -> None:
+        """The time Word writes as ``dcterms:modified`` when the participant saves."""
+        core = etree.fromstring(self.parts["docProps/core.xml"])
+        modified = core.find("{http://purl.org/dc/terms/}modified")
+        if modified is None:
+            modified = etree.SubElement(core, "{http://purl.org/dc/terms/}modified")
+            modified.set("{http://www.w3.org/2001/XMLSchema-instance}type", "dcterms:W3CDTF")
+        modified.text = when
+        self.parts["docProps/core.xml"] = etree.tostring(
+            core, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+
     # Boxes --------------------------------------------------------------------------------
 
     def box_paragraph(self, label: str) -> etree._Element:

@@ -4,8 +4,11 @@ Hypothesis draws histories of three stories sharing one outbox: returned drafts 
 not, any channels, one name choice, two, or none, with or without edits that type the
 participant's own name back in, out-of-date versions), staff consent, withdrawal of some or
 all channels, a change of the approved text, a new draft version, names marked by staff, a
-group booklet, a second publish. Each story's participant gets a generated name (particles,
-diacritics, in NFC or NFD, apostrophes, hyphens) and a role. After every event:
+group booklet, a second publish; and the answers that may only shrink consent (answers.py):
+several answers of one story in one run (saved in another order than their names sort),
+answers on an old version, an earlier document sent again, a comment on a consent box. Each
+story's participant gets a generated name (particles, diacritics, in NFC or NFD,
+apostrophes, hyphens) and a role. After every event:
 
 1. no asset exists for a channel without a valid consent for the current approved text: each
    story's outbox folder holds exactly the channels ``current_consent`` allows, its manifest
@@ -13,7 +16,9 @@ diacritics, in NFC or NFD, apostrophes, hyphens) and a role. After every event:
    there with its checksum and nothing else is; booklets hold only group-consented stories;
    the overview page links only to files that exist;
 2. withdrawal always leaves zero assets of the withdrawn channels (a model of consent,
-   written independently of the code, must agree with the ledger after every event);
+   written independently of the code, must agree with the ledger after every event); a
+   doubtful answer (old version, re-sent, commented on, one of several that disagree) never
+   grows consent: it leaves exactly the channels it still ticks of those consented before;
 3. stories whose participant chose "role only" (or "first name") never expose the name
    (or the surname) in any outbox file, folder name or the overview page; third parties'
    names never appear.
@@ -75,7 +80,7 @@ from goodwork_pipeline.publish import (
     story_folders,
 )
 from goodwork_pipeline.render import Renderer, SketchRenderer
-from goodwork_pipeline.returned_document import RawDocument, read_document
+from goodwork_pipeline.returned_document import Comment, RawDocument, read_document
 from goodwork_pipeline.settings import load_settings
 from goodwork_pipeline.transcribe import ScriptedTranscriber
 
@@ -212,7 +217,8 @@ def read_as_returned(template: Path) -> Iterator[dict[Path, RawDocument]]:
     documents: dict[Path, RawDocument] = {}
 
     def read(path: Path) -> RawDocument:
-        return documents.pop(path) if path in documents else _read(path)
+        # (kept, not popped: several answers of one run are read once to order them)
+        return documents[path] if path in documents else _read(path)
 
     patch = pytest.MonkeyPatch()
     patch.setattr(consent_steps, "read_document", read)
@@ -322,6 +328,14 @@ approving = st.tuples(
 )
 consent = st.tuples(st.just("consent"), stories, channel_sets, st.sampled_from(list(NameDisplay)))
 withdraw = st.tuples(st.just("withdraw"), stories, channel_sets)
+answer = st.tuples(st.booleans(), channel_sets, name_choice)
+# Several answers of one story in one run, saved in the order given by the permutation.
+answers = st.tuples(
+    st.just("answers"),
+    stories,
+    st.lists(answer, min_size=2, max_size=3),
+    st.permutations([0, 1, 2]),
+)
 # Branches are drawn evenly, so the common events are listed more than once; a new draft
 # version (python-docx, ~0.15 s) is rarer, and run_history makes at most one per history.
 events = st.one_of(
@@ -332,7 +346,10 @@ events = st.one_of(
     consent,
     withdraw,
     withdraw,
-    st.tuples(st.just("stale"), stories, channel_sets),
+    st.tuples(st.just("stale"), stories, st.booleans(), channel_sets, name_choice),
+    st.tuples(st.just("commented"), stories, st.booleans(), channel_sets, name_choice),
+    st.tuples(st.just("resend"), stories, st.integers(min_value=0, max_value=3)),
+    answers,
     st.tuples(st.just("text"), stories),
     # a new draft version costs python-docx ~0.15 s: only one drawn in four is made
     st.tuples(st.just("redraft"), stories, st.integers(min_value=0, max_value=3)),
@@ -349,17 +366,32 @@ class Model:
     def __init__(self) -> None:
         self.allowed: list[frozenset[Channel]] = [frozenset()] * 3
         self.marked: list[bool] = [False] * 3  # staff marked STAFF_MARKED for this story
+        self.unsure: list[frozenset[frozenset[Channel]] | None] = [None] * 3
+
+    def shrink(self, index: int, approve: bool, channels: frozenset[Channel]) -> None:
+        """A doubtful answer: what it still ticks of what was consented, nothing more."""
+        self.allowed[index] = self.allowed[index] & channels if approve else frozenset()
+
+    @staticmethod
+    def says(approve: bool, channels: frozenset[Channel], choices: tuple) -> tuple:
+        name = choices[0] if len(choices) == 1 else NameDisplay.ROLE
+        return (approve, channels, name, len(choices) > 1)
 
     def after(self, world: World, event: tuple) -> None:
         kind, index = event[0], event[1] if len(event) > 1 else None
         if kind == "document":
             _, _, approve, channels, choices, _mention = event
-            if len(choices) > 1:  # contradictory: no new consent; unticked boxes withdraw
-                self.allowed[index] = self.allowed[index] & channels if approve else frozenset()
-            elif not approve:
-                self.allowed[index] = frozenset()
-            else:
-                self.allowed[index] = channels
+            self.answer(index, approve, channels, choices)
+        elif kind in ("stale", "commented"):
+            self.shrink(index, event[2], event[3])
+        elif kind == "answers":
+            given = event[2]
+            if len({self.says(*a) for a in given}) == 1:
+                for a in given:  # they agree: read as they came
+                    self.answer(index, *a)
+            else:  # nothing new from any; the latest (saved last) withdraws what it unticks
+                latest = max(range(len(given)), key=lambda i: _saved_rank(event)[i])
+                self.shrink(index, given[latest][0], given[latest][1])
         elif kind == "consent":
             self.allowed[index] = event[2]
         elif kind == "pseudonymise":
@@ -370,24 +402,45 @@ class Model:
         elif kind == "text" and world.pipeline.store.story(world.story_ids[index]).approved_sha256:
             self.allowed[index] = frozenset()
 
+    def answer(self, index: int, approve: bool, channels: frozenset[Channel], choices) -> None:
+        if len(choices) > 1:  # contradictory: no new consent; unticked boxes withdraw
+            self.shrink(index, approve, channels)
+        elif not approve:
+            self.allowed[index] = frozenset()
+        else:
+            self.allowed[index] = channels
+
+    def resent(self, index: int, approve: bool, channels, *, in_a_row: bool, actual) -> None:
+        """An earlier document again: unchanged when it is the same drop again (or nothing
+        changed since), else what it still ticks of the consent; never more."""
+        before = self.allowed[index]
+        shrunk = before & channels if approve else frozenset()
+        possible = {before} if in_a_row else {before, shrunk}
+        self.allowed[index] = actual if actual in possible else shrunk
+
 
 def run_history(world: World, history: list[tuple], documents: dict, *, real: bool) -> dict:
     pipeline = world.pipeline
     model = Model()
     stats = {"events": 0, "assets_checked": 0, "withdrawals": 0, "anonymous_scans": 0}
+    dropped: dict[int, list] = {0: [], 1: [], 2: []}  # documents returned per story
+    last_drop: dict[int, bytes] = {}  # the last document dropped per story
     for step, event in enumerate(history):
+        if kind_drops(event) and event[0] != "resend":
+            last_drop.pop(event[1], None)
         kind = event[0]
         index = event[1] if kind != "booklet" else None
         story_id = world.story_ids[index] if index is not None else None
         story = pipeline.store.story(story_id) if story_id else None
-        if kind in ("document", "stale"):
-            version = story.draft_version if kind == "document" else 1
+        if kind in ("document", "stale", "commented"):
+            version = story.draft_version if kind != "stale" else 1
             if kind == "stale" and story.draft_version == 1:
                 continue  # nothing older than the newest yet
             if kind == "document":
                 _, _, approve, channels, choices, mention = event
             else:
-                approve, channels, choices, mention = True, event[2], (NameDisplay.FULL,), -1
+                _, _, approve, channels, choices = event
+                mention = -1
             name = world.names[index]
             typed = forms(name)[mention] if mention >= 0 else None
             raw = returned(
@@ -398,10 +451,51 @@ def run_history(world: World, history: list[tuple], documents: dict, *, real: bo
                 mention=typed,
                 signer=name if step % 2 else f"{name} ({step})",
             )
+            if kind == "commented":
+                raw = _commented(raw)
             path = pipeline.settings.inbox_dir / f"terug-{step}.docx"
             path.write_bytes(f"document {step} of {story_id}".encode())
             documents[path] = raw
             pipeline.review(path)
+            data = f"document {step} of {story_id}".encode()
+            dropped[index].append((data, raw, approve, channels))
+            last_drop[index] = data
+        elif kind == "resend":
+            if not dropped[index]:
+                continue
+            data, raw, approve, channels = dropped[index][-1 - event[2] % len(dropped[index])]
+            in_a_row = last_drop.get(index) == data
+            path = pipeline.settings.inbox_dir / f"opnieuw-{step}.docx"
+            path.write_bytes(data)
+            documents[path] = raw
+            pipeline.review(path)
+            current = consent_for(pipeline.store, story_id)
+            actual = current.channels if current else frozenset()
+            model.resent(index, approve, channels, in_a_row=in_a_row, actual=actual)
+            last_drop[index] = data
+            stats["resent"] = stats.get("resent", 0) + 1
+        elif kind == "answers":
+            order = _saved_rank(event)
+            paths = []
+            for number, (approve, channels, choices) in enumerate(event[2]):
+                raw = returned(
+                    world.sent[(index, story.draft_version)],
+                    approve=approve,
+                    channels=channels,
+                    name_choices=choices,
+                    mention=None,
+                    signer=f"{world.names[index]} ({step}.{number})",
+                )
+                saved = f"2026-03-{10 + order[number]:02d}T10:00:00Z"
+                path = pipeline.settings.inbox_dir / f"antwoord-{step}-{number}.docx"
+                data = f"answer {step}.{number} of {story_id}".encode()
+                path.write_bytes(data)
+                documents[path] = dataclasses.replace(raw, saved_at=saved)
+                dropped[index].append((data, documents[path], approve, channels))
+                paths.append(path)
+            for path, doubt in pipeline.plan_answers(paths):
+                pipeline.review(path, doubt)
+            stats["answer_runs"] = stats.get("answer_runs", 0) + 1
         elif kind == "consent":
             pipeline.record_consent(story_id, channels=event[2], name_display=event[3], by="Sam")
         elif kind == "withdraw":
@@ -435,6 +529,26 @@ def run_history(world: World, history: list[tuple], documents: dict, *, real: bo
         stats["events"] += 1
         check(world, model, event, stats, real=real)
     return stats
+
+
+def kind_drops(event: tuple) -> bool:
+    """Events that change what the last document of a story was, or consent besides it."""
+    return event[0] in ("document", "stale", "commented", "answers", "consent", "withdraw")
+
+
+def _saved_rank(event: tuple) -> list[int]:
+    """The order in which the answers of an 'answers' event were saved (a permutation drawn
+    with the event), so file names and saved times disagree as often as they agree."""
+    order = [i for i in event[3] if i < len(event[2])]
+    return [order.index(i) for i in range(len(event[2]))]
+
+
+def _commented(raw: RawDocument) -> RawDocument:
+    """A comment on a consent box with no range, as LibreOffice leaves one (12.2)."""
+    boxes = [i for i, p in enumerate(raw.paragraphs) if p.checked is not None]
+    where = boxes[len(boxes) // 2]
+    comment = Comment(author="Anna", text="NEE, dit niet!", anchor="", paragraphs=(where, where))
+    return dataclasses.replace(raw, comments=(*raw.comments, comment))
 
 
 def check(world: World, model: Model, event: tuple, stats: dict, *, real: bool) -> None:

@@ -156,6 +156,7 @@ def run_history(pipeline: Pipeline, tone: Path, history: list[tuple]) -> None:
                     old, inbox / f"oud-{step}.docx", channels=event[1], signer=signer
                 )
                 assert not pipeline.review(document).ok
+                allowed = allowed & event[1]  # an old version may only withdraw
         elif kind == "consent":
             _, channels, name = event
             pipeline.record_consent(story_id, channels=channels, name_display=name, by="Sam")
