@@ -176,7 +176,13 @@ def build_onnx(state: dict[str, np.ndarray]) -> bytes:
                 _onnx_gates(state[f"lstm.bias_hh_l{layer}"]),
             ]
         )[None]
-        inputs = [x, constant(f"W{layer}", w), constant(f"R{layer}", r), constant(f"B{layer}", b)]
+        inputs = [
+            x,
+            constant(f"W{layer}", w),
+            constant(f"R{layer}", r),
+            constant(f"B{layer}", b),
+            "lengths",  # frames per window: the state at a window's own last frame
+        ]
         nodes.append(
             helper.make_node("LSTM", inputs, [f"Y{layer}", f"H{layer}"], hidden_size=HIDDEN)
         )
@@ -196,7 +202,10 @@ def build_onnx(state: dict[str, np.ndarray]) -> bytes:
     graph = helper.make_graph(
         nodes,
         "ge2e_voice_encoder",
-        [helper.make_tensor_value_info("mels", TensorProto.FLOAT, ["batch", "frames", N_MELS])],
+        [
+            helper.make_tensor_value_info("mels", TensorProto.FLOAT, ["batch", "frames", N_MELS]),
+            helper.make_tensor_value_info("lengths", TensorProto.INT32, ["batch"]),
+        ],
         [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", HIDDEN])],
         initializers,
     )
@@ -224,17 +233,29 @@ class VoiceEncoder:
             build_onnx(load_state(weights)), options, providers=["CPUExecutionProvider"]
         )
 
-    def forward(self, mels: np.ndarray) -> np.ndarray:
-        """(batch, frames, 40) mel windows -> (batch, 256) L2-normed embeddings."""
+    def forward(self, mels: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+        """(batch, frames, 40) mel windows -> (batch, 256) L2-normed embeddings; ``lengths``:
+        how many frames of each window are speech (default: all; the rest is ignored)."""
         mels = np.ascontiguousarray(mels, dtype=np.float32)
-        return self.session.run(None, {"mels": mels})[0]
+        if lengths is None:
+            lengths = np.full(len(mels), mels.shape[1], dtype=np.int32)
+        feeds = {"mels": mels, "lengths": np.asarray(lengths, dtype=np.int32)}
+        return self.session.run(None, feeds)[0]
 
-    def embed_partials(self, mels: Sequence[np.ndarray], batch: int = 64) -> np.ndarray:
-        """Embeddings of many windows of the same length (batched to keep memory small)."""
+    def embed_partials(
+        self, mels: Sequence[np.ndarray], batch: int = 64, lengths: Sequence[int] | None = None
+    ) -> np.ndarray:
+        """Embeddings of many windows of the same size (batched to keep memory small)."""
         if not len(mels):
             return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
         stacked = np.asarray(mels, dtype=np.float32)
-        parts = [self.forward(stacked[i : i + batch]) for i in range(0, len(stacked), batch)]
+        sizes = np.asarray(
+            lengths if lengths is not None else [stacked.shape[1]] * len(stacked), np.int32
+        )
+        parts = [
+            self.forward(stacked[i : i + batch], sizes[i : i + batch])
+            for i in range(0, len(stacked), batch)
+        ]
         return np.concatenate(parts)
 
     def embed_utterance(
