@@ -39,6 +39,8 @@ from goodwork_pipeline.models import Sidecar, Word
 
 CACHE = Path("/tmp/goodwork-bench-speakers")
 COLLAR = 0.25
+CONFIDENCE: dict[str, tuple[float | None, ...]] = {}
+UNSURE = (0.25, 0.5, 0.75)  # thresholds tried for leaving a participant word out of the beeld
 
 
 def truth_role(turns: Sequence[dev.TruthTurn], time_s: float) -> str | None:
@@ -156,7 +158,28 @@ def run_speakers(
     speech = [Span(a, b) for a, b in cached["speech"]]
     started = time.perf_counter()
     labels = label_words(audio, speech, words, sidecar, profiles=profiles, threads=2)
+    CONFIDENCE[conversation.spec.name] = labels.confidence
     return words, labels.speakers, time.perf_counter() - started, labels.method
+
+
+def unsure_counts(
+    spec: dev.Spec,
+    words: Sequence[Word],
+    labels: Sequence[str | None],
+    turns: Sequence[dev.TruthTurn],
+    totals: dict[str, list[float]],
+) -> None:
+    """Words labelled participant (what goes into the beeld): how many of the wrong and of
+    the right ones a confidence threshold would leave out."""
+    for word, label, sure in zip(words, labels, CONFIDENCE[spec.name], strict=True):
+        truth = truth_role(turns, (word.start + word.end) / 2)
+        if label != "participant" or truth is None or sure is None:
+            continue
+        kind = "right" if truth == "participant" else "wrong"
+        for threshold in UNSURE:
+            totals.setdefault(f"unsure {spec.split} {threshold} {kind}", []).append(1)
+            if sure < threshold:
+                totals.setdefault(f"unsure {spec.split} {threshold} {kind} out", []).append(1)
 
 
 def profile_of(person: str) -> np.ndarray:
@@ -209,6 +232,7 @@ def main() -> None:
             cells.append(f"{s['right']:.1%} / {s['unknown']:.1%} / {s['wrong']:.1%} | {d:.1%}")
             if variant == "conversation":
                 speaker_rtf = seconds / conversation.duration
+                unsure_counts(spec, words, labels, conversation.turns, totals)
                 print(f"  {spec.name}: {method}", flush=True)
             key = f"{spec.split} {variant} {'3' if spec.other else '2'}"
             totals.setdefault(key, []).append(s["right"])
@@ -228,7 +252,20 @@ def main() -> None:
         print("\n".join(rows[split]))
     print()
     for key, values in sorted(totals.items()):
-        print(f"{key}: lowest right {min(values):.1%}, mean {np.mean(values):.1%}")
+        if not key.startswith("unsure"):
+            print(f"{key}: lowest right {min(values):.1%}, mean {np.mean(values):.1%}")
+    print("\n| split | confidence below | wrong participant words left out | right ones left out |")
+    print("|---|---|---|---|")
+    for split in ("test", "tune"):
+        for threshold in UNSURE:
+            wrong_all, wrong_out, right_all, right_out = (
+                sum(totals.get(f"unsure {split} {threshold} {part}", [0]))
+                for part in ("wrong", "wrong out", "right", "right out")
+            )
+            print(
+                f"| {split} | {threshold} | {wrong_out} of {wrong_all} | "
+                f"{right_out} of {right_all} ({right_out / max(right_all, 1):.1%}) |"
+            )
     one_person()
     if args.ami:
         ami()
@@ -267,7 +304,7 @@ def ami() -> None:
         turns = []
         for line in rttm:
             parts = line.split()
-            if len(parts) > 7 and parts[1] == clip.stem:
+            if len(parts) > 7 and parts[1] == clip.stem.removeprefix("ami_"):
                 start, length = float(parts[3]), float(parts[4])
                 turns.append(dev.TruthTurn(start, start + length, parts[7], parts[7]))
         audio = load_audio(clip)

@@ -33,7 +33,7 @@ from .voice_encoder import (
     mel_spectrogram,
 )
 
-PIECE_GAP_S = 0.3  # a pause this long ends a piece
+PIECE_GAP_S = 0.2  # a pause this long ends a piece
 PIECE_MAX_S = 2.4  # longer stretches are cut at their widest gap between words
 PIECE_MIN_CUT_S = 0.8  # ... but no cut leaves a piece shorter than this
 PAD_S = 0.05  # audio taken around a piece's words
@@ -42,10 +42,13 @@ SAME_VOICE = 0.80  # two groups whose voiceprints are this alike are one voice
 MIN_VOICE_S = 4.0  # a voice needs this much speech (and MIN_VOICE_SHARE) to count
 MIN_VOICE_SHARE = 0.03
 MAX_VOICES = 3
-SWITCH_COST = 0.08  # cost (in cosine) of changing voice between pieces without a pause
+SWITCH_COST = 0.05  # cost (in cosine) of changing voice between pieces without a pause
 BATCH = 16
-SPLIT_MIN_S = 0.3  # each side of a split piece has at least this much speech
+SPLIT_MIN_S = 0.25  # each side of a split piece has at least this much speech
 SPLIT_MARGIN = 0.04  # each side is this much closer to its own voice than to the other
+SPLIT_ROUNDS = 1
+SPLIT_GAP_S = 0.08
+SPLIT_CANDIDATES = 2  # boundaries tried per piece
 CONFIDENT_MARGIN = 0.15  # margin (cosine) at which a piece's voice is certain
 
 
@@ -237,9 +240,10 @@ def _split_points(words: Sequence[Word], piece: Piece) -> list[int]:
             continue
         gap = words[i].start - words[i - 1].end
         ends = words[i - 1].text.rstrip("\"')]").endswith(_SENTENCE_END)
-        if ends or gap >= 0.08:
-            options.append((ends, gap, i))
-    return [i for _ends, _gap, i in sorted(options, reverse=True)[:2]]
+        # Whisper's word times often leave no gap at a change of voice: every boundary may be
+        # one; a sentence's end or a gap makes it likelier
+        options.append((ends or gap >= SPLIT_GAP_S, gap, i))
+    return [i for _ends, _gap, i in sorted(options, reverse=True)[:SPLIT_CANDIDATES]]
 
 
 def split_changes(
@@ -293,7 +297,8 @@ def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diari
     embeddings = embed_pieces(audio, pieces, encoder)
     weights = np.array([max(p.duration, 0.1) for p in pieces])
     centroids = voices_of(embeddings, weights)
-    pieces, embeddings = split_changes(audio, words, pieces, embeddings, centroids, encoder)
+    for _round in range(SPLIT_ROUNDS):  # a second round finds a "ja" inside an answer
+        pieces, embeddings = split_changes(audio, words, pieces, embeddings, centroids, encoder)
     weights = np.array([max(p.duration, 0.1) for p in pieces])
     labels, margin = assign(embeddings, centroids, pieces)
     if len(centroids) > 1 and len(set(labels.tolist())) == len(centroids):

@@ -99,3 +99,63 @@ def test_pieces_end_at_pauses_and_long_talk_is_cut_at_its_widest_gap() -> None:
     assert all(p.duration <= PIECE_MAX_S for p in pieces)
     assert [p.first for p in pieces[1:]] == [1, 8]
     assert sum(p.last - p.first for p in pieces) == len(words)
+
+
+CONVERSATION = (
+    (samples.INTERVIEWER, "Goedemiddag. Wat voor werk doe je, en hoe lang al?"),
+    (samples.PARTICIPANT, "Ik werk al twaalf jaar als verpleegkundige in de wijk, met mijn team."),
+    (samples.INTERVIEWER, "Welke situatie is je bijgebleven?"),
+    (samples.PARTICIPANT, "Een bewoner wilde niet meer eten, en ik wist niet wat ik moest doen."),
+    (samples.INTERVIEWER, "Wat heb je toen gedaan?"),
+    (samples.PARTICIPANT, "Ik heb met haar dochter gepraat en daarna met mijn collega's."),
+    (samples.INTERVIEWER, "Dank je wel voor je verhaal."),
+)
+# two different espeak-ng voices (not one voice at two pitches): plumbing for the real
+# model, no evidence of its quality (that is bench/speakers.py, on real voices)
+TWO_VOICES = {samples.INTERVIEWER: ("nl+m3", 105, 40), samples.PARTICIPANT: ("nl+f3", 100, 58)}
+
+
+def _words(turns: list[samples.Turn]) -> list[Word]:
+    """Words spread over each spoken turn (what Whisper would give, without running it)."""
+    words = []
+    for turn in turns:
+        tokens = turn.text.split()
+        step = (turn.end - turn.start) / len(tokens)
+        for i, token in enumerate(tokens):
+            start = turn.start + i * step
+            words.append(Word(round(start, 3), round(start + step * 0.9, 3), token))
+    return words
+
+
+def test_two_real_model_voices_and_a_profile_decide_the_roles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not samples.espeak_available():
+        pytest.skip("espeak-ng not installed")
+    from goodwork_pipeline.audio import load_audio
+    from goodwork_pipeline.models import Sidecar
+    from goodwork_pipeline.profiles import make_profile
+    from goodwork_pipeline.speakers import label_words
+    from goodwork_pipeline.vad import Span
+
+    for role, voice in TWO_VOICES.items():
+        monkeypatch.setitem(samples.VOICES, role, voice)
+    path = tmp_path / "gesprek.wav"
+    turns = samples.synthesize(CONVERSATION, path)
+    audio = load_audio(path)
+    words = _words(turns)
+    truth = [t.role for t in turns for _ in t.text.split()]
+    speech = [Span(t.start, t.end) for t in turns]
+
+    labels = label_words(audio, speech, words, Sidecar())
+    right = sum(a == b for a, b in zip(labels.speakers, truth, strict=True))
+    assert right / len(words) >= 0.9, (labels.method, labels.speakers)
+    assert "roles from the conversation (2 voices)" in labels.method
+    assert len(labels.confidence) == len(words)
+
+    alone = tmp_path / "sam.wav"
+    samples.synthesize([(samples.INTERVIEWER, line) for line in LINES], alone)
+    sam = make_profile("Sam", alone).embedding
+    named = label_words(audio, speech, words, Sidecar(interviewer="Sam"), profiles={"Sam": sam})
+    assert "profile of Sam" in named.method
+    assert sum(a == b for a, b in zip(named.speakers, truth, strict=True)) / len(words) >= 0.9
