@@ -1,16 +1,17 @@
 """Who spoke when in one mixed recording, with a neural voice model (``voice_encoder.py``).
 
-1. **Pieces**: the words are cut into short speaker-homogeneous pieces: at every pause, and
-   inside long stretches of talk every ``PIECE_MAX_S`` at the widest gap between words, so a
-   voice change inside one of Whisper's segments (a quick "ja" or "hm hm") falls on a piece
-   boundary rather than inside a piece.
-2. **Voiceprints**: one embedding per piece (Resemblyzer's 1.6 s windows over the piece).
-3. **Voices**: agglomerative clustering (average linkage, cosine similarity) until no two
-   groups are as alike as one voice is with itself (``SAME_VOICE``); groups with too little
-   speech are folded into the nearest big one, at most three voices stay; then every piece
-   goes to its nearest voice, smoothed over time (a change of voice between two pieces that
-   follow without a pause costs extra).
-4. **Confidence** per piece: how much closer the piece is to its own voice than to the next.
+1. **Pieces**: the words are cut into short pieces: at every pause, and inside long stretches
+   of talk every ``PIECE_MAX_S`` at the widest gap between words.
+2. **Voiceprints**: one embedding per piece, the model run over the piece itself.
+3. **Voices**: agglomerative clustering (average linkage, cosine similarity, ``LINK``);
+   groups with enough speech are voices, merged while two are as alike as one voice is with
+   itself (``SAME_VOICE``), at most three.
+4. **Changes inside a piece** (a quick "ja" or "hm hm" that Whisper's word times glue to an
+   answer): at the likeliest word boundaries both sides are embedded on their own; where they
+   are clearly different voices the piece is split (``split_changes``).
+5. Every piece goes to its nearest voice, smoothed over time (a change of voice between two
+   pieces without a pause costs ``SWITCH_COST``); voices are recomputed once and assigned again.
+6. **Confidence** per piece: how much closer the piece is to its own voice than to the next.
 
 The number of voices (one, two or three) comes from the audio. Thresholds were tuned on the
 tune half of the development set in ``bench/speakers.py`` (see ``bench/SPEAKERS.md``).
