@@ -33,6 +33,8 @@ from goodwork_pipeline.models import State
 from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
 from goodwork_pipeline.status import StatusRow, status_rows, story_history
 
+from .interviewer_cli import interviewer
+
 if TYPE_CHECKING:
     from goodwork_pipeline.transcription import ProgressMeter
 
@@ -878,6 +880,9 @@ def _print_consent_and_changes(store: object, settings: Settings, story: str) ->
     if report:
         console.print("\n[bold]Laatst teruggestuurd concept[/]")
         console.print(report, highlight=False, markup=False)
+
+
+cli.add_command(interviewer)  # goodwork interviewer add/list/remove (voice profiles)
 
 
 def main() -> None:

@@ -281,6 +281,7 @@ def _turn_sentences(
             continue
         start = _time_at(hit[0][0], hit[0][1], first=True)
         end = _time_at(hit[-1][0], hit[-1][2], first=False)
+        sure = [s.speaker_confidence for s, _x, _y in hit if s.speaker_confidence is not None]
         result.append(
             Utterance(
                 text=text[a:b],
@@ -289,6 +290,7 @@ def _turn_sentences(
                 end=max(end, start),
                 segment_ids=tuple(dict.fromkeys(s.id for s, _x, _y in hit)),
                 turn=turn_index,
+                speaker_confidence=min(sure) if sure else None,
             )
         )
     return result

@@ -100,6 +100,8 @@ class Segment:
     speaker: str | None = None
     words: tuple[Word, ...] = ()
     confidence: float | None = None
+    # How sure the voice model is of ``speaker`` (0..1; None: not decided by voice).
+    speaker_confidence: float | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ STRONG = 2.0  # a follow-up question moves on only with a match this strong
 ENOUGH = 0.9  # any other question moves on with a match this strong
 MAX_GAP = 2  # words allowed between a cue's words
 LONG_ANSWER = 18  # words: an answer this long is no small talk (bench/DRAFTS.md)
+# A participant sentence whose voice the model is less sure of is left out (bench/SPEAKERS.md)
+UNSURE_SPEAKER = 0.5
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Utterance:
     end: float
     segment_ids: tuple[int, ...]
     turn: int
+    # How sure the voice model is of the speaker (None: not decided by voice)
+    speaker_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,13 @@ def place(utterances: list[Utterance], guide: Guide) -> list[Placement]:
                 reason = f"{match.evidence}; blijft bij '{current}'"
             continue
         for utterance in turn:
+            sure = utterance.speaker_confidence
+            if sure is not None and sure < UNSURE_SPEAKER:
+                # it may be the interviewer's (or someone else's) words: never silently in
+                # the beeld; beeld.json's not_placed says why
+                why = f"spreker onzeker (stemherkenning {sure:.0%} zeker)"
+                placements.append(Placement(utterance, None, why))
+                continue
             jump = _answer_cue(utterance.text, guide, current)
             if jump is not None:
                 placements.append(Placement(utterance, jump.key, f"begint met '{jump.cue}'"))

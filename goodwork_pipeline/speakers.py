@@ -4,21 +4,24 @@
   side): every word goes to the channel that is loudest while it is spoken. Exact, also with
   some crosstalk. The sidecar says who is on which channel (``speakers: {left: interviewer,
   right: participant}``, or names); without it, the conversation decides (below).
-- **Mono** (or stereo with the same sound on both channels): the voices are told apart by
-  pitch and timbre (MFCCs), computed with numpy, clustered into two voices; then the
-  conversation decides which voice is the interviewer: the one who asks the questions, says
-  "je" rather than "ik", speaks less and usually starts. When the two clusters are not
-  clearly two voices, or do not behave like interviewer and participant (one person reading,
-  split by intonation), speakers stay unknown (``None``) rather than guessed.
+- **Mono** (or stereo with the same sound on both channels): a pretrained neural voice model
+  (Resemblyzer's GE2E encoder, ``voice_encoder.py``) gives every short piece of speech a
+  voiceprint; ``diarization.py`` groups them into one, two or three voices, each word with a
+  confidence. Then the conversation decides which voice is the interviewer: the one who asks
+  the questions, says "je" rather than "ik", takes shorter turns, speaks less, opens and
+  closes. An interviewer voice profile (``profiles.py``) decides instead when the sidecar names
+  that interviewer or the profile matches a voice clearly. A third voice is "other" (never the
+  participant's words). One voice, or two that do not behave like interviewer and participant,
+  stay unknown (``None``) rather than guessed.
 
-No PyTorch: the features are a few numpy FFTs per frame. Accuracy on test conversations is
-measured in ``bench/speakers.py`` and reported in ``bench/RESULTS.md``.
+Accuracy on real voices is measured in ``bench/speakers.py`` and reported in
+``bench/SPEAKERS.md``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +39,6 @@ CHANNEL_KEYS = (
     frozenset({"right", "rechts", "r", "2", "channel 2", "kanaal 2"}),
 )
 
-FRAME = 400  # 25 ms
-HOP = 320  # 20 ms
 # Role words staff may write in the sidecar, in Dutch or English.
 ROLE_WORDS = {
     "interviewer": INTERVIEWER,
@@ -50,8 +51,7 @@ ROLE_WORDS = {
 }
 # Channels whose loudness differs less than this (median over speech, dB) carry one mix.
 DISTINCT_CHANNELS_DB = 6.0
-# Mono: two voice clusters further apart than this (Fisher ratio) are two people.
-MIN_SEPARATION = 2.0
+OTHER = "other"
 _QUESTION = re.compile(r"\?['\")\]]*$")
 _SENTENCE_END_WORD = re.compile(r"[.!?…]['\")\]]*$")
 
@@ -62,7 +62,7 @@ class Labels:
 
     speakers: tuple[str | None, ...]
     method: str
-    separation: float | None = None
+    confidence: tuple[float | None, ...] = ()  # per word, 0..1 (None: no voice found)
 
 
 # Stereo ------------------------------------------------------------------------------------
@@ -123,205 +123,6 @@ def channel_labels(sidecar: Sidecar) -> dict[int, str] | None:
     return labels if len(labels) == 2 else None
 
 
-# Mono: voice features ----------------------------------------------------------------------
-
-
-def _frames(samples: np.ndarray, size: int, hop: int) -> np.ndarray:
-    if len(samples) < size:
-        samples = np.pad(samples, (0, size - len(samples)))
-    count = 1 + (len(samples) - size) // hop
-    index = np.arange(size)[None, :] + hop * np.arange(count)[:, None]
-    return samples[index]
-
-
-def _mel_filters(bands: int = 26, n_fft: int = 512) -> np.ndarray:
-    def mel(f: np.ndarray | float) -> np.ndarray:
-        return 2595 * np.log10(1 + np.asarray(f) / 700)
-
-    points = 700 * (10 ** (np.linspace(mel(60), mel(7600), bands + 2) / 2595) - 1)
-    bins = np.floor((n_fft + 1) * points / SAMPLE_RATE).astype(int)
-    filters = np.zeros((bands, n_fft // 2 + 1))
-    for i in range(bands):
-        left, centre, right = bins[i], bins[i + 1], bins[i + 2]
-        filters[i, left:centre] = (np.arange(left, centre) - left) / max(centre - left, 1)
-        filters[i, centre:right] = (right - np.arange(centre, right)) / max(right - centre, 1)
-    return filters
-
-
-_MEL = _mel_filters()
-_DCT = np.cos(np.pi / 26 * (np.arange(26)[None, :] + 0.5) * np.arange(13)[:, None])
-FRAMES_PER_SECOND = SAMPLE_RATE // HOP
-
-
-def voice_features(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per 20 ms frame: 12 MFCCs (timbre) and log pitch (NaN where unvoiced)."""
-    frames = _frames(samples, FRAME, HOP) * np.hanning(FRAME)
-    power = np.abs(np.fft.rfft(frames, 512)) ** 2
-    # einsum, not '@': BLAS wakes its threads for each of these small products (10x slower)
-    mel = np.log(np.einsum("fb,mb->fm", power, _MEL) + 1e-10)
-    mfcc = np.einsum("fm,cm->fc", mel, _DCT)[:, 1:]
-    pitch = _pitch(samples)[: len(mfcc)]
-    if len(pitch) < len(mfcc):
-        pitch = np.pad(pitch, (0, len(mfcc) - len(pitch)), constant_values=np.nan)
-    return mfcc, pitch
-
-
-def _pitch(samples: np.ndarray) -> np.ndarray:
-    """Log F0 per frame by autocorrelation (70-400 Hz, at 8 kHz); NaN when not voiced."""
-    rate = SAMPLE_RATE // 2
-    low_passed = (samples[: len(samples) // 2 * 2].reshape(-1, 2)).mean(axis=1)
-    size = 320  # 40 ms: two periods of a low voice
-    frames = _frames(low_passed, size, HOP // 2)
-    frames = frames - frames.mean(axis=1, keepdims=True)
-    # 512 points hold the frame and the longest lag without wrapping around
-    spectrum = np.fft.rfft(frames * np.hanning(size), 512)
-    ac = np.fft.irfft(np.abs(spectrum) ** 2, 512)[:, : size // 2 + 1]
-    energy = ac[:, 0]
-    low, high = rate // 400, rate // 70
-    lags = np.argmax(ac[:, low:high], axis=1) + low
-    peaks = ac[np.arange(len(ac)), lags] / np.maximum(energy, 1e-10)
-    loud = energy > (np.median(energy) * 0.1 if len(energy) else 0)
-    voiced = (peaks > 0.45) & loud
-    return np.where(voiced, np.log(rate / lags), np.nan)
-
-
-@dataclass(frozen=True)
-class VoiceWindow:
-    start: float
-    end: float
-    features: np.ndarray
-    stretch: int  # which stretch of speech it lies in
-
-
-def voice_windows(
-    audio: Audio, speech: Sequence[Span], *, length: float = 1.5, hop: float = 0.75
-) -> list[VoiceWindow]:
-    """Voice features over short windows of each stretch of speech."""
-    windows: list[VoiceWindow] = []
-    for stretch, span in enumerate(speech):
-        samples = audio.mono(span.start, span.end).astype(np.float64)
-        if len(samples) < FRAME * 4:
-            continue
-        mfcc, pitch = voice_features(samples)
-        per_window = int(length * FRAMES_PER_SECOND)
-        step = int(hop * FRAMES_PER_SECOND)
-        starts = list(range(0, max(1, len(mfcc) - per_window + 1), step))
-        for offset in starts:
-            m = mfcc[offset : offset + per_window]
-            p = pitch[offset : offset + per_window]
-            voiced = p[~np.isnan(p)]
-            if len(voiced) < 8:
-                continue
-            features = np.concatenate(
-                [[np.median(voiced), np.std(voiced)], m.mean(axis=0), m.std(axis=0)]
-            )
-            windows.append(
-                VoiceWindow(
-                    span.start + offset / FRAMES_PER_SECOND,
-                    min(span.end, span.start + (offset + per_window) / FRAMES_PER_SECOND),
-                    features,
-                    stretch,
-                )
-            )
-    return windows
-
-
-def two_voices(windows: Sequence[VoiceWindow]) -> tuple[np.ndarray, float]:
-    """Two voices: k-means on the windows (pitch weighted), then within each stretch of
-    speech the most likely sequence (Viterbi: changing voice inside a stretch, without a
-    pause, costs extra). Returns a label per window and how far apart the voices are."""
-    data = np.array([w.features for w in windows])
-    data = (data - data.mean(axis=0)) / (data.std(axis=0) + 1e-9)
-    data[:, 0] *= 4.0  # median pitch tells two people apart best
-    best_labels, best_cost = np.zeros(len(data), dtype=int), np.inf
-    best_distance = np.zeros((len(data), 2))
-    rng = np.random.default_rng(0)
-    for _attempt in range(8):
-        centres = _kmeans_pp(data, rng)
-        for _ in range(50):
-            distance = ((data[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-            labels = distance.argmin(axis=1)
-            if len(set(labels.tolist())) < 2:
-                break
-            updated = np.array([data[labels == k].mean(axis=0) for k in (0, 1)])
-            if np.allclose(updated, centres):
-                break
-            centres = updated
-        cost = float(distance.min(axis=1).sum())
-        if len(set(labels.tolist())) == 2 and cost < best_cost:
-            best_labels, best_cost, best_distance = labels, cost, distance
-    if not np.isfinite(best_cost):
-        return best_labels, 0.0
-    separation = _separation(data, best_labels)
-    return _viterbi(best_distance, [w.stretch for w in windows]), separation
-
-
-def _viterbi(distance: np.ndarray, stretches: list[int]) -> np.ndarray:
-    """Smooth labels: a change of voice inside a stretch costs ``penalty``; between free."""
-    penalty = 3.0 * float(np.median(np.abs(distance[:, 0] - distance[:, 1])))
-    n = len(distance)
-    total = distance[0].copy()
-    back = np.zeros((n, 2), dtype=int)
-    for i in range(1, n):
-        switch = penalty if stretches[i] == stretches[i - 1] else 0.0
-        new = np.empty(2)
-        for k in (0, 1):
-            stay, change = total[k], total[1 - k] + switch
-            back[i, k] = k if stay <= change else 1 - k
-            new[k] = min(stay, change) + distance[i, k]
-        total = new
-    labels = np.zeros(n, dtype=int)
-    labels[-1] = int(np.argmin(total))
-    for i in range(n - 1, 0, -1):
-        labels[i - 1] = back[i, labels[i]]
-    return labels
-
-
-def _kmeans_pp(data: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    first = data[rng.integers(len(data))]
-    distance = ((data - first) ** 2).sum(axis=1)
-    total = distance.sum()
-    second = data[rng.choice(len(data), p=distance / total)] if total > 0 else first
-    return np.array([first, second])
-
-
-def _separation(data: np.ndarray, labels: np.ndarray) -> float:
-    """Fisher ratio along the line between the two cluster centres."""
-    if len(set(labels.tolist())) < 2:
-        return 0.0
-    a, b = data[labels == 0], data[labels == 1]
-    if len(a) < 2 or len(b) < 2:
-        return 0.0
-    axis = b.mean(axis=0) - a.mean(axis=0)
-    axis /= np.linalg.norm(axis) + 1e-12
-    pa, pb = a @ axis, b @ axis
-    return float((pb.mean() - pa.mean()) ** 2 / (pa.var() + pb.var() + 1e-9))
-
-
-def words_by_voice(
-    windows: Sequence[VoiceWindow], labels: np.ndarray, words: Sequence[Word]
-) -> list[int | None]:
-    """The voice of each word: the label of the window(s) around its middle."""
-    if not windows:
-        return [None] * len(words)
-    starts = np.array([w.start for w in windows])
-    ends = np.array([w.end for w in windows])
-    centres = (starts + ends) / 2
-    result: list[int | None] = []
-    for word in words:
-        middle = (word.start + word.end) / 2
-        last = int(np.searchsorted(starts, middle + 0.1, side="right"))
-        inside = [int(labels[i]) for i in range(max(0, last - 6), last) if ends[i] + 0.1 >= middle]
-        if inside:
-            result.append(max(set(inside), key=inside.count))
-            continue
-        nearest = min(max(last, 0), len(windows) - 1)
-        around = [i for i in (nearest - 1, nearest) if 0 <= i < len(windows)]
-        best = min(around, key=lambda i: abs(centres[i] - middle))
-        result.append(int(labels[best]) if abs(centres[best] - middle) < 3 else None)
-    return result
-
-
 # Roles from the conversation ----------------------------------------------------------------
 
 # Who is addressed and who speaks of themselves (Dutch and English).
@@ -349,9 +150,10 @@ class RoleEvidence:
 def roles_from_conversation(words: Sequence[Word], voices: Sequence[int | None]) -> RoleEvidence:
     """Which voice (0 or 1) is the interviewer, from how the two behave in the conversation.
 
-    Three signals, each between 0 and 1 per voice (0.5: no evidence):
-    structure (shorter turns, less talk), addressing ('je'/'u' rather than 'ik'/'mijn') and
-    asking (sentences ending in '?'). The interviewer is the voice with the highest sum; the
+    Four signals, each between 0 and 1 per voice (0.5: no evidence):
+    structure (shorter turns, less talk), addressing ('je'/'u' rather than 'ik'/'mijn'),
+    asking (sentences ending in '?') and framing (who opens and who closes the conversation;
+    it never counts as a contradiction). The interviewer is the voice with the highest sum; the
     labels are trusted only when the sum is clearly higher, no signal points the other way,
     and both voices take turns (at least two each).
     """
@@ -391,8 +193,16 @@ def roles_from_conversation(words: Sequence[Word], voices: Sequence[int | None])
     addressing = {v: you[v] / (you[v] + me[v]) if enough_pronouns else 0.5 for v in (0, 1)}
     enough_sentences = all(ended[v] >= 3 for v in (0, 1))
     asking = {v: asked[v] / ended[v] if enough_sentences else 0.5 for v in (0, 1)}
+    spoken = [v for v in voices if v is not None]
+    framing = {
+        v: 0.5
+        + 0.25 * ((spoken[0] == v) - (spoken[0] != v) + (spoken[-1] == v) - (spoken[-1] != v)) / 2
+        if spoken
+        else 0.5
+        for v in (0, 1)
+    }
     signals = (structure, addressing, asking)
-    score = {v: sum(signal[v] for signal in signals) for v in (0, 1)}
+    score = {v: sum(signal[v] for signal in signals) + framing[v] for v in (0, 1)}
     interviewer = 0 if score[0] >= score[1] else 1
     participant = 1 - interviewer
     consistent = all(
@@ -406,7 +216,13 @@ def roles_from_conversation(words: Sequence[Word], voices: Sequence[int | None])
 
 
 def label_words(
-    audio: Audio, speech: Sequence[Span], words: Sequence[Word], sidecar: Sidecar
+    audio: Audio,
+    speech: Sequence[Span],
+    words: Sequence[Word],
+    sidecar: Sidecar,
+    *,
+    profiles: Mapping[str, np.ndarray] | None = None,
+    threads: int = 2,
 ) -> Labels:
     """A speaker (role, or a name from the sidecar) for every word, or None when unknown."""
     if not words:
@@ -414,29 +230,38 @@ def label_words(
     if distinct_channels(audio, speech):
         channels = words_by_channel(audio, words)
         labels = channel_labels(sidecar) or roles_from_conversation(words, channels).roles
-        return Labels(tuple(labels[c] for c in channels), "channels")
-    windows = voice_windows(audio, speech)
-    if len(windows) < 4:
-        return Labels((None,) * len(words), "too little speech")
-    clusters, separation = two_voices(windows)
-    if separation < MIN_SEPARATION:
-        return Labels((None,) * len(words), "one voice", separation)
-    voices = _smooth(words_by_voice(windows, clusters, words))
-    evidence = roles_from_conversation(words, voices)
-    if not evidence.trusted:
-        # Two clusters that do not behave like an interviewer and a participant: more likely
-        # one voice split by its intonation. Unknown is better than wrong.
-        return Labels((None,) * len(words), "no clear interviewer", separation)
-    return Labels(
-        tuple(evidence.roles[v] if v is not None else None for v in voices), "voices", separation
-    )
+        return Labels(tuple(labels[c] for c in channels), "channels", (1.0,) * len(words))
+    from .diarization import diarize
+    from .voice_encoder import shared_encoder
+
+    found = diarize(audio, words, shared_encoder(threads))
+    unknown = (None,) * len(words)
+    if len(found.centroids) < 2:
+        return Labels(unknown, "one voice", found.confidence)
+    interviewer, how = _profile_voice(found.centroids, sidecar, profiles or {})
+    if interviewer is None:
+        two = [v if v in (0, 1) else None for v in found.voices]
+        evidence = roles_from_conversation(words, two)
+        if not evidence.trusted:
+            # Two voices that do not behave like an interviewer and a participant: unknown
+            # is better than wrong.
+            return Labels(unknown, "no clear interviewer", found.confidence)
+        interviewer = next(v for v, role in evidence.roles.items() if role == INTERVIEWER)
+        how = "voices, roles from the conversation"
+    participant = 1 if interviewer == 0 else 0
+    roles = {interviewer: INTERVIEWER, participant: PARTICIPANT}
+    speakers = tuple(None if v is None else roles.get(v, OTHER) for v in found.voices)
+    return Labels(speakers, f"{how} ({len(found.centroids)} voices)", found.confidence)
 
 
-def _smooth(voices: list[int | None], reach: int = 2) -> list[int | None]:
-    """A lone word of the other voice inside a run is an error, not a turn."""
-    result = list(voices)
-    for i, voice in enumerate(voices):
-        around = [v for v in voices[max(0, i - reach) : i + reach + 1] if v is not None]
-        if (voice is None and around) or (around and around.count(voice) == 1 and len(around) >= 3):
-            result[i] = max(set(around), key=around.count)
-    return result
+def _profile_voice(
+    centroids: np.ndarray, sidecar: Sidecar, profiles: Mapping[str, np.ndarray]
+) -> tuple[int | None, str]:
+    """The interviewer's voice from a profile: the one the sidecar names, or a clear match."""
+    from .profiles import match_profile
+
+    match = match_profile(centroids, profiles, named=sidecar.interviewer)
+    if match is None:
+        return None, ""
+    voice, name = match
+    return voice, f"voices, interviewer from the profile of {name}"

@@ -312,7 +312,14 @@ class Transcription:
         if not any(s.speaker for s in segments) and any(s.words for s in segments):
             audio = self.audio(Path(plan.source), plan.audio_sha256)
             words = [w for s in segments for w in s.words]
-            labels = label_words(audio, plan.speech, words, sidecar or Sidecar())
+            labels = label_words(
+                audio,
+                plan.speech,
+                words,
+                sidecar or Sidecar(),
+                profiles=self.voice_profiles(),
+                threads=self.settings.threads,
+            )
             log.info("speakers: %s", labels.method)
             segments = resegment(segments, labels)
         segments = [replace(s, id=i) for i, s in enumerate(segments)]
@@ -324,6 +331,13 @@ class Transcription:
             model=plan.model,
             gaps=tuple(gaps),
         )
+
+    def voice_profiles(self) -> dict[str, np.ndarray]:
+        """The interviewers' voice profiles in the workspace (name -> voiceprint)."""
+        from .profiles import load_profiles
+
+        profiles = load_profiles(self.settings.workspace_dir)
+        return {name: profile.embedding for name, profile in profiles.items()}
 
     def transcribe_file(
         self,
@@ -644,22 +658,26 @@ def resegment(segments: Sequence[Segment], labels: Labels) -> list[Segment]:
     words are kept as they are)."""
     result: list[Segment] = []
     speakers = iter(labels.speakers)
+    confidence = iter(labels.confidence)
     for segment in segments:
         if not segment.words:
             result.append(segment)
             continue
         group: list[Word] = []
+        group_sure: list[float | None] = []
         group_speaker: str | None = None
         for word in segment.words:
             speaker = next(speakers, None)
+            sure = next(confidence, None)
             if group and _breaks(group, word, group_speaker, speaker):
-                result.append(_from_words(group, group_speaker))
-                group = []
+                result.append(_from_words(group, group_speaker, group_sure))
+                group, group_sure = [], []
             if not group:
                 group_speaker = speaker
             group.append(word)
+            group_sure.append(sure)
         if group:
-            result.append(_from_words(group, group_speaker))
+            result.append(_from_words(group, group_speaker, group_sure))
     return result
 
 
@@ -686,8 +704,11 @@ def join_words(words: Sequence[Word]) -> str:
     return text
 
 
-def _from_words(words: list[Word], speaker: str | None) -> Segment:
+def _from_words(
+    words: list[Word], speaker: str | None, sure: Sequence[float | None] = ()
+) -> Segment:
     probability = float(np.mean([w.probability for w in words]))
+    known = [c for c in sure if c is not None]
     return Segment(
         id=0,
         start=words[0].start,
@@ -696,4 +717,5 @@ def _from_words(words: list[Word], speaker: str | None) -> Segment:
         speaker=speaker,
         words=tuple(words),
         confidence=round(probability, 3),
+        speaker_confidence=round(min(known), 3) if known else None,
     )
