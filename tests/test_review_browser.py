@@ -153,6 +153,7 @@ def test_page_plays_from_a_sentence_and_marks_unsure_words(browser, review) -> N
         page.click("#toggle-transcript")
         speakers = page.eval_on_selector_all(".turn .speaker", "els => els.map(e => e.textContent)")
         assert {"Interviewer (Sam)", "Deelnemer (Anna de Vries)"} <= set(speakers)
+        screenshot(page, "review-page.png")
         page.keyboard.press("t")
         assert page.is_hidden("#transcript")
         assert problems == []
@@ -196,9 +197,17 @@ def test_edit_move_save_makes_version_two_that_keeps_the_sources(browser, review
         assert page.get_attribute(f".section[data-key='{empty['key']}'] .sentence", "data-ref") == (
             f"{section['key']}/1"
         )
+        # a sentence the draft left out, added from the transcript; a new title
+        page.click("#toggle-transcript")
+        offered = page.locator(".turn.role-participant .utt select.add")
+        assert offered.count() >= 1
+        assert page.locator(".turn.role-interviewer select.add").count() == 0
+        left_out = offered.first.locator("xpath=ancestor::li[1]")
+        added_start = float(left_out.get_attribute("data-start"))
+        offered.first.select_option(section["key"])
+        page.fill("#title", "Luisteren naar de moeder")
         page.click("#save")
         page.wait_for_selector("#message >> text=Opgeslagen als versie 2")
-        screenshot(page, "review-page.png")
         assert problems == []
     finally:
         context.close()
@@ -209,7 +218,7 @@ def test_edit_move_save_makes_version_two_that_keeps_the_sources(browser, review
     assert files.draft_docx(1).is_file() and files.draft_beeld(1).is_file()  # v1 kept
     v2 = beeld(pipeline, story_id, 2)
     sentences = {s["key"]: s["sentences"] for s in v2["sections"]}
-    fixed = sentences[section["key"]][0]
+    [fixed] = [x for x in sentences[section["key"]] if x["start"] == edited["start"]]
     assert fixed["text"] == "Een bewoner wilde niet meer eten."
     assert (fixed["start"], fixed["end"], fixed["segment_ids"]) == (
         edited["start"],
@@ -223,6 +232,9 @@ def test_edit_move_save_makes_version_two_that_keeps_the_sources(browser, review
         moved["start"],
         moved["segment_ids"],
     )
+    assert v2["title"] == "Luisteren naar de moeder"
+    [added] = [x for x in sentences[section["key"]] if x["start"] == added_start]
+    assert added["score"] is None and "toegevoegd" in added["why"][0]
     # the .docx has both changes, under the right headings
     paragraphs = [
         (p.style.name, p.text) for p in docx.Document(str(files.draft_docx(2))).paragraphs
@@ -234,7 +246,9 @@ def test_edit_move_save_makes_version_two_that_keeps_the_sources(browser, review
     assert "Een bewoner wilde niet meer eten." in body and edited["text"] not in body
     # who changed what is in the story's history
     changes = [e for e in pipeline.store.events(story_id) if e.kind == "review_edit"]
-    assert {(e.actor, e.detail["kind"]) for e in changes} == {("Sam", "text"), ("Sam", "move")}
+    assert {(e.actor, e.detail["kind"]) for e in changes} == {
+        ("Sam", kind) for kind in ("text", "move", "add", "title")
+    }
 
 
 def test_the_server_stops_when_the_interviewer_closes_the_page(browser, review) -> None:
@@ -253,7 +267,10 @@ def screenshot(page, name: str) -> None:
     """The README's picture of the page, regenerated on purpose: GWTEST_SCREENSHOTS=1."""
     import os
 
+    from PIL import Image
+
     if os.environ.get("GWTEST_SCREENSHOTS") == "1":
-        page.click("#toggle-transcript")
-        page.wait_for_timeout(200)
-        page.screenshot(path=str(SHOTS / name))
+        path = SHOTS / name
+        page.screenshot(path=str(path))
+        with Image.open(path) as shot:  # a palette PNG: a third of the size, reads the same
+            shot.convert("RGB").quantize(colors=128).save(path, optimize=True)

@@ -28,6 +28,7 @@ from goodwork_pipeline.review_page.page import unsure_words
 from goodwork_pipeline.review_page.playable import playable
 from goodwork_pipeline.review_page.server import Lifetime
 from goodwork_pipeline.samples import SAMPLE_SIDECAR
+from goodwork_pipeline.settings import load_settings
 from goodwork_pipeline.status import status_rows, story_markdown
 
 PORT = 48_123
@@ -85,8 +86,8 @@ def test_edit_keeps_sources_moves_removes_and_adds(pipeline, drafted) -> None:
     sections[one["key"]]["sentences"].append(moved)
     sections[one["key"]]["sentences"].pop(0)  # removed
     spoken = session.spoken()
-    left_out = next(i for i, u in enumerate(spoken) if u.role == "interviewer")
-    sections[two["key"]]["sentences"].append({"add": left_out, "text": "Een vraag."})
+    left_out = next(i for i, u in enumerate(spoken) if u.role == "participant")
+    sections[two["key"]]["sentences"].append({"add": left_out, "text": "Weggelaten zin."})
     request["title"] = "Luisteren naar de bewoner"
 
     edited = apply_edit(base, spoken, parse_edit(request))
@@ -141,6 +142,18 @@ def test_a_malformed_correction_is_refused_with_a_message(pipeline, drafted, cha
     with pytest.raises(EditError) as raised:
         apply_edit(base, [], parse_edit(request))
     assert raised.value.nl
+
+
+def test_the_interviewers_words_cannot_be_added(pipeline, drafted) -> None:
+    session = ReviewSession(pipeline, drafted, by="Sam")
+    base = base_json(pipeline, drafted)
+    spoken = session.spoken()
+    question = next(i for i, u in enumerate(spoken) if u.role == "interviewer")
+    request = layout(base)
+    request["sections"][0]["sentences"].append({"add": question, "text": spoken[question].text})
+    with pytest.raises(EditError) as raised:
+        apply_edit(base, spoken, parse_edit(request))
+    assert "deelnemer" in raised.value.nl
 
 
 def test_the_same_sentence_twice_is_refused(pipeline, drafted) -> None:
@@ -252,9 +265,13 @@ def test_checking_is_a_step_in_status_and_can_be_required_before_send(pipeline, 
     assert pipeline.mark_sent(drafted, by="Sam").ok
 
 
-def test_checking_is_optional_by_default(pipeline, drafted) -> None:
+def test_checking_is_optional_by_default(pipeline, drafted, tmp_path) -> None:
     assert pipeline.settings.require_review_before_send is False
     assert pipeline.mark_sent(drafted, by="Sam").ok
+    on = {"GOODWORK_REQUIRE_REVIEW_BEFORE_SEND": "true"}
+    assert load_settings(tmp_path, environ=on).require_review_before_send is True
+    (tmp_path / "goodwork.toml").write_text("require_review_before_send = true\n")
+    assert load_settings(tmp_path, environ={}).require_review_before_send is True
 
 
 # The server: guard, range requests, lifetime ---------------------------------------------------

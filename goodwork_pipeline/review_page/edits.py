@@ -6,7 +6,8 @@ with its (possibly changed) text, or as an utterance of the transcript to add (i
 ``draft.utterances``). Times, segment ids and the spoken words are never taken from the page:
 they come from the earlier version's ``beeld.json`` or from the transcript, so an edited or
 moved sentence keeps exactly where it was said, and a sentence can only be added from what
-was said. ``apply_edit`` returns the new beeld, every sentence's source and the list of
+the participant said (as in the draft builder, the interviewer's words never become beeld
+text). ``apply_edit`` returns the new beeld, every sentence's source and the list of
 changes (what the story's history records); ``edited_beeld_json`` writes them in the shape
 ``draft.beeld_json`` has, plus what the review changed.
 """
@@ -22,7 +23,7 @@ from typing import Any
 from ..cleanup import clean_sentence
 from ..errors import EditError
 from ..models import Beeld, Section, Sentence
-from ..placement import Utterance
+from ..placement import PARTICIPANT, Utterance
 from ..transcribe import format_timestamp
 
 MAX_TEXT = 2000  # characters of one sentence, title or quote
@@ -268,6 +269,12 @@ def _added(
             nl="Deze zin staat niet in het transcript. Laad de pagina opnieuw.",
         )
     utterance = spoken[item.add]
+    if utterance.role != PARTICIPANT:
+        raise EditError(
+            "Only the participant's own words can be added to the beeld.",
+            nl="Alleen zinnen van de deelnemer kunnen in het beeld; de woorden van de "
+            "interviewer niet.",
+        )
     changes.append(Change("add", key, None, item.text, utterance.start))
     return {**utterance_source(utterance), "why": [ADDED_WHY]}
 

@@ -281,7 +281,7 @@ function renderTranscript() {
       const section = placeOf(utterance);
       const where = el("div", { class: "where" });
       if (section) where.append(`in het concept: ${section.heading}`);
-      else if (page.editable) {
+      else if (page.editable && turn.role === "participant") {
         const add = el("select", { class: "add", "aria-label": "Toevoegen aan een onderdeel" },
           el("option", { value: "", selected: true }, "Toevoegen aan…"),
           ...page.sections.map((s) => el("option", { value: s.key }, s.heading)));
@@ -350,7 +350,8 @@ function heard(selector, t) {
 
 function follow() {
   const t = audio.currentTime;
-  const current = audio.paused ? [] : [heard(".sentence[data-start]", t), heard(".utt[data-start]", t)];
+  // what is being heard; paused, it stays marked: that is where play goes on
+  const current = [heard(".sentence[data-start]", t), heard(".utt[data-start]", t)];
   for (const node of document.querySelectorAll(".playing")) {
     if (!current.includes(node)) node.classList.remove("playing");
   }
