@@ -463,7 +463,12 @@ def review(obj: Context, story: str, by: str, no_browser: bool, idle_minutes: fl
         webbrowser.open(server.url)
     with contextlib.suppress(KeyboardInterrupt):
         reason = server.run()
-        console.print(f"Controlepagina gestopt ({reason}).")
+        why = {
+            "closed": "gesloten op de pagina",
+            "page closed": "de pagina is dicht",
+            "idle": "te lang niet gebruikt",
+        }
+        console.print(f"Controlepagina gestopt: {why.get(reason, 'op verzoek')}.")
 
 
 @cli.command()

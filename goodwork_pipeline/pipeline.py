@@ -490,26 +490,29 @@ class Pipeline(ReviewAndConsent):
 
     def _draft(self, story: Story) -> StepResult:
         files = self.workspace.story(story.id)
+        built = None
         with self._guard(story.id, "drafting"):
             guide = load_guide(self.settings.templates_dir)
             transcript = read_transcript(files.transcript_json)
             made = build_draft(transcript, story.sidecar, guide)
             pseudonyms = Pseudonymiser.for_story(story.sidecar, files.root)
-            beeld = prepare_beeld(made.beeld, pseudonyms.beeld)
-            notice_nl = (
-                f". Let op: geen vraag van de interviewer herkend; alle tekst staat onder "
-                f"'{beeld.sections[0].heading}'. Controleer de indeling voor je het verstuurt."
-                if made.no_question_recognised
-                else ""
-            )
-            return self.write_draft_version(
-                story,
-                beeld,
-                lambda version: beeld_json(made, beeld, version=version),
-                guide=guide,
-                notice_nl=notice_nl,
-            )
-        return self._failed(story.id)
+            built = (guide, made, prepare_beeld(made.beeld, pseudonyms.beeld))
+        if built is None:
+            return self._failed(story.id)
+        guide, made, beeld = built
+        notice_nl = (
+            f". Let op: geen vraag van de interviewer herkend; alle tekst staat onder "
+            f"'{beeld.sections[0].heading}'. Controleer de indeling voor je het verstuurt."
+            if made.no_question_recognised
+            else ""
+        )
+        return self.write_draft_version(
+            story,
+            beeld,
+            lambda version: beeld_json(made, beeld, version=version),
+            guide=guide,
+            notice_nl=notice_nl,
+        )
 
     def write_draft_version(
         self,

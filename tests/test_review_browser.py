@@ -157,6 +157,13 @@ def test_page_plays_from_a_sentence_and_marks_unsure_words(browser, review) -> N
         page.keyboard.press("t")
         assert page.is_hidden("#transcript")
         assert problems == []
+        # leaving the page tells the server (a beacon); it stops unless the page comes back
+        page.goto("about:blank")
+        for _ in range(50):
+            if server.lifetime.leaving_since is not None:
+                break
+            page.wait_for_timeout(100)
+        assert server.lifetime.leaving_since is not None
     finally:
         context.close()
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from audio_samples import encode
 from click.testing import CliRunner
-from helpers import drop
+from helpers import SCRIPT, drop
 from starlette.testclient import TestClient
 
 from flows.cli import cli
@@ -291,6 +291,7 @@ def test_only_this_page_from_this_machine_with_the_token_gets_in(client) -> None
     good = "/r/geheim-token/"
     assert test_client.get(good).status_code == 200
     assert test_client.get(f"{good}api/draft").json()["draft"]["version"] == 1
+    assert test_client.get(f"{good}api/alive").status_code == 204
     assert test_client.get("/").status_code == 403
     assert test_client.get("/r/geheim-tokeX/").status_code == 403
     assert test_client.get(good, headers={"Host": f"evil.example:{PORT}"}).status_code == 403
@@ -414,7 +415,7 @@ def test_goodwork_review_prints_the_address_and_stops_when_asked(pipeline, draft
         assert httpx.get(url).status_code == 200
         assert httpx.post(f"{url}api/close", json={}, headers={"Origin": origin}).status_code == 200
         assert process.wait(timeout=20) == 0
-        assert "gestopt (closed)" in process.stdout.read()
+        assert "gestopt: gesloten op de pagina" in process.stdout.read()
     finally:
         if process.poll() is None:
             process.kill()
@@ -429,3 +430,20 @@ def test_sidecar_speaker_labels_in_the_transcript_view(pipeline, drafted) -> Non
     assert speakers == {"Interviewer (Sam)", "Deelnemer (Anna de Vries)"}
     placed = [s for t in page["transcript"] for s in t["sentences"] if s["in_draft"]]
     assert len(placed) >= 3
+
+
+def test_a_story_from_a_meeting_transcript_has_no_recording_to_play(pipeline) -> None:
+    lines = [
+        f"{'Sam' if who == 'interviewer' else 'Anna de Vries'}: {text}" for who, text in SCRIPT
+    ]
+    path = pipeline.settings.inbox_dir / "gesprek.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.with_suffix(".yaml").write_text(
+        "interviewer: Sam\nparticipant: Anna de Vries\n", encoding="utf-8"
+    )
+    story_id = pipeline.receive_transcript(path).story_id
+    assert pipeline.draft(story_id).ok
+    session = ReviewSession(pipeline, story_id, by="Sam")
+    page = session.page()
+    assert page["audio"] is False and any("geen opname" in n for n in page["notices"])
+    assert session.recording() is None

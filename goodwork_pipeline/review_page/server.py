@@ -13,7 +13,8 @@ browser seeks without loading the whole file. Nothing is cached by the browser (
 nothing leaves the page (CSP ``'self'``), and uvicorn's access log is off (the
 address holds the token). The server stops when the page asks (``Sluiten``), a few seconds
 after the page is closed (a beacon, unless the page comes back, as a reload does), or after
-``idle_seconds`` without a request.
+``idle_seconds`` without a request (the page says ``alive`` once a minute while someone types,
+clicks or listens there).
 """
 
 from __future__ import annotations
@@ -183,6 +184,9 @@ def make_app(
         lifetime.close()
         return JSONResponse({"ok": True}, headers=HEADERS)
 
+    async def alive(request: Request) -> Response:
+        return Response(status_code=204, headers=HEADERS)  # the Guard noted the request
+
     async def leaving(request: Request) -> Response:
         lifetime.leaving()
         return Response(status_code=204, headers=HEADERS)
@@ -196,6 +200,7 @@ def make_app(
         Route(f"{prefix}/api/ready", ready, methods=["POST"]),
         Route(f"{prefix}/api/close", close, methods=["POST"]),
         Route(f"{prefix}/api/leaving", leaving, methods=["POST"]),
+        Route(f"{prefix}/api/alive", alive),
     ]
     app = Starlette(routes=routes)
     return Guard(app, token=token, port_of=port_of, lifetime=lifetime)
@@ -223,6 +228,8 @@ async def _answer(work: Callable[[], dict[str, Any]]) -> Response:
     except GoodworkError as error:
         log.warning("review page: %s", error)
         return _refusal(error.nl, 500)
+    if result.get("ok") is False:  # the draft writer recorded the problem on the story
+        return _refusal(result.get("message_nl") or "Opslaan is mislukt.", 500)
     return JSONResponse(result, headers=HEADERS)
 
 
@@ -237,6 +244,7 @@ class ReviewServer:
         self.token = secrets.token_urlsafe(24)
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.bind((HOST, 0))
+        self.socket.listen(64)  # the address works from now on, before uvicorn starts
         self.port: int = self.socket.getsockname()[1]
         self.lifetime = Lifetime(idle_seconds)
         self.app = make_app(

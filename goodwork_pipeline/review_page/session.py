@@ -85,9 +85,14 @@ class ReviewSession:
         guide = load_guide(self.pipeline.settings.templates_dir)
         return utterances(transcript.segments, self.story().sidecar, guide.closings)
 
+    def has_recording(self, story: Story) -> bool:
+        """A recording to listen to: not a story that came in as a meeting transcript, and
+        not deleted by retention."""
+        return story.kind == "audio" and self.files.original() is not None
+
     def recording(self) -> Playable | None:
         original = self.files.original()
-        if original is None:
+        if original is None or not self.has_recording(self.story()):
             return None
         return playable(original, self.files.review_cache_dir)
 
@@ -113,7 +118,7 @@ class ReviewSession:
             "notices": self.notices(story),
             "checked": {"version": checked.version, "by": checked.by} if checked else None,
             "require_check": self.pipeline.settings.require_review_before_send,
-            "audio": self.files.original() is not None,
+            "audio": self.has_recording(story),
         }
 
     def notices(self, story: Story) -> list[str]:
@@ -131,7 +136,9 @@ class ReviewSession:
                 "kan niets meer worden veranderd. Een nieuw concept: goodwork draft --force "
                 f"{story.id}."
             )
-        if self.files.original() is None:
+        if story.kind != "audio":
+            notes.append("Dit verhaal kwam binnen als transcript: er is geen opname om te horen.")
+        elif self.files.original() is None:
             notes.append("De opname is er niet meer (bewaartermijn verstreken); alleen de tekst.")
         return notes
 

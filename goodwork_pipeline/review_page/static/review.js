@@ -42,7 +42,14 @@ async function api(path, body) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   };
-  const response = await fetch(path, options);
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw new Error(
+      "De controlepagina draait niet meer (gesloten, of te lang niet gebruikt). Start hem " +
+      "opnieuw met ‘goodwork review’; wat hier niet was opgeslagen, moet je dan opnieuw doen.");
+  }
   let answer = {};
   try { answer = await response.json(); } catch (e) { answer = {}; }
   if (!response.ok) throw new Error(answer.error || `De server antwoordde ${response.status}.`);
@@ -443,6 +450,17 @@ document.addEventListener("keydown", (event) => {
     toggleTranscript();
   }
 });
+
+// The server stops after a while without requests; while someone works here (typing,
+// clicking, listening) the page tells it so, once a minute.
+let lastActivity = Date.now();
+for (const kind of ["keydown", "pointerdown", "input"]) {
+  document.addEventListener(kind, () => { lastActivity = Date.now(); }, true);
+}
+audio.addEventListener("timeupdate", () => { if (!audio.paused) lastActivity = Date.now(); });
+setInterval(() => {
+  if (!page.closed && Date.now() - lastActivity < 65_000) fetch("api/alive").catch(() => {});
+}, 60_000);
 
 window.addEventListener("beforeunload", (event) => {
   if (page.dirty && !page.closed) event.preventDefault();
