@@ -424,7 +424,11 @@ def sent(obj: Context, story: str, by: str, note: str) -> None:
 @cli.command()
 @click.argument("story")
 @click.option(
-    "--by", "by", default="", help="Your name, recorded with every change (default: 'actor')."
+    "--by",
+    "by",
+    default="",
+    help="Your name, recorded with every change (default: the sidecar's interviewer, else "
+    "'actor').",
 )
 @click.option("--no-browser", is_flag=True, help="Print the page's address instead of opening it.")
 @click.option(
@@ -449,8 +453,9 @@ def review(obj: Context, story: str, by: str, no_browser: bool, idle_minutes: fl
     from goodwork_pipeline.review_page import ReviewServer, ReviewSession
 
     pipeline = Pipeline(obj.settings, source="review")
-    session = ReviewSession(pipeline, story, by=by or obj.settings.actor)
-    found = session.story()
+    found = pipeline.store.story(story)
+    who = by or found.sidecar.interviewer or obj.settings.actor
+    session = ReviewSession(pipeline, found.id, by=who)
     if found.draft_version == 0:
         console.print(f"[red]✗[/] {found.id} heeft nog geen concept; start eerst 'goodwork run'.")
         sys.exit(1)
@@ -459,8 +464,8 @@ def review(obj: Context, story: str, by: str, no_browser: bool, idle_minutes: fl
     console.print("computer. Stoppen: 'Sluiten' op de pagina, of Ctrl-C. Het adres:")
     click.echo(server.url)  # one line, never wrapped: a script may read it
     sys.stdout.flush()
-    if not no_browser:
-        webbrowser.open(server.url)
+    if not no_browser and not webbrowser.open(server.url):
+        console.print("Geen browser gevonden: open het adres hierboven zelf.")
     with contextlib.suppress(KeyboardInterrupt):
         reason = server.run()
         why = {
