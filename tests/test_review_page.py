@@ -447,3 +447,14 @@ def test_a_story_from_a_meeting_transcript_has_no_recording_to_play(pipeline) ->
     page = session.page()
     assert page["audio"] is False and any("geen opname" in n for n in page["notices"])
     assert session.recording() is None
+
+
+def test_a_draft_write_that_breaks_is_recorded_once_with_its_step(pipeline, tone_wav) -> None:
+    path = drop(pipeline.settings, tone_wav, "gesprek-anna.wav", sidecar=SAMPLE_SIDECAR)
+    story_id = pipeline.receive(path).story_id
+    assert pipeline.transcribe(story_id).ok
+    (pipeline.settings.outbox_dir / "concepten").write_text("not a folder")  # a broken outbox
+    with pytest.raises(OSError):
+        pipeline.draft(story_id)
+    failures = [e for e in pipeline.store.events(story_id) if e.state == State.FAILED]
+    assert len(failures) == 1 and pipeline.failed_in(story_id) == State.TRANSCRIBED
