@@ -481,6 +481,61 @@ def sent(obj: Context, story: str, by: str, note: str) -> None:
 @cli.command()
 @click.argument("story")
 @click.option(
+    "--by",
+    "by",
+    default="",
+    help="Your name, recorded with every change (default: the sidecar's interviewer, else "
+    "'actor').",
+)
+@click.option("--no-browser", is_flag=True, help="Print the page's address instead of opening it.")
+@click.option(
+    "--idle-minutes",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Stop after this long without the page asking anything.",
+)
+@click.pass_obj
+def review(obj: Context, story: str, by: str, no_browser: bool, idle_minutes: float) -> None:
+    """Check STORY's newest draft against the recording in your browser, and correct it.
+
+    A page on this computer only (127.0.0.1, a secret address): every sentence with its time
+    (click to hear it), the words speech recognition doubted marked, the whole conversation a
+    click away. Saving makes a new draft version (the earlier one is kept); 'Klaar om te
+    versturen' marks it checked. Stops with 'Sluiten', when the page closes, or when idle.
+    """
+    import webbrowser
+
+    from goodwork_pipeline.pipeline import Pipeline
+    from goodwork_pipeline.review_page import ReviewServer, ReviewSession
+
+    pipeline = Pipeline(obj.settings, source="review")
+    found = pipeline.store.story(story)
+    who = by or found.sidecar.interviewer or obj.settings.actor
+    session = ReviewSession(pipeline, found.id, by=who)
+    if found.draft_version == 0:
+        console.print(f"[red]✗[/] {found.id} heeft nog geen concept; start eerst 'goodwork run'.")
+        sys.exit(1)
+    server = ReviewServer(session, idle_seconds=idle_minutes * 60)
+    console.print(f"Controlepagina van {found.id} (versie {found.draft_version}), alleen op deze")
+    console.print("computer. Stoppen: 'Sluiten' op de pagina, of Ctrl-C. Het adres:")
+    click.echo(server.url)  # one line, never wrapped: a script may read it
+    sys.stdout.flush()
+    if not no_browser and not webbrowser.open(server.url):
+        console.print("Geen browser gevonden: open het adres hierboven zelf.")
+    with contextlib.suppress(KeyboardInterrupt):
+        reason = server.run()
+        why = {
+            "closed": "gesloten op de pagina",
+            "page closed": "de pagina is dicht",
+            "idle": "te lang niet gebruikt",
+        }
+        console.print(f"Controlepagina gestopt: {why.get(reason, 'op verzoek')}.")
+
+
+@cli.command()
+@click.argument("story")
+@click.option(
     "--force",
     is_flag=True,
     help="Also when the participant already answered a draft (they will be asked again).",

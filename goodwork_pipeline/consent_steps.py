@@ -34,6 +34,7 @@ from .consent_wording import CHANNEL_BOXES, WORDING_VERSION
 from .errors import ConsentError, DocumentError, InputError, MailError
 from .files import atomic_copy, atomic_write_text, sha256_file
 from .intake import inside_inbox, wait_until_complete
+from .interviewer_check import check_missing
 from .models import Beeld, Channel, ConsentRecord, NameDisplay, State
 from .returned_document import RawDocument, read_document
 from .review import Outcome, ReturnedDraft, ReviewDecision, decide, interpret
@@ -736,6 +737,8 @@ class ReviewAndConsent:
 
         story = self.store.story(story_id)
         self._check_sendable(story)
+        if check_missing(self.settings, self.store, story):
+            return _check_first(story)
         eml = self.draft_mail_path(story.id, story.draft_version)
         if not mail_rules.smtp_configured(self.settings):
             return StepResult(
@@ -774,6 +777,8 @@ class ReviewAndConsent:
 
         story = self.store.story(story_id)
         self._check_sendable(story)
+        if check_missing(self.settings, self.store, story):
+            return _check_first(story)
         message = f"draft version {story.draft_version} sent to the participant by {by}"
         message_nl = f"Concept (versie {story.draft_version}) verstuurd door {by}"
         self.store.transition(
@@ -801,6 +806,21 @@ def _about(event: Any, sha: str) -> bool:
     """Whether an event tells of reading the document with this checksum."""
     detail = event.detail or {}
     return sha in (detail.get("document"), detail.get("duplicate_document"))
+
+
+def _check_first(story: Story) -> StepResult:
+    """'require_review_before_send' is set and the newest draft is not checked yet."""
+    from .pipeline import StepResult
+
+    return StepResult(
+        False,
+        story.id,
+        f"Draft version {story.draft_version} of {story.id} is not checked by the interviewer "
+        f"yet ('require_review_before_send' is on). Check it first: goodwork review {story.id}",
+        f"Concept (versie {story.draft_version}) is nog niet gecontroleerd door de interviewer. "
+        f"Controleer het eerst met: goodwork review {story.id} (en kies 'Klaar om te "
+        "versturen').",
+    )
 
 
 def parse_channels(values: Iterable[str]) -> frozenset[Channel]:

@@ -10,6 +10,8 @@
     │   └── UnknownStoryError     a story code that the store has never seen
     ├── ConsentError              consent cannot be recorded as asked (no text yet, bad channel)
     ├── MailError                 the draft e-mail cannot be built or sent (SMTP, address)
+    ├── EditError                 a correction from the review page cannot be applied
+    │   └── StaleDraftError       ... because the draft moved on (a newer version, sent back)
     └── InputError                a file dropped in the inbox cannot be used (staff)
         ├── SidecarError          <stem>.yaml: invalid YAML, unknown key, wrong type
         ├── AudioError            empty, not audio, truncated, too short, silent
@@ -84,6 +86,15 @@ class ConsentError(GoodworkError):
 
 class MailError(GoodworkError):
     """The draft e-mail cannot be built or sent."""
+
+
+class EditError(GoodworkError):
+    """A correction from the review page cannot be applied (an older version, an unknown
+    sentence, an empty text)."""
+
+
+class StaleDraftError(EditError):
+    """The review page shows a version that is no longer the one to change."""
 
 
 class InputError(GoodworkError):

@@ -36,7 +36,7 @@ from .files import (
     remove_stale_temp,
     sha256_file,
 )
-from .guide import load_guide
+from .guide import Guide, load_guide
 from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
 from .logs import fields
 from .models import Beeld, Channel, Sidecar, State
@@ -547,16 +547,52 @@ class Pipeline(ReviewAndConsent):
 
     def _draft(self, story: Story) -> StepResult:
         files = self.workspace.story(story.id)
+        built = None
         with self._guard(story.id, "drafting"):
             guide = load_guide(self.settings.templates_dir)
             transcript = read_transcript(files.transcript_json)
             made = build_draft(transcript, story.sidecar, guide)
             pseudonyms = Pseudonymiser.for_story(story.sidecar, files.root)
-            beeld = prepare_beeld(made.beeld, pseudonyms.beeld)
+            built = (guide, made, prepare_beeld(made.beeld, pseudonyms.beeld))
+        if built is None:
+            return self._failed(story.id)
+        guide, made, beeld = built
+        notice_nl = (
+            f". Let op: geen vraag van de interviewer herkend; alle tekst staat onder "
+            f"'{beeld.sections[0].heading}'. Controleer de indeling voor je het verstuurt."
+            if made.no_question_recognised
+            else ""
+        )
+        return self.write_draft_version(
+            story,
+            beeld,
+            lambda version: beeld_json(made, beeld, version=version),
+            guide=guide,
+            notice_nl=notice_nl,
+        )
+
+    def write_draft_version(
+        self,
+        story: Story,
+        beeld: Beeld,
+        beeld_data: Callable[[int], dict],
+        *,
+        guide: Guide,
+        notice: str = "",
+        notice_nl: str = "",
+        actor: str | None = None,
+        detail: dict[str, object] | None = None,
+    ) -> StepResult:
+        """The one writer of a draft version (a new draft, or one corrected in the review
+        page): beeld.json (``beeld_data(version)``: the beeld with every sentence's source),
+        the .docx in the workspace and its copy and e-mail in the outbox; older unsent copies
+        retire from the outbox; the story is drafted at the new version."""
+        files = self.workspace.story(story.id)
+        with self._guard(story.id, "drafting"):
             version = story.draft_version + 1
             atomic_write_text(
                 files.draft_beeld(version),
-                json.dumps(beeld_json(made, beeld, version=version), ensure_ascii=False, indent=1),
+                json.dumps(beeld_data(version), ensure_ascii=False, indent=1),
             )
             info = DraftInfo(
                 story_id=story.id,
@@ -579,29 +615,26 @@ class Pipeline(ReviewAndConsent):
             mail = self.write_draft_mail(story.id, version)
             superseded = self._retire_outbox_drafts(story.id, version)
             empty = [s.heading for s in beeld.sections if not s.sentences]
+            words = _words(beeld)
             self.store.transition(
                 story.id,
                 State.DRAFTED,
-                actor=self.actor,
+                actor=actor or self.actor,
                 source=self.source,
                 message=f"draft version {version} written to the outbox "
-                f"({made.words} words"
+                f"({words} words"
                 + (f"; nothing said about: {', '.join(empty)}" if empty else "")
-                + ")",
-                message_nl=f"Concept (versie {version}) klaar om te versturen"
-                + (
-                    f". Let op: geen vraag van de interviewer herkend; alle tekst staat onder "
-                    f"'{beeld.sections[0].heading}'. Controleer de indeling voor je het verstuurt."
-                    if made.no_question_recognised
-                    else ""
-                ),
+                + ")"
+                + notice,
+                message_nl=f"Concept (versie {version}) klaar om te versturen" + notice_nl,
                 detail={
                     "version": version,
-                    "words": _words(beeld),
+                    "words": words,
                     "sentences": sum(len(s.sentences) for s in beeld.sections),
                     "empty_sections": [s.key for s in beeld.sections if not s.sentences],
                     "guide_sha256": guide.sha256,
                     "superseded": [p.name for p in superseded],
+                    **(detail or {}),
                 },
                 draft_version=version,
             )
@@ -609,10 +642,10 @@ class Pipeline(ReviewAndConsent):
             return StepResult(
                 True,
                 story.id,
-                f"draft v{version} ({made.words} words)",
-                f"Concept versie {version} klaar om te versturen ({made.words} woorden)",
+                f"draft v{version} ({words} words)",
+                f"Concept versie {version} klaar om te versturen ({words} woorden)",
                 outputs=(outgoing, mail) if mail else (outgoing,),
-                details={"version": version, "words": made.words, "empty_sections": empty},
+                details={"version": version, "words": words, "empty_sections": empty},
             )
         return self._failed(story.id)
 

@@ -4,8 +4,9 @@ The clock starts at the story's latest decision (the last time it became ``appro
 ``declined``); a story whose current state is still open (received, transcribed, drafted, in
 review, failed) keeps its recording, whatever its age. What goes:
 
-- the archived original (``original/``) and any copies of it that arrived again
-  (``duplicates/``): recordings, personal data;
+- the archived original (``original/``), any copies of it that arrived again
+  (``duplicates/``) and its copy decoded for the review page (``review-cache/``): recordings,
+  personal data;
 - the transcript folder too when ``keep_transcripts`` is false.
 
 Drafts, returned documents and approved texts stay: they are the record of what the
@@ -66,7 +67,7 @@ def plan(store: Store, settings: Settings, now: dt.datetime) -> list[Deletion]:
         if decided is None or decided + keep > now:
             continue
         files = workspace.story(story.id)
-        paths = [files.original_dir, files.root / "duplicates"]
+        paths = [files.original_dir, files.root / "duplicates", files.review_cache_dir]
         if not settings.keep_transcripts:
             paths.append(files.transcript_dir)
         existing = tuple(path for path in paths if path.exists() and _has_files(path))

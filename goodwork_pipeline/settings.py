@@ -161,6 +161,13 @@ class Settings(BaseModel):
         True,
         description="Keep the transcript when the recording is deleted (false: delete it too).",
     )
+    require_review_before_send: bool = Field(
+        False,
+        description=(
+            "Send a draft ('goodwork send', 'goodwork sent') only after the interviewer checked "
+            "its newest version against the recording in 'goodwork review' and marked it ready."
+        ),
+    )
     smtp_host: str | None = Field(
         None,
         description=(

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .consent import consent_for
+from .interviewer_check import current_check, describe_check
 from .models import State
 from .paper_answers import PLACEHOLDERS_NL, consent_command, pending_paper_answer
 from .settings import Settings
@@ -96,7 +97,7 @@ def next_step(store: Store, settings: Settings, story: Story) -> str:
     if state in (State.DRAFTED, State.IN_REVIEW):
         draft = f"{settings.outbox}/concepten/{story.id}-v{story.draft_version}.docx"
         if state == State.DRAFTED:
-            return f"stuur {draft} naar de deelnemer"
+            return _send_or_check(store, settings, story, draft)
         return "wacht op het teruggestuurde concept"
     if state == State.APPROVED:
         if consent_for(store, story.id) is None:
@@ -111,6 +112,21 @@ def next_step(store: Store, settings: Settings, story: Story) -> str:
     return f"los het probleem op, dan: goodwork retry {story.id}"
 
 
+def _send_or_check(store: Store, settings: Settings, story: Story, draft: str) -> str:
+    checked = current_check(store, story)
+    if checked is not None:
+        return f"gecontroleerd door {checked.by}; stuur {draft} naar de deelnemer"
+    if settings.require_review_before_send:
+        return f"controleer het concept (goodwork review {story.id}), stuur het dan"
+    return f"stuur {draft} naar de deelnemer (controleren kan met goodwork review {story.id})"
+
+
+def _state_nl(store: Store, story: Story) -> str:
+    if story.state == State.DRAFTED and current_check(store, story) is not None:
+        return f"{STATE_NL[story.state]}, gecontroleerd"
+    return STATE_NL[story.state]
+
+
 def _row(store: Store, settings: Settings, story: Story) -> StatusRow:
     sidecar = story.sidecar
     who = sidecar.participant or sidecar.role or "(onbekend)"
@@ -121,7 +137,7 @@ def _row(store: Store, settings: Settings, story: Story) -> StatusRow:
     return StatusRow(
         code=story.id,
         who=who,
-        state=STATE_NL[story.state],
+        state=_state_nl(store, story),
         since=_when(story.state_since),
         next_step=next_step(store, settings, story),
         last_message=message or "",
@@ -176,6 +192,7 @@ def story_markdown(store: Store, settings: Settings, story_id: str) -> str:
         f"| rol | {_md(role)} |",
         f"| groep | {_md(story.sidecar.group or '-')} |",
         f"| conceptversie | {story.draft_version} |",
+        f"| gecontroleerd door interviewer | {_md(describe_check(settings, store, story))} |",
         f"| volgende stap | {_md(next_step(store, settings, story))} |",
     ]
     if story.state == State.FAILED:

@@ -5,6 +5,7 @@ workspace/
   stories/<id>/original/<sha256><ext>   the recording, byte for byte (+ .sha256)
   stories/<id>/transcript/           transcript.json .txt .srt .vtt
   stories/<id>/drafts/               v1.docx, v1.beeld.json, v2...
+  stories/<id>/review-cache/         the recording decoded for the review page (if needed)
   stories/<id>/returned/             every returned document, by SHA-256
   stories/<id>/approved/             approved texts, by SHA-256
   transcription-cache/               finished chunks of transcriptions under way (resume)
@@ -43,6 +44,12 @@ class StoryFiles:
 
     def draft_beeld(self, version: int) -> Path:
         return self.drafts_dir / f"v{version}.beeld.json"
+
+    @property
+    def review_cache_dir(self) -> Path:
+        """The recording decoded for the review page when a browser cannot play the original
+        (a copy of the recording: retention deletes it with the original)."""
+        return self.root / "review-cache"
 
     @property
     def returned_dir(self) -> Path:
