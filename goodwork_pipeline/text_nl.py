@@ -129,8 +129,55 @@ STOPWORDS = frozenset(
         "daarover",
         "daarmee",
         "hè",
+        # formal and Flemish forms of the same function words ("u", "ge", "zijt")
+        "uw",
+        "ge",
+        "gij",
+        "zijt",
+        "bent",
+        "hebt",
+        "kunt",
+        "wilt",
+        "zoudt",
+        "da",
+        "wa",
+        "ne",
+        "nen",
+        "efkes",
+        "allez",
+        "awel",
+        "amai",
+        "bon",
     ]
 )
+
+# The same word in another register: formal "u", Flemish "ge/gij", verb forms with "u"/"ge".
+# Questions are compared after this, so "Wat heeft u toen gedaan?" meets "Wat heb je gedaan?".
+REGISTER = {
+    "u": "je",
+    "uw": "je",
+    "ge": "je",
+    "gij": "je",
+    "jij": "je",
+    "jou": "je",
+    "jouw": "je",
+    "heeft": "heb",
+    "hebt": "heb",
+    "hebde": "heb",
+    "bent": "ben",
+    "zijt": "ben",
+    "kunt": "kun",
+    "wilt": "wil",
+    "zoudt": "zou",
+    "da": "dat",
+    "wa": "wat",
+    "doet": "doe",
+    "gaat": "ga",
+    "staat": "sta",
+    "ziet": "zie",
+    "komt": "kom",
+    "zegt": "zeg",
+}
 
 FIRST_PERSON = frozenset({"ik", "mij", "me", "mijn", "m'n", "we", "wij", "ons", "onze", "mezelf"})
 
@@ -166,8 +213,8 @@ def content_stems(text: str) -> list[str]:
 
 
 def normal_phrase(text: str) -> str:
-    """Lower case, accents folded, punctuation gone, words stemmed, one space between."""
-    return " ".join(stem(w) for w in words(text))
+    """Lower case, accents folded, punctuation gone, register evened out, words stemmed."""
+    return " ".join(stem(REGISTER.get(w, w)) for w in words(text))
 
 
 MONTHS_NL = (
