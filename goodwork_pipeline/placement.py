@@ -315,7 +315,7 @@ def _order(unit: _Unit, a: int, furthest: int, b: int) -> Evidence:
             return [("volgorde", IMPOSSIBLE, "terug naar de kennismaking")]
         small_talk = question.score < ENOUGH
         return [("volgorde", NEXT_UNMATCHED if small_talk else 0.0, "nog kennismaking")]
-    if not question.asks:  # 'hm hm', 'oké', a summary: the answer runs on
+    if not question.asks and a != 0:  # 'hm hm', 'oké', a summary: the answer runs on
         if b == a:
             return [("volgorde", STAY_ACK, question.evidence + "; antwoord loopt door")]
         return _within_turn(unit, a, furthest, b)

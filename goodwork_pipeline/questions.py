@@ -92,7 +92,10 @@ def _match(text: str, guide: Guide, current: str | None) -> QuestionMatch:
         why = f"doorvraag '{follow_up[0]}'"
         return QuestionMatch(current, best, "follow-up", why, scores, True)
     if best >= ENOUGH:
-        return QuestionMatch(best_key, best, "section", evidence, scores, True)
+        # a remark that names a section ("Dat is ook een optie.") asks only when it names it
+        # clearly; otherwise it is a reaction and the answer runs on
+        asks = asks or best >= STRONG
+        return QuestionMatch(best_key, best, "section", evidence, scores, asks)
     if asks and len(phrase.split()) <= SHORT:
         return QuestionMatch(current, best, "follow-up", "korte doorvraag", scores, True)
     return QuestionMatch(current, best, "none", "vraag die bij geen onderdeel past", scores, asks)

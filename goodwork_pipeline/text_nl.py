@@ -181,7 +181,21 @@ REGISTER = {
 
 FIRST_PERSON = frozenset({"ik", "mij", "me", "mijn", "m'n", "we", "wij", "ons", "onze", "mezelf"})
 
-_SUFFIXES = ("heden", "ingen", "ing", "lijke", "lijk", "tjes", "tje", "en", "es", "e", "s", "t")
+_SUFFIXES = (
+    "heden",
+    "ingen",
+    "ing",
+    "lijke",
+    "lijk",
+    "tjes",
+    "tje",
+    "en",
+    "es",
+    "e",
+    "st",  # superlatives: 'moeilijkst' ~ 'moeilijk'
+    "s",
+    "t",
+)
 
 
 def words(text: str) -> list[str]:
