@@ -70,8 +70,11 @@ class Draft:
 
     @property
     def no_question_recognised(self) -> bool:
-        return bool(self.placements) and all(
-            p.reason == NO_QUESTION_REASON for p in self.placements
+        """No interviewer question named a section: the layout rests on the answers alone."""
+        return bool(self.placements) and not any(
+            kind == "vraag" and points > 0
+            for p in self.placements
+            for kind, points, _ in p.evidence
         )
 
     @property
