@@ -14,7 +14,7 @@ The kinds, and what they look for:
   what made it hard ("lastig", "ik wist niet wat");
 - ``actions``: what the speaker did, in the past tense ("ik heb ... gesproken", "we belden");
 - ``weighing``: doubt and options ("twijfel", "aan de andere kant", "had ook kunnen");
-- ``values``: what matters ("ik vind", "belangrijk", "voor mij", the guide's values words);
+- ``values``: what matters ("ik vind", "belangrijk", "voor mij", "het gaat erom");
 - ``definition``: an image of good work, a lesson, advice ("goed werk is", "je moet",
   "meegeven", "geleerd", "trots").
 """
@@ -22,7 +22,6 @@ The kinds, and what they look for:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .text_nl import fold, words
@@ -220,7 +219,7 @@ class KindScore:
     signs: tuple[str, ...]  # the words that gave it
 
 
-def answer_kinds(text: str, values: Sequence[str] = ()) -> dict[str, KindScore]:
+def answer_kinds(text: str) -> dict[str, KindScore]:
     """Every kind of answer found in a sentence, with its score and the words that show it."""
     tokens = [fold(w) for w in words(text)]
     plain = " ".join(tokens)

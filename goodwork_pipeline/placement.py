@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .answers import KIND_NL, answer_kinds
 from .guide import Guide
@@ -97,6 +98,7 @@ class Placement:
     section: str | None  # None: small talk, not part of the beeld
     reason: str  # one line for a reviewer
     evidence: tuple[tuple[str, float, str], ...] = ()  # (kind of evidence, points, what)
+    asked: float = 0.0  # how clearly the question this answer followed named its section
 
 
 @dataclass(frozen=True)
@@ -169,25 +171,44 @@ def _units(utterances: list[Utterance], guide: Guide) -> list[_Unit]:
     return units
 
 
+@lru_cache(maxsize=16)
+def _answer_phrases(guide: Guide) -> dict[str, tuple[tuple[tuple[str, str], ...], ...]]:
+    """Per section: its answer cues and answer words in normal form (computed once)."""
+    return {
+        s.key: (
+            tuple((c, normal_phrase(c)) for c in s.answer_cues),
+            tuple((w, normal_phrase(w)) for w in s.answer_words),
+        )
+        for s in guide.sections
+    }
+
+
+@lru_cache(maxsize=16)
+def _acknowledgements(guide: Guide) -> frozenset[str]:
+    return frozenset(normal_phrase(a) for a in guide.acknowledgements)
+
+
 def _answer_evidence(text: str, guide: Guide) -> dict[str, list[tuple[str, float, str]]]:
-    kinds = answer_kinds(text, guide.values)
+    kinds = answer_kinds(text)
     phrase = normal_phrase(text)
     opening = " ".join(phrase.split()[:10])
     padded = f" {phrase} "
     evidence: dict[str, list[tuple[str, float, str]]] = {}
+    phrases = _answer_phrases(guide)
     for section in guide.sections:
         found: list[tuple[str, float, str]] = []
+        cues, answer_words = phrases[section.key]
         for kind in section.answer_kinds:
             if kind in kinds:
                 signs = ", ".join(f"'{s}'" for s in kinds[kind].signs[:3])
                 found.append(("antwoord", ANSWER * kinds[kind].score, f"{KIND_NL[kind]} ({signs})"))
-        cue = next((c for c in section.answer_cues if _opens_with(opening, normal_phrase(c))), None)
-        inside = next((c for c in section.answer_cues if f" {normal_phrase(c)} " in padded), None)
+        cue = next((c for c, normal in cues if _opens_with(opening, normal)), None)
+        inside = next((c for c, normal in cues if f" {normal} " in padded), None)
         if cue:
             found.append(("antwoord", ANSWER_CUE, f"begint met '{cue}'"))
         elif inside:
             found.append(("antwoord", ANSWER_CUE_INSIDE, f"zegt '{inside}'"))
-        hits = [w for w in section.answer_words if f" {normal_phrase(w)} " in padded]
+        hits = [w for w, normal in answer_words if f" {normal} " in padded]
         if hits:
             points = ANSWER_WORD * min(len(hits), 3)
             found.append(("antwoord", points, "woorden " + ", ".join(f"'{h}'" for h in hits[:3])))
@@ -199,7 +220,7 @@ def _answer_evidence(text: str, guide: Guide) -> dict[str, list[tuple[str, float
 def _only_confirms(text: str, guide: Guide) -> bool:
     """'Ja.', 'Klopt.', 'Ja, zo ongeveer.': a confirmation without content."""
     words = normal_phrase(text).split()
-    acks = {normal_phrase(a) for a in guide.acknowledgements}
+    acks = _acknowledgements(guide)
     while words and words[0] in acks:
         words = words[1:]
     return not words or " ".join(words) in acks
@@ -392,7 +413,8 @@ def _placement(
         reason = "; ".join(f"{what} ({points:+.1f})" for _k, points, what in evidence) or (
             "antwoord loopt door"
         )
-    return Placement(unit.utterance, section, reason, tuple(evidence))
+    asked = unit.turn_question.score_of(section) if section and unit.turn_question else 0.0
+    return Placement(unit.utterance, section, reason, tuple(evidence), asked)
 
 
 def _turns(utterances: list[Utterance]) -> list[list[Utterance]]:

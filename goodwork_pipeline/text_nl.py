@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 WORD = re.compile(r"[’']?\w+(?:[-’']\w+)*", re.UNICODE)
 
@@ -203,12 +204,14 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in WORD.findall(text)]
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lower case without accents: 'één' and 'een', 'oké' and 'oke' compare equal."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stemmer: enough to make 'situaties' meet 'situatie' and 'keuzes' meet 'keuze'."""
     word = fold(word)
