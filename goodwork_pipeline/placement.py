@@ -68,6 +68,7 @@ SKIP = 1.2  # per section skipped when moving forward
 BACK = 1.2  # going back to an earlier section
 STAY_ACK = 3.0  # after 'hm hm' or a summary the answer runs on
 IN_TURN_JUMP = 2.2  # changing section inside one answer
+SKIP_FROM_START = 0.2  # per section skipped by the first question of the interview
 SKIP_IN_TURN = 1.2  # per section skipped inside one answer
 IN_TURN_BACK = 8.0  # going back inside one answer
 COMBINED = 0.8  # per point of the question's match with the section jumped to in a turn
@@ -357,7 +358,9 @@ def _order(unit: _Unit, a: int, furthest: int, b: int) -> Evidence:
     # the bonus for the next section goes to a question that names it, or that names nothing
     named = question.score_of(states[b]) >= ENOUGH
     if unmatched:
-        bonus = NEXT_UNMATCHED
+        # a question that names nothing moves on to the next section, but it does not end
+        # the small talk before the interview: that takes a named question or a long answer
+        bonus = NEXT_UNMATCHED if a != 0 else 0.0
     elif question.kind == "follow-up":
         bonus = NEXT_FOLLOW_UP
     else:
@@ -366,7 +369,8 @@ def _order(unit: _Unit, a: int, furthest: int, b: int) -> Evidence:
     what = "volgend onderdeel" + (" (vraag past nergens)" if unmatched else "")
     if skipped > 0:
         what += f", {skipped} overgeslagen"
-    return [*points, ("volgorde", bonus - SKIP * skipped, what)]
+    cost = SKIP_FROM_START if a == 0 else SKIP  # a conversation may start at any section
+    return [*points, ("volgorde", bonus - cost * skipped, what)]
 
 
 def _within_turn(unit: _Unit, a: int, furthest: int, b: int) -> Evidence:
@@ -398,7 +402,7 @@ def _placement(
     state = states[here]
     previous, furthest = path[t - 1] if t else (0, 0)
     order = _order(unit, previous, furthest, here)
-    evidence = [e for e in order if e[1] or e[0] == "vraag"]
+    evidence = list(order)
     if state not in (BEFORE, AFTER):
         evidence += unit.answer.get(state, [])
     evidence = [(kind, round(points, 2), what) for kind, points, what in evidence]

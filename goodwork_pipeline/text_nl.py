@@ -226,7 +226,9 @@ def stem(word: str) -> str:
 
 
 def content_stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text) if fold(w) not in STOPWORDS and len(w) > 1]
+    return [
+        stem(REGISTER.get(w, w)) for w in words(text) if fold(w) not in STOPWORDS and len(w) > 1
+    ]
 
 
 def normal_phrase(text: str) -> str:
