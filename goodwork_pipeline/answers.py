@@ -179,12 +179,13 @@ _OTHER_PAST = re.compile(
 )
 _HARD = re.compile(
     r"\b(?:lastig|moeilijk|ingewikkeld|probleem|problemen|conflict|spanning|botsing|botste|"
-    r"schuurde|wist (?:ik )?niet (?:wat|hoe)|klopte niet|ging mis|misging|zat vast|"
+    r"schuurde|(?:wist|weet) (?:ik )?niet (?:wat|hoe)|klopte niet|ging mis|misging|zat vast|"
     r"knelde|frustr\w*|boos|bang|zorgen)\b"
 )
 _WEIGHING = re.compile(
     r"\b(?:\w*twijfel\w*|afweg\w*|afgewogen|afwoog|gewogen|woog|aan de (?:ene|andere) kant|"
     r"enerzijds|anderzijds|had(?: \w+){0,6} kunnen|had(?: \w+){0,6} moeten|kon (?:ik )?ook|"
+    r"kan (?:ik )?ook|(?:vraag|vroeg) (?:ik )?me af|(?:weet|wist) (?:ik )?niet of|"
     r"of ik (?:nu|nou )?|of niet|"
     r"keuze\w*|kiezen|koos|gekozen|optie\w*|mogelijkhe\w+|alternatie\w+|overwo\w+|"
     r"overweg\w*|risico\w*|dilemma|zou ik|moest ik|vroeg (?:ik )?me af|"

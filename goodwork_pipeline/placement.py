@@ -67,6 +67,7 @@ STAY_QUESTION = 0.3  # any other question keeps the section
 SKIP = 1.2  # per section skipped when moving forward
 BACK = 1.2  # going back to an earlier section
 STAY_ACK = 3.0  # after 'hm hm' or a summary the answer runs on
+STAY_REMARK = 1.5  # after a remark without '?' (or a question whose '?' was not heard)
 IN_TURN_JUMP = 2.2  # changing section inside one answer
 SKIP_FROM_START = 0.2  # per section skipped by the first question of the interview
 SKIP_IN_TURN = 1.2  # per section skipped inside one answer
@@ -337,13 +338,16 @@ def _order(unit: _Unit, a: int, furthest: int, b: int) -> Evidence:
             return [("volgorde", IMPOSSIBLE, "terug naar de kennismaking")]
         small_talk = question.score < ENOUGH
         return [("volgorde", NEXT_UNMATCHED if small_talk else 0.0, "nog kennismaking")]
-    if not question.asks and a != 0:  # 'hm hm', 'oké', a summary: the answer runs on
+    if not question.asks and not question.remark and a != 0:
+        # 'hm hm', 'oké', a summary: the answer runs on
         if b == a:
             return [("volgorde", STAY_ACK, question.evidence + "; antwoord loopt door")]
         return _within_turn(unit, a, furthest, b)
     points: Evidence = [("vraag", QUESTION * question.score_of(states[b]), _asked(unit, states[b]))]
     if b == a:
         stay = STAY_FOLLOW_UP if question.kind == "follow-up" else STAY_QUESTION
+        if question.remark:
+            stay = STAY_REMARK
         return [*points, ("volgorde", stay, f"{question.evidence}; zelfde onderdeel")]
     if b < a:
         return [*points, ("volgorde", -BACK, "terug naar een eerder onderdeel")]

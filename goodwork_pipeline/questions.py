@@ -44,6 +44,9 @@ class QuestionMatch:
     evidence: str
     scores: tuple[tuple[str, float, str], ...] = ()  # per section: score, the words that matched
     asks: bool = False  # a real question or request (not only 'hm hm' or a summary)
+    # a statement that is no reaction or summary: a question whose '?' speech recognition
+    # lost ("wat heb je toen gedaan"), or a remark ("Dat is heftig.")
+    remark: bool = False
     thanks: bool = False  # the interviewer thanks ("Dank je wel."): maybe the end
 
     def with_thanks(self, thanks: bool) -> QuestionMatch:
@@ -98,6 +101,10 @@ def _match(text: str, guide: Guide, current: str | None) -> QuestionMatch:
         return QuestionMatch(best_key, best, "section", evidence, scores, asks)
     if asks and len(phrase.split()) <= SHORT:
         return QuestionMatch(current, best, "follow-up", "korte doorvraag", scores, True)
+    if not asks:
+        return QuestionMatch(
+            current, best, "none", "opmerking zonder vraag", scores, False, remark=True
+        )
     return QuestionMatch(current, best, "none", "vraag die bij geen onderdeel past", scores, asks)
 
 
