@@ -40,6 +40,7 @@ class Candidate:
         return len(words(self.text))
 
 
+VALUES = 1.0  # per values word of the guide (at most three)
 ASKED = 3  # for a direct answer to a question that named the section (at most)
 FITS = 0.8  # per point of answer evidence for the sentence's own section (at most 3 points)
 
@@ -79,7 +80,7 @@ def score(
     phrase = f" {normal_phrase(candidate.text)} "
     found = [v for v in values if f" {normal_phrase(v)} " in phrase]
     if found:
-        part = 1.0 * min(len(found), 3)
+        part = VALUES * min(len(found), 3)
         points += part
         why.append(f"waarden ({', '.join(found[:3])}) +{part:.0f}")
     if any(f" {normal_phrase(c)} " in phrase for c in cues):
