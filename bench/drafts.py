@@ -1,9 +1,19 @@
-"""Measure the draft stage on the labelled conversations (tests/data/conversations/).
+"""Measure the draft stage on labelled conversations.
 
     .venv/bin/python bench/drafts.py                 # from transcripts (seconds)
     .venv/bin/python bench/drafts.py --audio 2       # + 2 conversations spoken by espeak-ng
                                                      #   and transcribed by real Whisper
     .venv/bin/python bench/drafts.py --audio 2 --write bench/DRAFTS.md
+
+Two sets of conversations: the interview corpus (tests/data/interviews/, issue 15), reported
+separately for its tune/ and test/ splits, and the project's own examples
+(tests/data/conversations/). On the corpus, per split: placement (all sentences, and the
+answers alone: the sentences whose true section is a section of the guide), interviewer words
+in the beeld, beelden within the word budget, key-sentence recall on the long conversations
+(a key entry counts as kept when the beeld's sentences from it hold at least half its words),
+and the time from transcript to draft of the longest conversation (a benchmark, not a test).
+The corpus transcripts carry speaker names, as a Teams-style .vtt does, and the sidecar says
+who is who.
 
 Figures per conversation and in total:
 
@@ -55,6 +65,8 @@ from goodwork_pipeline.settings import bundled_templates_dir  # noqa: E402
 from goodwork_pipeline.text_nl import words  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "conversations"
+INTERVIEWS = ROOT / "tests" / "data" / "interviews"
+SPLITS = ("tune", "test")
 FILLERS = re.compile(
     r"\b(eh|ehm|ehh|euh|uh|uhm|uhh|um|hm|hmm|mhm|nou ja|zeg maar|weet je wel|snap je|"
     r"weet je(?=[,.]))\b",
@@ -329,6 +341,121 @@ def _audio_truth(conversation: Conversation, turns, transcript: Transcript) -> T
     return Truth(sections, interviewer_words)
 
 
+# The interview corpus ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class CorpusResult:
+    name: str
+    split: str
+    long: bool
+    sentences: int
+    placed_right: int
+    answers: int  # sentences whose true section is a section of the guide
+    answers_right: int
+    interviewer_words: int
+    beeld_words: int
+    in_budget: bool
+    keys: int
+    keys_kept: int
+    minutes: float
+    seconds: float
+
+
+def from_corpus(split: str, guide: Guide) -> list[CorpusResult]:
+    folder = INTERVIEWS / split
+    results = []
+    for conversation in load_conversations(folder) if folder.is_dir() else []:
+        transcript = conversation.transcript(names=True)
+        started = time.perf_counter()
+        draft = build_draft(transcript, conversation.sidecar, guide)
+        seconds = time.perf_counter() - started
+        truth = conversation.truth()
+        pairs = [(truth[p.utterance.segment_ids[0]], p.section) for p in draft.placements]
+        chosen = [s for section in draft.beeld.sections for s in section.sentences]
+        used = {i for _text, ids, _span in _units(draft) for i in ids}
+        interviewer = sum(
+            len(words(conversation.lines[i].text))
+            for i in used
+            if conversation.lines[i].role == "interviewer"
+        )
+        keys = [i for i, line in enumerate(conversation.lines) if line.key]
+        kept = sum(
+            sum(len(words(s.text)) for s in chosen if i in s.segment_ids)
+            >= 0.5 * len(words(conversation.lines[i].text))
+            for i in keys
+        )
+        spoken = sum(len(line.text.split()) for line in conversation.lines if line.section)
+        results.append(
+            CorpusResult(
+                name=conversation.id,
+                split=split,
+                long=conversation.long,
+                sentences=len(pairs),
+                placed_right=sum(t == p for t, p in pairs),
+                answers=sum(t is not None for t, _ in pairs),
+                answers_right=sum(t is not None and t == p for t, p in pairs),
+                interviewer_words=interviewer,
+                beeld_words=draft.words,
+                in_budget=draft.words <= guide.max_words
+                and (draft.words >= guide.min_words or draft.words >= 0.7 * spoken),
+                keys=len(keys),
+                keys_kept=kept,
+                minutes=transcript.duration / 60,
+                seconds=seconds,
+            )
+        )
+    return results
+
+
+def corpus_summary(results: list[CorpusResult]) -> str:
+    rows = [
+        "| split | conversations (long) | placement, all sentences | answers in the right "
+        "section | interviewer words in beeld | beelden in budget | key sentences kept "
+        "(long) | longest: minutes, seconds to draft |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for split in SPLITS:
+        group = [r for r in results if r.split == split]
+        if not group:
+            rows.append(f"| {split} | 0 | | | | | | |")
+            continue
+        sentences = sum(r.sentences for r in group)
+        right = sum(r.placed_right for r in group)
+        answers = sum(r.answers for r in group)
+        answers_right = sum(r.answers_right for r in group)
+        keys = sum(r.keys for r in group if r.long)
+        kept = sum(r.keys_kept for r in group if r.long)
+        longest = max(group, key=lambda r: r.minutes)
+        recall = f"{kept / keys:.0%} ({kept}/{keys})" if keys else "-"
+        rows.append(
+            f"| {split} | {len(group)} ({sum(r.long for r in group)}) "
+            f"| {right / sentences:.1%} ({right}/{sentences}) "
+            f"| {answers_right / answers:.1%} ({answers_right}/{answers}) "
+            f"| {sum(r.interviewer_words for r in group)} "
+            f"| {sum(r.in_budget for r in group)}/{len(group)} | {recall} "
+            f"| {longest.minutes:.0f} min, {longest.seconds:.1f} s |"
+        )
+    return "\n".join(rows)
+
+
+def corpus_table(results: list[CorpusResult]) -> str:
+    rows = [
+        "| split | conversation | sentences | placement | answers right | interviewer words "
+        "| words | in budget | keys kept | minutes | seconds |",
+        "|---|---|---:|---:|---:|---:|---:|:-:|---:|---:|---:|",
+    ]
+    for r in results:
+        keys = f"{r.keys_kept}/{r.keys}" if r.keys else "-"
+        rows.append(
+            f"| {r.split} | {r.name} | {r.sentences} | {r.placed_right / r.sentences:.1%} "
+            f"| {r.answers_right / max(r.answers, 1):.1%} | {r.interviewer_words} "
+            f"| {r.beeld_words} | {'yes' if r.in_budget else 'no'} | {keys} "
+            f"| {r.minutes:.0f} | {r.seconds:.2f} |"
+        )
+    return "\n".join(rows)
+
+
 # Report ----------------------------------------------------------------------------------------
 
 
@@ -382,8 +509,16 @@ def main() -> int:
         type=Path,
         help="keep the Whisper transcripts here and reuse them (same script, same audio)",
     )
+    parser.add_argument(
+        "--split",
+        choices=(*SPLITS, "both"),
+        default="both",
+        help="which split of the interview corpus to measure (tune while changing the method)",
+    )
     args = parser.parse_args()
     guide = load_guide(bundled_templates_dir())
+    splits = SPLITS if args.split == "both" else (args.split,)
+    corpus = [r for split in splits for r in from_corpus(split, guide)]
     conversations = load_conversations(DATA)
     results = from_transcripts(conversations, guide)
     if args.audio:
@@ -391,9 +526,14 @@ def main() -> int:
         results += from_audio((chosen + conversations)[: args.audio], guide, args.cache)
     command = "bench/drafts.py" + (f" --audio {args.audio}" if args.audio else "")
     command += f" --cache {args.cache}" if args.cache else ""
+    command += f" --split {args.split}" if args.split != "both" else ""
     report = (
-        f"Command: `.venv/bin/python {command}`\n\n## Summary\n\n{summary(results)}\n\n"
-        f"## Per conversation\n\n{table(results)}\n"
+        f"Command: `.venv/bin/python {command}`\n\n"
+        f"## Interview corpus (tests/data/interviews)\n\n{corpus_summary(corpus)}\n\n"
+        f"## The project's own conversations (tests/data/conversations) and audio\n\n"
+        f"{summary(results)}\n\n"
+        f"## Per conversation: interview corpus\n\n{corpus_table(corpus)}\n\n"
+        f"## Per conversation: own conversations and audio\n\n{table(results)}\n"
     )
     print(report)
     if args.write:

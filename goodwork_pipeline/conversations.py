@@ -1,7 +1,11 @@
-"""Labelled test conversations (``tests/data/conversations/*.yaml``) as transcripts.
+"""Labelled test conversations as transcripts.
 
 Used by the tests and by ``bench/drafts.py`` to measure the draft stage: each participant
 stretch carries the section a careful editor would put it under (or none, for small talk).
+Two formats: ``tests/data/conversations/*.yaml`` (turns as ``[i|p, text, section]``) and the
+interview corpus ``tests/data/interviews/{tune,test}/*.yaml`` (turns as mappings with
+``speaker``, ``text``, ``section`` and, in long conversations, ``key: true`` for a sentence a
+good beeld must keep; see its README).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ class Line:
     role: str
     text: str
     section: str | None  # the true section of a participant line; None for small talk
+    key: bool = False  # a sentence a good beeld keeps (long conversations)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Conversation:
     interviewer: str
     features: tuple[str, ...]
     lines: tuple[Line, ...]
+    long: bool = False
+    language: str = "nl-NL"
 
     @property
     def sidecar(self) -> Sidecar:
@@ -64,13 +71,7 @@ class Conversation:
 
 def load_conversation(path: Path) -> Conversation:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    lines = []
-    for entry in data["turns"]:
-        role = ROLES[entry[0]]
-        section = entry[2] if role == "participant" else None
-        if role == "participant" and len(entry) != 3:
-            raise ValueError(f"{path.name}: participant line without a section label: {entry}")
-        lines.append(Line(role, str(entry[1]), section))
+    lines = [_line(entry, path) for entry in data["turns"]]
     return Conversation(
         id=data["id"],
         role=data["role"],
@@ -78,7 +79,26 @@ def load_conversation(path: Path) -> Conversation:
         interviewer=data["interviewer"],
         features=tuple(data.get("features", ())),
         lines=tuple(lines),
+        long=bool(data.get("long", False)),
+        language=str(data.get("language", "nl-NL")),
     )
+
+
+def _line(entry: object, path: Path) -> Line:
+    if isinstance(entry, dict):
+        role = str(entry["speaker"])
+        if role not in ROLES.values():
+            raise ValueError(f"{path.name}: unknown speaker {role!r} in {entry}")
+        if role == "participant" and "section" not in entry:
+            raise ValueError(f"{path.name}: participant turn without a section label: {entry}")
+        section = entry.get("section") if role == "participant" else None
+        return Line(role, str(entry["text"]), section, bool(entry.get("key", False)))
+    assert isinstance(entry, list), f"{path.name}: a turn must be a list or a mapping"
+    role = ROLES[entry[0]]
+    section = entry[2] if role == "participant" else None
+    if role == "participant" and len(entry) != 3:
+        raise ValueError(f"{path.name}: participant line without a section label: {entry}")
+    return Line(role, str(entry[1]), section)
 
 
 def load_conversations(folder: Path) -> list[Conversation]:

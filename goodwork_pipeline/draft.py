@@ -20,7 +20,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .cleanup import clean_sentence, sentence_spans, split_long
@@ -35,7 +35,7 @@ from .placement import (
     contains_phrase,
     place,
 )
-from .selection import Candidate, choose, key_quote, score, title_ideas
+from .selection import Candidate, choose, key_quote, score, title_ideas, with_centrality
 from .text_nl import normal_phrase
 from .transcribe import format_timestamp
 
@@ -70,8 +70,11 @@ class Draft:
 
     @property
     def no_question_recognised(self) -> bool:
-        return bool(self.placements) and all(
-            p.reason == NO_QUESTION_REASON for p in self.placements
+        """No interviewer question named a section: the layout rests on the answers alone."""
+        return bool(self.placements) and not any(
+            kind == "vraag" and points > 0
+            for p in self.placements
+            for kind, points, _ in p.evidence
         )
 
     @property
@@ -335,6 +338,7 @@ def _candidates(
 ) -> tuple[list[Candidate], list[tuple[Utterance, str]]]:
     candidates: list[Candidate] = []
     dropped: list[tuple[Utterance, str]] = []
+    started: set[str] = set()  # sections that have a candidate already
     for placement in placements:
         utterance = placement.utterance
         if placement.section is None:
@@ -345,6 +349,8 @@ def _candidates(
             dropped.append((utterance, "alleen stopwoorden"))
             continue
         section = guide.section(placement.section)
+        # how clearly the sentence does what its section asks (placement's answer evidence)
+        fits = sum(points for kind, points, _ in placement.evidence if kind == "antwoord")
         for text in split_long(cleaned):
             candidate = Candidate(
                 section=placement.section,
@@ -354,13 +360,20 @@ def _candidates(
                 end=utterance.end,
                 segment_ids=utterance.segment_ids,
                 why=(placement.reason,),
+                placement=placement.evidence,
             )
-            first = not any(c.section == placement.section for c in candidates)
-            scored = score(candidate, guide.values, section.cues + section.answer_cues, first=first)
-            candidates.append(
-                Candidate(**{**scored.__dict__, "why": (placement.reason, *scored.why)})
+            first = placement.section not in started
+            started.add(placement.section)
+            scored = score(
+                candidate,
+                guide.values,
+                section.cues + section.answer_cues,
+                first=first,
+                fits=fits,
+                asked=placement.asked,
             )
-    return candidates, dropped
+            candidates.append(replace(scored, why=(placement.reason, *scored.why)))
+    return with_centrality(candidates), dropped
 
 
 # beeld.json ----------------------------------------------------------------------------------
@@ -419,6 +432,11 @@ def _source(candidate: Candidate) -> dict[str, Any]:
         "spoken": candidate.spoken,
         "score": candidate.score,
         "why": list(candidate.why),
+        # why the sentence sits in its section: the question, the answer, the guide's order
+        "placement": [
+            {"evidence": kind, "points": points, "what": what}
+            for kind, points, what in candidate.placement
+        ],
     }
 
 

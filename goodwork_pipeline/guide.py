@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from .answer_kinds import ANSWER_KINDS
 from .errors import GuideError
 
 GUIDE_FILE = "guide.yaml"
@@ -35,9 +36,22 @@ TOP_KEYS = (
     "follow_ups",
     "closings",
     "values",
+    "summaries",
+    "acknowledgements",
+    "synonyms",
     "sections",
 )
-SECTION_KEYS = ("key", "heading", "questions", "cues", "answer_cues", "words")
+SECTION_KEYS = (
+    "key",
+    "heading",
+    "questions",
+    "paraphrases",
+    "cues",
+    "answer_cues",
+    "answer_kinds",
+    "answer_words",
+    "words",
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,9 @@ class GuideSection:
     cues: tuple[str, ...]
     words: int
     answer_cues: tuple[str, ...] = ()
+    paraphrases: tuple[str, ...] = ()  # other ways interviewers ask for this section
+    answer_kinds: tuple[str, ...] = ()  # what an answer here does (answers.ANSWER_KINDS)
+    answer_words: tuple[str, ...] = ()  # words anywhere in an answer that point here
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,9 @@ class Guide:
     follow_ups: tuple[str, ...] = ()
     closings: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
+    summaries: tuple[str, ...] = ()  # how an interviewer starts a summary ("dus je ...")
+    acknowledgements: tuple[str, ...] = ()  # "hm hm", "oké": the answer runs on
+    synonyms: tuple[tuple[str, ...], ...] = ()  # words that count as one when matching
     path: Path | None = None
     sha256: str = ""
 
@@ -150,6 +170,9 @@ def parse_guide(text: str, path: Path) -> Guide:
         follow_ups=_texts(top.get("follow_ups"), path, "follow_ups"),
         closings=_texts(top.get("closings"), path, "closings"),
         values=_texts(top.get("values"), path, "values"),
+        summaries=_texts(top.get("summaries"), path, "summaries"),
+        acknowledgements=_texts(top.get("acknowledgements"), path, "acknowledgements"),
+        synonyms=_synonyms(top.get("synonyms"), path),
         path=path,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
@@ -226,6 +249,17 @@ def _section(node: yaml.Node, path: Path) -> GuideSection:
             f"sectie '{key}' heeft geen 'questions' en geen 'cues'; zo kan geen vraag bij deze "
             "sectie horen",
         )
+    kinds = _texts(entries.get("answer_kinds"), path, f"section '{key}': 'answer_kinds'")
+    unknown = [k for k in kinds if k not in ANSWER_KINDS]
+    if unknown:
+        raise _error(
+            path,
+            _line(entries["answer_kinds"][1]),
+            f"section '{key}': unknown answer kind '{unknown[0]}' (known: "
+            f"{', '.join(ANSWER_KINDS)})",
+            f"sectie '{key}': onbekende soort antwoord '{unknown[0]}' (bekend: "
+            f"{', '.join(ANSWER_KINDS)})",
+        )
     return GuideSection(
         key=key,
         heading=heading.strip(),
@@ -235,7 +269,44 @@ def _section(node: yaml.Node, path: Path) -> GuideSection:
         answer_cues=tuple(
             c.lower() for c in _texts(entries.get("answer_cues"), path, f"'{key}': answer_cues")
         ),
+        paraphrases=_texts(entries.get("paraphrases"), path, f"section '{key}': 'paraphrases'"),
+        answer_kinds=kinds,
+        answer_words=tuple(
+            c.lower()
+            for c in _texts(entries.get("answer_words"), path, f"section '{key}': 'answer_words'")
+        ),
     )
+
+
+def _synonyms(entry: Entry | None, path: Path) -> tuple[tuple[str, ...], ...]:
+    """A list of groups, each a list of single words: '- [gedaan, ondernomen, aangepakt]'."""
+    if entry is None:
+        return ()
+    node = entry[1]
+    groups = node.value if isinstance(node, yaml.SequenceNode) else None
+    if groups is None:
+        raise _error(
+            path,
+            _line(node),
+            "'synonyms' must be a list of word lists, e.g. '- [gedaan, ondernomen]'",
+            "'synonyms' moet een lijst van woordenlijsten zijn, bijv. '- [gedaan, ondernomen]'",
+        )
+    result = []
+    for group in groups:
+        words = _texts((group, group), path, "each group in 'synonyms'")
+        if (
+            not isinstance(group, yaml.SequenceNode)
+            or len(words) < 2
+            or any(len(w.split()) != 1 for w in words)
+        ):
+            raise _error(
+                path,
+                _line(group),
+                "each group in 'synonyms' must be a list of two or more single words",
+                "elke groep in 'synonyms' moet een lijst van minstens twee losse woorden zijn",
+            )
+        result.append(tuple(w.lower() for w in words))
+    return tuple(result)
 
 
 def _total_words(entry: Entry | None, path: Path, budgets: int) -> tuple[int, int]:

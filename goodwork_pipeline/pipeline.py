@@ -558,8 +558,9 @@ class Pipeline(ReviewAndConsent):
             return self._failed(story.id)
         guide, made, beeld = built
         notice_nl = (
-            f". Let op: geen vraag van de interviewer herkend; alle tekst staat onder "
-            f"'{beeld.sections[0].heading}'. Controleer de indeling voor je het verstuurt."
+            ". Let op: geen vraag van de interviewer herkend; de tekst staat onder de kopjes "
+            "waar de antwoorden zelf op wijzen (of alles onder "
+            f"'{beeld.sections[0].heading}'). Controleer de indeling voor je het verstuurt."
             if made.no_question_recognised
             else ""
         )

@@ -33,18 +33,34 @@ class Candidate:
     score: float = 0.0
     why: tuple[str, ...] = ()
     chosen: bool = False
+    placement: tuple[tuple[str, float, str], ...] = ()  # (evidence, points, what): placement.py
 
     @property
     def words(self) -> int:
         return len(words(self.text))
 
 
+VALUES = 1.0  # per values word of the guide (at most three)
+ASKED = 3  # for a direct answer to a question that named the section (at most)
+FITS = 0.8  # per point of answer evidence for the sentence's own section (at most 3 points)
+
+
 def score(
-    candidate: Candidate, values: Sequence[str], cues: Sequence[str], *, first: bool = False
+    candidate: Candidate,
+    values: Sequence[str],
+    cues: Sequence[str],
+    *,
+    first: bool = False,
+    fits: float = 0.0,
+    asked: float = 0.0,
 ) -> Candidate:
     """Score a sentence: first person, content, values words, section words, length.
 
     ``first``: the first sentence of the section, the most direct answer to its question.
+    ``fits``: how clearly the sentence does what its section asks (placement's answer
+    evidence: an action told in the past tense under 'Wat ik deed', "ik vind" under values).
+    ``asked``: how clearly the question it answers named its section (a direct answer is more
+    likely the core than a remark that drifted there).
     """
     tokens = words(candidate.text)
     count = len(tokens)
@@ -64,12 +80,20 @@ def score(
     phrase = f" {normal_phrase(candidate.text)} "
     found = [v for v in values if f" {normal_phrase(v)} " in phrase]
     if found:
-        part = 1.0 * min(len(found), 3)
+        part = VALUES * min(len(found), 3)
         points += part
         why.append(f"waarden ({', '.join(found[:3])}) +{part:.0f}")
     if any(f" {normal_phrase(c)} " in phrase for c in cues):
         points += 0.5
         why.append("past bij de sectie +0.5")
+    if asked > 0:
+        part = ASKED * min(asked, 3.0) / 3.0
+        points += part
+        why.append(f"antwoord op de vraag naar dit onderdeel +{part:.1f}")
+    if fits > 0:
+        part = FITS * min(fits, 3.0)
+        points += part
+        why.append(f"doet wat het onderdeel vraagt +{part:.1f}")
     if count < 6:
         points -= 2.0
         why.append(f"kort ({count} woorden) -2")
@@ -80,6 +104,37 @@ def score(
         points -= 0.5
         why.append("vraag -0.5")
     return replace(candidate, score=round(points, 2), why=tuple(why))
+
+
+CENTRAL = 3  # for the sentence closest to the rest of its section (the story's core)
+
+
+def with_centrality(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Add to each score how central the sentence is in its section: how many content words
+    it shares with the section's other sentences (the people, the problem, the steps that come
+    back). In a long conversation this tells the core of the story from its side paths."""
+    stems = [set(content_stems(c.text)) for c in candidates]
+    result = list(candidates)
+    for key in dict.fromkeys(c.section for c in candidates):
+        members = [i for i, c in enumerate(candidates) if c.section == key and stems[i]]
+        if len(members) < 3:
+            continue
+        raw = {
+            i: sum(
+                len(stems[i] & stems[j]) / (len(stems[i]) * len(stems[j])) ** 0.5
+                for j in members
+                if j != i
+            )
+            for i in members
+        }
+        top = max(raw.values()) or 1.0
+        for i in members:
+            part = round(CENTRAL * raw[i] / top, 2)
+            c = result[i]
+            result[i] = replace(
+                c, score=round(c.score + part, 2), why=(*c.why, f"kern van het onderdeel +{part}")
+            )
+    return result
 
 
 def similarity(a: str, b: str) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 WORD = re.compile(r"[’']?\w+(?:[-’']\w+)*", re.UNICODE)
 
@@ -129,12 +130,73 @@ STOPWORDS = frozenset(
         "daarover",
         "daarmee",
         "hè",
+        # formal and Flemish forms of the same function words ("u", "ge", "zijt")
+        "uw",
+        "ge",
+        "gij",
+        "zijt",
+        "bent",
+        "hebt",
+        "kunt",
+        "wilt",
+        "zoudt",
+        "da",
+        "wa",
+        "ne",
+        "nen",
+        "efkes",
+        "allez",
+        "awel",
+        "amai",
+        "bon",
     ]
 )
 
+# The same word in another register: formal "u", Flemish "ge/gij", verb forms with "u"/"ge".
+# Questions are compared after this, so "Wat heeft u toen gedaan?" meets "Wat heb je gedaan?".
+REGISTER = {
+    "u": "je",
+    "uw": "je",
+    "ge": "je",
+    "gij": "je",
+    "jij": "je",
+    "jou": "je",
+    "jouw": "je",
+    "heeft": "heb",
+    "hebt": "heb",
+    "hebde": "heb",
+    "bent": "ben",
+    "zijt": "ben",
+    "kunt": "kun",
+    "wilt": "wil",
+    "zoudt": "zou",
+    "da": "dat",
+    "wa": "wat",
+    "doet": "doe",
+    "gaat": "ga",
+    "staat": "sta",
+    "ziet": "zie",
+    "komt": "kom",
+    "zegt": "zeg",
+}
+
 FIRST_PERSON = frozenset({"ik", "mij", "me", "mijn", "m'n", "we", "wij", "ons", "onze", "mezelf"})
 
-_SUFFIXES = ("heden", "ingen", "ing", "lijke", "lijk", "tjes", "tje", "en", "es", "e", "s", "t")
+_SUFFIXES = (
+    "heden",
+    "ingen",
+    "ing",
+    "lijke",
+    "lijk",
+    "tjes",
+    "tje",
+    "en",
+    "es",
+    "e",
+    "st",  # superlatives: 'moeilijkst' ~ 'moeilijk'
+    "s",
+    "t",
+)
 
 
 def words(text: str) -> list[str]:
@@ -142,12 +204,14 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in WORD.findall(text)]
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lower case without accents: 'één' and 'een', 'oké' and 'oke' compare equal."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stemmer: enough to make 'situaties' meet 'situatie' and 'keuzes' meet 'keuze'."""
     word = fold(word)
@@ -162,12 +226,14 @@ def stem(word: str) -> str:
 
 
 def content_stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text) if fold(w) not in STOPWORDS and len(w) > 1]
+    return [
+        stem(REGISTER.get(w, w)) for w in words(text) if fold(w) not in STOPWORDS and len(w) > 1
+    ]
 
 
 def normal_phrase(text: str) -> str:
-    """Lower case, accents folded, punctuation gone, words stemmed, one space between."""
-    return " ".join(stem(w) for w in words(text))
+    """Lower case, accents folded, punctuation gone, register evened out, words stemmed."""
+    return " ".join(stem(REGISTER.get(w, w)) for w in words(text))
 
 
 MONTHS_NL = (
