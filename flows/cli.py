@@ -773,6 +773,45 @@ def pseudonymise(obj: Context, story: str, names: tuple[str, ...]) -> None:
     finish([result])
 
 
+@cli.command()
+@click.argument("story")
+@click.option("--keep", "keep", multiple=True, help="A found name that may stay (repeatable).")
+@click.option("--replace", "replace_", multiple=True, help="Undo --keep: replace this name again.")
+@click.option("--by", default="", help="Who decides (recorded in the story's history).")
+@click.pass_obj
+def names(
+    obj: Context, story: str, keep: tuple[str, ...], replace_: tuple[str, ...], by: str
+) -> None:
+    """Third parties found in STORY (persons, places, institutions) and what replaces them.
+
+    Every name found is replaced in published files unless it is cleared: --keep NAME
+    clears one (the outbox follows at once), --replace NAME undoes that. The participant
+    clears a name by answering its note in the draft's margin with a yes.
+    """
+    from goodwork_pipeline.pipeline import Pipeline
+
+    pipeline = Pipeline(obj.settings, source="cli")
+    actor = by or obj.settings.actor
+    if keep:
+        result = pipeline.keep_names(story, list(keep), by=actor, source="cli")
+        _print_result(asdict(result))
+    if replace_:
+        result = pipeline.replace_names_again(story, list(replace_), by=actor)
+        _print_result(asdict(result))
+    found = pipeline.third_parties(story)
+    if not found:
+        console.print("Geen namen van derden gevonden.")
+        return
+    table = Table(title=f"Namen van derden in {pipeline.store.story(story).id}", expand=False)
+    for header in ("Naam", "Soort", "Bij publicatie", "Gevonden in"):
+        table.add_column(header, overflow="fold")
+    for item, kept in found:
+        shown = "blijft staan (vrijgegeven)" if kept else f"vervangen door '{item.stand_in}'"
+        table.add_row(_e(item.name), item.kind, _e(shown), _e(item.context))
+    console.print(table)
+    console.print('Vrijgeven: goodwork names STORY --keep "Naam"')
+
+
 def _print_groups(settings: Settings) -> None:
     from goodwork_pipeline.booklet import groups
     from goodwork_pipeline.store import Store

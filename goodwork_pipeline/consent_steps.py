@@ -281,6 +281,8 @@ class ReviewAndConsent:
         path = self.workspace.story(story_id).returned_dir / f"{sha}.wijzigingen.txt"
         atomic_write_text(path, text)
         summary = summarise(draft, returned)
+        if decision.accepts_consent:  # clearing a name shows more: never from a doubtful one
+            self._names_cleared_in_margin(story_id, returned)
         return {
             "report": str(path.relative_to(self.workspace.root)),
             **summary.to_json(),
@@ -288,6 +290,25 @@ class ReviewAndConsent:
                 {"author": c.author, "text": c.text, "anchor": c.anchor} for c in returned.comments
             ],
         }
+
+    def _names_cleared_in_margin(self: Pipeline, story_id: str, returned: ReturnedDraft) -> None:
+        """A participant who answered a name's note with a yes clears that name."""
+        from .third_parties import cleared_by_comments
+
+        story = self.store.story(story_id)
+        names = self.story_names(story)
+        cleared = cleared_by_comments(names.remembered(), returned.comments)
+        kept = names.keep(cleared)
+        if kept:
+            self.store.record_event(
+                story.id,
+                "names-kept",
+                actor=returned.signer or "deelnemer",
+                source=SOURCE_DOCUMENT,
+                message=f"the participant cleared {len(kept)} third-party name(s) in the margin",
+                message_nl=f"De deelnemer gaf in de kantlijn vrij: {', '.join(kept)}",
+                detail={"kept": kept},
+            )
 
     def _apply(
         self: Pipeline,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,6 +110,8 @@ class DraftInfo:
     interviewer: str | None = None
     empty_note: str = DEFAULT_EMPTY_NOTE
     created: dt.datetime | None = None  # for the document's and comments' dates
+    # third parties found in the text: (name as written, the note beside its first mention)
+    name_notes: tuple[tuple[str, str], ...] = ()
 
 
 def instructions(info: DraftInfo) -> list[tuple[str, str]]:
@@ -163,7 +166,7 @@ def template_path(templates_dir: Path | None) -> Path:
 def render_draft(beeld: Beeld, info: DraftInfo, *, template: Path | None = None) -> bytes:
     document = _open_template(template or template_path(None))
     when = info.created or dt.datetime.now(dt.UTC)
-    writer = _Writer(document, when)
+    writer = _Writer(document, when, info.name_notes)
     _page_setup(document)
     _properties(document, info, when)
 
@@ -195,8 +198,8 @@ def render_draft(beeld: Beeld, info: DraftInfo, *, template: Path | None = None)
         for group in _paragraphs(section.sentences):
             paragraph = document.add_paragraph(style="Beeldtekst")
             for index, sentence in enumerate(group):
-                run = paragraph.add_run(sentence.text if index == 0 else " " + sentence.text)
-                writer.traced(run, sentence)
+                runs = writer.runs(paragraph, sentence.text if index == 0 else " " + sentence.text)
+                writer.traced(runs, sentence)
     document.add_paragraph(QUOTE_HEADING, style="Heading 2")
     quote = document.add_paragraph(style="Quote")
     if beeld.quote:
@@ -226,20 +229,56 @@ def render_draft(beeld: Beeld, info: DraftInfo, *, template: Path | None = None)
 class _Writer:
     """Adds the margin comments: a time for every traced run, a note for empty sections."""
 
-    def __init__(self, document: docx.document.Document, when: dt.datetime):
+    def __init__(
+        self,
+        document: docx.document.Document,
+        when: dt.datetime,
+        name_notes: Sequence[tuple[str, str]] = (),
+    ):
         self.document = document
         self.when = when
+        self._pending = list(name_notes)  # each name's note goes beside its first mention
 
-    def traced(self, run: Run, source: Sentence | None) -> None:
+    def runs(self, paragraph: Paragraph, text: str) -> list[Run]:
+        """``text`` as runs, a third party's first mention a run of its own with its note."""
+        runs: list[Run] = []
+        while self._pending:
+            hit = _first_mention(text, [name for name, _note in self._pending])
+            if hit is None:
+                break
+            start, end, name = hit
+            if start:
+                runs.append(paragraph.add_run(text[:start]))
+            named = paragraph.add_run(text[start:end])
+            runs.append(named)
+            note = next(n for m, n in self._pending if m == name)
+            self._pending = [(m, n) for m, n in self._pending if m != name]
+            self._comment(named, note)
+            text = text[end:]
+        if text or not runs:
+            runs.append(paragraph.add_run(text))
+        return runs
+
+    def traced(self, run: Run | Sequence[Run], source: Sentence | None) -> None:
         if source is not None and source.start is not None:
             self._comment(run, f"[{format_timestamp(source.start, style='short')}]")
 
     def note(self, run: Run, text: str) -> None:
         self._comment(run, text)
 
-    def _comment(self, run: Run, text: str) -> None:
+    def _comment(self, run: Run | Sequence[Run], text: str) -> None:
         comment = self.document.add_comment(run, text=text, author=COMMENT_AUTHOR, initials="GW")
         comment._comment_elm.date = self.when
+
+
+def _first_mention(text: str, names: Sequence[str]) -> tuple[int, int, str] | None:
+    """The earliest whole-word mention of any of ``names`` in ``text``."""
+    best = None
+    for name in names:
+        match = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), match.end(), name)
+    return best
 
 
 def _source_of(text: str, beeld: Beeld) -> Sentence | None:

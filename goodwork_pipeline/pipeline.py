@@ -58,6 +58,14 @@ from .settings import Settings
 from .shared_sidecar import inputs_of, kind_of, shared_sidecar_error
 from .sidecar import read_sidecar, sidecar_for
 from .store import ALLOWED, Store, Story
+from .third_parties import (
+    FoundName,
+    NameFinder,
+    StoryNames,
+    deduce_cache_dir,
+    name_key,
+    note_for,
+)
 from .transcribe import Transcriber, make_transcriber, read_transcript, write_transcript
 from .transcript_files import read_transcript_file
 from .transcription import AUDIO_CACHE, ChunkResult, Transcription, TranscriptionPlan
@@ -591,6 +599,11 @@ class Pipeline(ReviewAndConsent):
         files = self.workspace.story(story.id)
         with self._guard(story.id, "drafting"):
             version = story.draft_version + 1
+            # third parties nobody listed: a note beside each in the draft (publishing hides
+            # them unless cleared)
+            third_parties = self.story_names(story)
+            kept = {name_key(name) for name in third_parties.kept()}
+            found = [f for f in third_parties.find(beeld) if f.key not in kept]
             atomic_write_text(
                 files.draft_beeld(version),
                 json.dumps(beeld_data(version), ensure_ascii=False, indent=1),
@@ -604,6 +617,7 @@ class Pipeline(ReviewAndConsent):
                 interviewer=story.sidecar.interviewer,
                 empty_note=guide.empty_note,
                 created=self.clock.now(),
+                name_notes=tuple((f.name, note_for(f)) for f in found),
             )
             private = write_draft(
                 beeld,
@@ -739,7 +753,7 @@ class Pipeline(ReviewAndConsent):
                 programme=self.settings.programme,
                 date=story.sidecar.date or story.created_at.date(),
                 now=self.clock.now(),
-                pseudonyms=staff_names(self.workspace.story(story.id).root),
+                pseudonyms=self.names_to_replace(story.id, approved),
             )
             self._record_publication(story, result)
             log.info(
@@ -813,6 +827,88 @@ class Pipeline(ReviewAndConsent):
 
     # Pseudonyms and booklets (publish assets, issue 6) ---------------------------------------
 
+    def story_names(self, story: Story) -> StoryNames:
+        """The story's third parties; the participant, interviewer and programme are not."""
+        sidecar = story.sidecar
+        return StoryNames(
+            self.workspace.story(story.id).root,
+            NameFinder(deduce_cache_dir(self.settings.model_cache_dir)),
+            not_third_parties=[
+                sidecar.participant or "",
+                sidecar.interviewer or "",
+                self.settings.programme,
+                *getattr(sidecar, "also_known_as", ()),
+            ],
+        )
+
+    def names_to_replace(self, story_id: str, approved: Beeld | None) -> list[str]:
+        """Every name publishing hides: those staff marked, and every third party found and
+        not cleared (default deny), also one typed into the approved text."""
+        story = self.store.story(story_id)
+        marked = staff_names(self.workspace.story(story.id).root)
+        return [*marked, *self.story_names(story).entries(approved)]
+
+    def third_parties(self, story_id: str) -> list[tuple[FoundName, bool]]:
+        """Every third party found in the story (its newest draft and approved text too),
+        with whether it was cleared to stay."""
+        story = self.store.story(story_id)
+        names = self.story_names(story)
+        for beeld in self._texts_of(story):
+            names.find(beeld)
+        kept = {name_key(name) for name in names.kept()}
+        return [(item, item.key in kept) for item in names.remembered()]
+
+    def _texts_of(self, story: Story) -> list[Beeld]:
+        beelden = []
+        if story.draft_version:
+            beelden.append(self.draft_beeld(story.id, story.draft_version))
+        if story.approved_sha256:
+            approved = self.approved_beeld(story.id, story.approved_sha256)
+            if approved is not None:
+                beelden.append(approved)
+        return beelden
+
+    def replace_names_again(self, story_id: str, names: list[str], *, by: str) -> StepResult:
+        """Undo a clearance: the names are replaced in published texts again."""
+        story = self.store.story(story_id)
+        undone = self.story_names(story).replace_again(names)
+        if undone:
+            self.store.record_event(
+                story.id,
+                "names-replaced",
+                actor=by,
+                source=self.source,
+                message=f"{len(undone)} third-party name(s) are replaced again",
+                message_nl=f"Weer vervangen bij publicatie: {', '.join(undone)}",
+                detail={"replaced": undone},
+            )
+        published = self.publish(story.id)
+        return StepResult(published.ok, story.id, published.message, None, published.outputs)
+
+    def keep_names(self, story_id: str, names: list[str], *, by: str, source: str) -> StepResult:
+        """Clear third-party names: they stay as written when published."""
+        story = self.store.story(story_id)
+        kept = self.story_names(story).keep(names)
+        if kept:
+            self.store.record_event(
+                story.id,
+                "names-kept",
+                actor=by,
+                source=source,
+                message=f"{len(kept)} third-party name(s) cleared to stay in published texts",
+                message_nl=f"Vrijgegeven (mag blijven staan): {', '.join(kept)}",
+                detail={"kept": kept},
+            )
+        published = self.publish(story.id)
+        return StepResult(
+            published.ok,
+            story.id,
+            f"{len(kept)} name(s) cleared; {published.message}",
+            f"{len(kept)} naam/namen vrijgegeven" if kept else "Niets veranderd",
+            published.outputs,
+            {"kept": kept},
+        )
+
     def pseudonymise(self, story_id: str, names: list[str]) -> StepResult:
         """Staff mark third-party names; the outbox is brought in line at once."""
         story = self.store.story(story_id)
@@ -853,7 +949,7 @@ class Pipeline(ReviewAndConsent):
             group=group,
             consent_of=lambda story_id: consent_rules.consent_for(self.store, story_id),
             approved_of=self.approved_beeld,
-            names_of=lambda story_id: staff_names(self.workspace.story(story_id).root),
+            names_of=lambda story_id: self.names_to_replace(story_id, None),
             programme=self.settings.programme,
         )
 

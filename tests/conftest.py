@@ -17,8 +17,9 @@ from postgres_server import PostgresServer, find_bindir
 from goodwork_pipeline.clock import FixedClock
 from goodwork_pipeline.pipeline import Pipeline, StepResult
 from goodwork_pipeline.samples import SAMPLE_CONVERSATION, Turn, synthesize
-from goodwork_pipeline.settings import Settings, load_settings
+from goodwork_pipeline.settings import Settings, _default_model_cache, load_settings
 from goodwork_pipeline.store import Store
+from goodwork_pipeline.third_parties import deduce_cache_dir
 from goodwork_pipeline.transcribe import ScriptedTranscriber
 
 
@@ -26,7 +27,16 @@ from goodwork_pipeline.transcribe import ScriptedTranscriber
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One assembled model for the whole run (assembling costs about a second)."""
     configured = os.environ.get("GOODWORK_TEST_MODEL_CACHE")
-    return Path(configured) if configured else tmp_path_factory.mktemp("model-cache")
+    if configured:
+        return Path(configured)
+    cache = tmp_path_factory.mktemp("model-cache")
+    # deduce's lookup structures take a minute of CPU to build: build them once per machine
+    # in the user's model cache (scripts/setup does) and share them with every test run.
+    user_cache = deduce_cache_dir(_default_model_cache())
+    user_cache.mkdir(parents=True, exist_ok=True)
+    shared = cache / user_cache.name
+    shared.symlink_to(user_cache, target_is_directory=True)
+    return cache
 
 
 @pytest.fixture
