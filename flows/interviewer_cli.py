@@ -15,13 +15,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from flows.exit_codes import for_error
 from goodwork_pipeline.errors import GoodworkError, InputError
 
 console = Console()
 err_console = Console(stderr=True)
 
 
-def _fail(error: GoodworkError, code: int) -> None:
+def _fail(error: GoodworkError, code: int | None = None) -> None:
+    """The message, then the exit code of the one rule (flows/exit_codes.py): a recording
+    that needs attention 1, usage, settings or the model 2."""
+    code = int(for_error(error)) if code is None else code
     err_console.print(f"[red]goodwork:[/] {escape(str(error))}")
     if error.nl and error.nl != error.message:
         err_console.print(escape(error.nl))
@@ -52,7 +56,7 @@ def add(obj: object, name: str, file: Path) -> None:
     except InputError as error:
         _fail(error, 1 if error.path is not None else 2)
     except GoodworkError as error:
-        _fail(error, 2)
+        _fail(error)
     console.print(
         f"[green]✓[/] Stemprofiel van {escape(profile.name)} opgeslagen "
         f"({profile.speech_s:.0f} s spraak) in {escape(str(path))}"
@@ -68,7 +72,7 @@ def list_(obj: object) -> None:
     try:
         profiles = load_profiles(obj.settings.workspace_dir)  # type: ignore[attr-defined]
     except GoodworkError as error:
-        _fail(error, 1)
+        _fail(error)
     if not profiles:
         console.print("Nog geen stemprofielen. Voeg er een toe: goodwork interviewer add NAAM FILE")
         return
@@ -90,7 +94,7 @@ def remove(obj: object, name: str) -> None:
     try:
         removed = remove_profile(obj.settings.workspace_dir, name)  # type: ignore[attr-defined]
     except GoodworkError as error:
-        _fail(error, 2)
+        _fail(error)
     if not removed:
         err_console.print(f"[red]goodwork:[/] no voice profile named '{escape(name)}'.")
         err_console.print("Zie: goodwork interviewer list")

@@ -84,7 +84,8 @@ FOLDER_COMMANDS = [
     ["withdraw", "GW-0NBEKEND", "--by", "Sam"], ["send", "GW-0NBEKEND"],
     ["sent", "GW-0NBEKEND", "--by", "Sam"], ["draft", "GW-0NBEKEND"], ["settings"],
     ["booklet"], ["booklet", "groep"], ["pseudonymise", "GW-0NBEKEND"],
-    ["transcribe", "{file}"],
+    ["transcribe", "{file}"], ["review", "GW-0NBEKEND", "--no-browser"],
+    ["names", "GW-0NBEKEND"], ["interviewer", "list"],
 ]  # fmt: skip
 
 
