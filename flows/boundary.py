@@ -154,7 +154,8 @@ class GoodworkGroup(click.Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
-        ctx.meta["goodwork.command"] = name
+        outer = ctx.meta.get("goodwork.command") if ctx.parent is not None else None
+        ctx.meta["goodwork.command"] = f"{outer} {name}" if outer and name else name
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:

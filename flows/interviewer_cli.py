@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from flows.boundary import GoodworkGroup
 from flows.exit_codes import for_error
 from goodwork_pipeline.errors import GoodworkError, InputError
 
@@ -32,7 +33,7 @@ def _fail(error: GoodworkError, code: int | None = None) -> None:
     sys.exit(code)
 
 
-@click.group()
+@click.group(cls=GoodworkGroup)
 def interviewer() -> None:
     """Interviewers' voice profiles: with one, a mono recording knows who the interviewer is.
 

@@ -40,6 +40,7 @@ from .guide import Guide, load_guide
 from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
 from .logs import fields
 from .models import Beeld, Channel, Sidecar, State
+from .answers import Doubt
 from .paper_answers import receive_pdf
 from .pseudonymise import Pseudonymiser, mark_names, own_names_among, staff_names
 from .publish import (
@@ -710,14 +711,15 @@ class Pipeline(ReviewAndConsent):
 
     # Review and consent: see consent_steps.ReviewAndConsent --------------------------------
 
-    def review(self, path: Path) -> StepResult:
-        """A returned draft: a Word document is read for consent (``consent_steps``); a PDF
-        is a paper answer, kept with its story for staff to record (``paper_answers``)."""
+    def review(self, path: Path, doubt: Doubt | None = None) -> StepResult:
+        """A returned draft: a Word document is read for consent (``consent_steps``; ``doubt``
+        from ``plan_answers`` says why it may only shrink consent); a PDF is a paper answer,
+        kept with its story for staff to record (``paper_answers``)."""
         if path.suffix.lower() == PDF_SUFFIX or (
             inside_inbox(path, self.settings.inbox_dir) and is_pdf(path)
         ):
             return receive_pdf(self, path)
-        return super().review(path)
+        return super().review(path, doubt)
 
     def save_approved(self, story_id: str, beeld: Beeld) -> str:
         text_sha = beeld.text_sha256()

@@ -31,7 +31,21 @@ from goodwork_pipeline.errors import (
 )
 from goodwork_pipeline.models import State
 
-COMMANDS = sorted(cli.commands)
+# every command, the commands of a group (goodwork interviewer add/list/remove) one by one
+COMMANDS = sorted(
+    f"{name} {sub}" if sub else name
+    for name, command in cli.commands.items()
+    for sub in (sorted(command.commands) if isinstance(command, click.Group) else [None])
+)
+
+
+def find(name: str) -> click.Command:
+    command: click.Command = cli
+    for part in name.split():
+        command = command.commands[part]  # type: ignore[attr-defined]
+    return command
+
+
 REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 
 
@@ -84,7 +98,7 @@ def programme(tmp_path: Path) -> Path:
 def test_an_unexpected_error_in_any_command_is_one_line_and_exit_70(
     name: str, programme: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    command = cli.commands[name]
+    command = find(name)
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("injected: the disk controller said no")
@@ -92,7 +106,7 @@ def test_an_unexpected_error_in_any_command_is_one_line_and_exit_70(
     monkeypatch.setattr(command, "callback", broken)
     result = CliRunner().invoke(
         cli,
-        ["-C", str(programme), name, *command_line(command, tmp_path)],
+        ["-C", str(programme), *name.split(), *command_line(command, tmp_path)],
         env={"XDG_STATE_HOME": str(tmp_path / "state")},
     )
     log = programme / "workspace" / "logs" / LOG_NAME
