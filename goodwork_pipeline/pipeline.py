@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import consent as consent_rules
+from .answers import Doubt
 from .audio import load_audio
 from .booklet import group_entries, membership, render_booklet, same_group
 from .clock import Clock, SystemClock
@@ -40,7 +41,6 @@ from .guide import Guide, load_guide
 from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
 from .logs import fields
 from .models import Beeld, Channel, Sidecar, State
-from .answers import Doubt
 from .paper_answers import receive_pdf
 from .pseudonymise import Pseudonymiser, mark_names, own_names_among, staff_names
 from .publish import (
