@@ -89,6 +89,9 @@ REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 FOLDER_CHANNEL = {folder: channel for channel, folder in CHANNEL_FOLDERS.items()}
 PLACEHOLDER = "Anna de Vries"
 THIRD_PARTIES = ("Mevrouw Jansen", "Karel")
+# A third party nobody listed: found in the draft (goodwork_pipeline/third_parties.py) and,
+# never cleared here, never published (default deny)
+UNLISTED = ("Priya",)
 GROUP = "teammanagers VVT 2026"
 ROLES = ("Teammanager", "Leercoach", "Student verpleegkunde")
 
@@ -101,7 +104,11 @@ SCRIPT = [
         "Mevrouw Jansen wilde niet meer eten. Haar zoon Karel wilde dat wij haar dwongen.",
     ),
     ("interviewer", "Wat heb je toen gedaan?"),
-    ("participant", "Ik ben met Karel gaan praten over de wensen van zijn moeder."),
+    (
+        "participant",
+        "Ik ben met Karel gaan praten over de wensen van zijn moeder. Mijn collega Priya "
+        "dacht mee.",
+    ),
     ("interviewer", "Welke mogelijkheden heb je afgewogen?"),
     ("participant", "Ik twijfelde tussen de regels volgen en luisteren naar de bewoner."),
     ("interviewer", "Wat vind je daarin belangrijk?"),
@@ -173,6 +180,9 @@ def template(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Pat
         (pipeline.settings.inbox_dir / f"gesprek-{index}.yaml").write_text(sidecar)
         story_id = pipeline.receive(pipeline.settings.inbox_dir / f"gesprek-{index}.wav").story_id
         assert pipeline.transcribe(story_id).ok and pipeline.draft(story_id).ok
+        # the unlisted third party is in the text the participant sees, and was found
+        found = [item.name for item, _kept in pipeline.third_parties(story_id)]
+        assert "Priya" in found, found
     tone.unlink()
     pipeline.store.close()
     return folder
@@ -583,7 +593,7 @@ def check(world: World, model: Model, event: tuple, stats: dict, *, real: bool) 
             assert Channel(entry["channel"]) in consent.channels
         stats["assets_checked"] += len(listed)
         hidden = _hidden_parts(world.names[index], consent.name_display)
-        third = [*THIRD_PARTIES, *(STAFF_MARKED if model.marked[index] else ())]
+        third = [*THIRD_PARTIES, *UNLISTED, *(STAFF_MARKED if model.marked[index] else ())]
         if hidden:
             stats["anonymous_scans"] += 1
             assert not _mentions(folder.name, hidden), (event, folder.name, hidden)
@@ -600,14 +610,14 @@ def check(world: World, model: Model, event: tuple, stats: dict, *, real: bool) 
     overview = outbox / OVERVIEW
     if overview.is_file():
         html = unescape(overview.read_text(encoding="utf-8"))
-        assert not _mentions(html, list(THIRD_PARTIES)), event
+        assert not _mentions(html, [*THIRD_PARTIES, *UNLISTED]), event
         for href in re.findall(r'(?:href|src)="([^"#:]+)"', html):
             assert (outbox / unquote(href)).exists(), (event, href)
         for index in range(len(world.story_ids)):
             assert not _mentions(html, hidden_here(world, index, consents)), (event, index)
     if (outbox / BOOKLETS).is_dir():
         for pdf in (outbox / BOOKLETS).glob("*.pdf"):
-            assert not scan(pdf, list(THIRD_PARTIES), real=real), (event, pdf)
+            assert not scan(pdf, [*THIRD_PARTIES, *UNLISTED], real=real), (event, pdf)
             for index in range(len(world.story_ids)):
                 hidden = hidden_here(world, index, consents)
                 assert not scan(pdf, hidden, real=real), (event, index, hidden)
