@@ -41,10 +41,14 @@ def test_pseudonymise_command_marks_names_and_updates_the_outbox(pipeline, prefe
         closing_question=ANNA.beeld.closing_question,
     )
     story_id = consented_story(pipeline, beeld, ANNA.sidecar, name_display=NameDisplay.FIRST)
-    assert find_names(folder_of(pipeline, story_id), ["Karel"]) != []
+    # nobody listed Karel: found by itself and hidden by default (third_parties.py) ...
+    assert find_names(folder_of(pipeline, story_id), ["Karel"]) == []
+    assert find_names(folder_of(pipeline, story_id), ["haar zoon"]) == []
+    # ... and staff choose what stands in for him
     result = run(pipeline, "pseudonymise", story_id.lower(), "Karel=haar zoon")
     assert result.exit_code == 0, result.output
     assert find_names(folder_of(pipeline, story_id), ["Karel"]) == []
+    assert find_names(folder_of(pipeline, story_id), ["haar zoon"]) != []
     listing = run(pipeline, "pseudonymise", story_id)
     assert "Karel → haar zoon" in listing.output
     assert "Mevrouw Jansen → mevrouw A" in listing.output
