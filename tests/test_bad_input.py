@@ -175,16 +175,21 @@ def run_case(case: Case, tmp_path: Path, template: Programme, foreign: Path, spe
 def intake_memory(pipeline: Pipeline, path: Path, tmp_path: Path) -> float:
     """Peak memory (MB) of a fresh process that takes ``path`` in as a run would."""
     folder = tmp_path / "geheugen"
-    shutil.copytree(pipeline.settings.base_dir, folder)
+    # without the workspace: a store that already knows the file would not take it in again
+    shutil.copytree(pipeline.settings.base_dir, folder, ignore=shutil.ignore_patterns("workspace"))
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from pathlib import Path\n"
         "from goodwork_pipeline.pipeline import Pipeline\n"
         "from goodwork_pipeline.settings import load_settings\n"
         "pipeline = Pipeline(load_settings(Path(sys.argv[1])))\n"
         "result = pipeline.receive(Path(sys.argv[2]))\n"
         "assert not result.ok, result\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        # VmHWM, not ru_maxrss: getrusage keeps the peak across fork and execve, so a child of
+        # a large pytest process would report the parent's size (what made this figure grow
+        # with the tests that ran before it); VmHWM belongs to the new process image only.
+        "status = Path('/proc/self/status').read_text()\n"
+        "print(int(status.split('VmHWM:')[1].split()[0]) / 1024)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(folder), str(folder / "inbox" / path.name)],
@@ -193,6 +198,7 @@ def intake_memory(pipeline: Pipeline, path: Path, tmp_path: Path) -> float:
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    print(f"intake peak: {done.stdout.split()[-1]} MB")
     return float(done.stdout.split()[-1])
 
 

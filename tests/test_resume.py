@@ -91,7 +91,12 @@ def test_killed_halfway_it_resumes_without_redoing_chunks(
     finished = {i for i, key in enumerate(keys) if key in stored}
     assert 0 < len(finished) < len(keys), (finished, len(keys))
 
-    # resume: only the unfinished chunks are transcribed
+    # resume: only the unfinished chunks are transcribed. The killed run still holds its
+    # transcription slot (when a test before this one set the limit on the test server);
+    # free it as an embedded 'goodwork run' does at start (flows/concurrency.py).
+    from flows.concurrency import ensure_transcription_limit
+
+    ensure_transcription_limit(settings, reset=True)
     pipeline = Pipeline(settings, store=store, source="test")
     transcribed: list[int] = []
     run_chunk = pipeline.transcription.run_chunk
