@@ -866,7 +866,8 @@ def _warn_if_workspace_open(settings: Settings) -> None:
         console.print(
             f"[yellow]Let op:[/] de werkmap {_e(settings.workspace_dir)} is leesbaar voor andere "
             "gebruikers van deze computer, en er staan opnames, transcripten en namen in. Maak "
-            f"hem privé: chmod -R go-rwx {_e(settings.workspace_dir)}"
+            f"hem privé: chmod -R go-rwx {_e(settings.workspace_dir)}",
+            soft_wrap=True,  # a command to copy is never broken over lines
         )
 
 

@@ -57,7 +57,8 @@ def drafted_folder(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) 
     folder = tmp_path_factory.mktemp("review") / "programme"
     pipeline = programme_pipeline(folder, model_cache, source="test")
     recording = folder / "inbox" / "gesprek-anna.wav"
-    synthesize(SAMPLE_CONVERSATION[:8], recording)
+    # one voice per channel: this module tests the page, not telling espeak voices apart
+    synthesize(SAMPLE_CONVERSATION[:8], recording, stereo=True)
     recording.with_suffix(".yaml").write_text(SAMPLE_SIDECAR, encoding="utf-8")
     story_id = pipeline.receive(recording).story_id
     assert pipeline.transcribe(story_id).ok

@@ -14,6 +14,7 @@ from helpers import drop
 
 import flows.process_inbox as process_inbox_module
 from flows._states import NEEDS_ATTENTION, REFUSED, results_of
+from flows.exit_codes import INTERNAL
 from goodwork_pipeline.errors import ModelError
 from goodwork_pipeline.models import State as StoryState
 from goodwork_pipeline.pipeline import Pipeline
@@ -48,7 +49,7 @@ def engine(settings, store, clock, scripted, monkeypatch):
             chosen = transcriber or scripted
             return Pipeline(settings, store=store, clock=clock, source=source, transcriber=chosen)
 
-        monkeypatch.setattr(process_inbox_module, "load_settings", lambda folder: settings)
+        monkeypatch.setattr(process_inbox_module, "flow_settings", lambda folder: settings)
         monkeypatch.setattr(process_inbox_module, "Pipeline", pipeline)
 
     return use
@@ -106,7 +107,7 @@ def test_an_internal_error_fails_the_story_run_and_the_inbox_run(
     assert "non-negative timestamp expected" in parent.state.message
     # The results are there whatever the state: the CLI prints them as before.
     results = results_of(state)
-    internal = [r for r in results if r["details"].get("internal")]
+    internal = [r for r in results if r["details"].get(INTERNAL)]
     assert len(internal) == 1 and internal[0]["story_id"] == story.id
     assert "non-negative timestamp expected" in internal[0]["message"]
     assert story.state == StoryState.FAILED

@@ -18,6 +18,11 @@ Targets (all end in the same checks: the reader, ``interpret`` and ``decide`` fo
 
 Any other exception is a crash: libFuzzer writes the input to ``-artifact_prefix`` and exits
 non-zero with the traceback, which the test reports.
+
+Memory: ``--rss-limit-mb N`` makes an input that pushes this process's own peak (``VmHWM``)
+past N megabytes a crash. libFuzzer's ``-rss_limit_mb`` cannot do that here: it reads
+``ru_maxrss``, which on Linux carries over the parent's peak through fork and exec, so under a
+pytest process that has loaded Whisper it reports gigabytes before the first input.
 """
 
 from __future__ import annotations
@@ -47,9 +52,18 @@ PARTS = (
 )
 
 
+def own_peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM), in megabytes."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 class Harness:
-    def __init__(self, target: str, beeld_json: Path, sent_docx: Path):
+    def __init__(self, target: str, beeld_json: Path, sent_docx: Path, rss_limit_mb: float = 0):
         self.target = target
+        self.rss_limit_mb = rss_limit_mb
         self.folder = Path(tempfile.mkdtemp(prefix="goodwork-fuzz-"))
         self.beeld = Beeld.from_json(json.loads(beeld_json.read_text(encoding="utf-8")))
         self.sent: RawDocument = read_document(sent_docx)
@@ -57,6 +71,11 @@ class Harness:
             self.parts = {info.filename: archive.read(info) for info in archive.infolist()}
 
     def __call__(self, data: bytes) -> None:
+        self.run(data)
+        if self.rss_limit_mb and (peak := own_peak_mb()) > self.rss_limit_mb:
+            raise MemoryError(f"this input took the peak memory to {peak:.0f} MB")
+
+    def run(self, data: bytes) -> None:
         if self.target == "sidecar":
             self.sidecar(data)
         elif self.target == "docx":
@@ -102,8 +121,12 @@ class Harness:
 def main() -> None:
     separator = sys.argv.index("--") if "--" in sys.argv else len(sys.argv)
     target, beeld_json, sent_docx = sys.argv[1:4]
+    options = sys.argv[4:separator]
+    limit = (
+        float(options[options.index("--rss-limit-mb") + 1]) if "--rss-limit-mb" in options else 0
+    )
     libfuzzer_args = [sys.argv[0], *sys.argv[separator + 1 :]]
-    harness = Harness(target, Path(beeld_json), Path(sent_docx))
+    harness = Harness(target, Path(beeld_json), Path(sent_docx), limit)
     atheris.Setup(libfuzzer_args, harness)
     atheris.Fuzz()
 
