@@ -38,7 +38,7 @@ def run_one(name: str, threads: int) -> dict[str, float]:
     from faster_whisper import BatchedInferencePipeline, WhisperModel
 
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.whisper_model import resolve_model
+    from goodwork_pipeline.transcription.whisper_model import resolve_model
 
     config = CONFIGS[name]
     settings = load_settings(environ={})

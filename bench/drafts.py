@@ -51,17 +51,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from goodwork_pipeline.conversations import (  # noqa: E402
+from goodwork_pipeline.drafting.draft import Draft, build_draft  # noqa: E402
+from goodwork_pipeline.drafting.guide import Guide, load_guide  # noqa: E402
+from goodwork_pipeline.errors import DraftError  # noqa: E402
+from goodwork_pipeline.models import Segment, Sidecar, Transcript  # noqa: E402
+from goodwork_pipeline.settings import bundled_templates_dir  # noqa: E402
+from goodwork_pipeline.testing.conversations import (  # noqa: E402
     Conversation,
     label_by_turns,
     line_at,
     load_conversations,
 )
-from goodwork_pipeline.draft import Draft, build_draft  # noqa: E402
-from goodwork_pipeline.errors import DraftError  # noqa: E402
-from goodwork_pipeline.guide import Guide, load_guide  # noqa: E402
-from goodwork_pipeline.models import Segment, Sidecar, Transcript  # noqa: E402
-from goodwork_pipeline.settings import bundled_templates_dir  # noqa: E402
 from goodwork_pipeline.text_nl import words  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "conversations"
@@ -252,9 +252,9 @@ def _digest(lines: list[tuple[str, str]]) -> str:
 def from_audio(
     conversations: list[Conversation], guide: Guide, cache: Path | None = None
 ) -> list[Result]:
-    from goodwork_pipeline.samples import Turn, synthesize
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.transcription import Transcription
+    from goodwork_pipeline.testing.samples import Turn, synthesize
+    from goodwork_pipeline.transcription.stage import Transcription
 
     settings = load_settings(ROOT, environ={})
     stage = Transcription(settings)  # the real transcription stage, model loaded on first use

@@ -120,9 +120,9 @@ class _Batched:
 
 def serve(variant: str, threads: int, beam: int, cache: str, warm_up: str) -> None:
     sys.path.insert(0, str(ROOT))
-    from goodwork_pipeline.audio import load_audio
+    from goodwork_pipeline.intake.audio import load_audio
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.transcribe import TranscribeOptions, make_transcriber
+    from goodwork_pipeline.transcription.engine import TranscribeOptions, make_transcriber
 
     def say(message: dict) -> None:
         print(json.dumps(message), flush=True)
@@ -217,7 +217,7 @@ class Engine:
 
 def sample_clips(folder: Path) -> list[Path]:
     sys.path.insert(0, str(ROOT))
-    from goodwork_pipeline.samples import SAMPLE_CONVERSATION, synthesize
+    from goodwork_pipeline.testing.samples import SAMPLE_CONVERSATION, synthesize
 
     path = folder / "sample-interview.wav"
     synthesize(SAMPLE_CONVERSATION, path)
@@ -255,7 +255,7 @@ def join_long(
 
     import numpy as np
 
-    from goodwork_pipeline.audio import load_audio
+    from goodwork_pipeline.intake.audio import load_audio
 
     audio = {p: load_audio(p, min_duration=0, min_speech=0).mono() for p, _ in pieces}
     pause = np.zeros(int(PAUSE_S * 16000), dtype=np.float32)

@@ -43,7 +43,7 @@ def make_recording(minutes: float, *, stereo: bool = False) -> Path:
     with ``stereo`` the interviewer on the left channel and the participant on the right."""
     from speakers import CONVERSATIONS
 
-    from goodwork_pipeline import samples
+    from goodwork_pipeline.testing import samples
 
     path = CACHE / f"interview-{minutes:g}min{'-stereo' if stereo else ''}.wav"
     if path.is_file():
@@ -85,9 +85,9 @@ def make_recording(minutes: float, *, stereo: bool = False) -> Path:
 def run_stage(recording: Path, threads: int) -> dict[str, float]:
     from _common import peak_rss_mb
 
+    from goodwork_pipeline.intake.transcript_files import write_transcript
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.transcript_files import write_transcript
-    from goodwork_pipeline.transcription import Transcription
+    from goodwork_pipeline.transcription.stage import Transcription
 
     started = time.perf_counter()
     settings = load_settings(environ={}, threads=threads)
@@ -158,7 +158,7 @@ def main() -> None:
         run = run_stage if kind == "stage" else run_flow
         print(json.dumps(run(Path(recording), args.threads)))
         return
-    from goodwork_pipeline.samples import espeak_available
+    from goodwork_pipeline.testing.samples import espeak_available
 
     if not espeak_available():
         print("SKIP: espeak-ng is needed to make the recording")

@@ -110,9 +110,9 @@ def der(
 
 def transcribe(conversations: list[dev.Conversation]) -> dict[str, dict]:
     """Whisper + speakers through the real stage; keeps the words for --cached runs."""
-    import goodwork_pipeline.transcription as transcription
+    import goodwork_pipeline.transcription.stage as transcription
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.voice_encoder import shared_encoder
+    from goodwork_pipeline.transcription.voice_encoder import shared_encoder
 
     stage = transcription.Transcription(load_settings(CACHE, environ={}, threads=2))
     shared_encoder(2)  # loaded once per process, not timed per conversation
@@ -149,9 +149,9 @@ def transcribe(conversations: list[dev.Conversation]) -> dict[str, dict]:
 def run_speakers(
     conversation: dev.Conversation, cached: dict, sidecar: Sidecar, profiles: dict
 ) -> tuple[list[Word], tuple[str | None, ...], float, str]:
-    from goodwork_pipeline.audio import load_audio
-    from goodwork_pipeline.speakers import label_words
-    from goodwork_pipeline.vad import Span
+    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.vad import Span
+    from goodwork_pipeline.transcription.speakers import label_words
 
     audio = load_audio(conversation.path)
     words = [Word(a, b, text) for a, b, text in cached["words"]]
@@ -184,7 +184,11 @@ def unsure_counts(
 
 def profile_of(person: str) -> np.ndarray:
     """The voice profile made from the person's held-out recordings (as 'interviewer add')."""
-    from goodwork_pipeline.voice_encoder import mel_spectrogram, partial_slices, shared_encoder
+    from goodwork_pipeline.transcription.voice_encoder import (
+        mel_spectrogram,
+        partial_slices,
+        shared_encoder,
+    )
 
     wav = np.concatenate(dev.material(person).profile)
     mel = mel_spectrogram(wav)
@@ -210,7 +214,7 @@ def main() -> None:
     else:
         cached = transcribe(conversations)
         words_file.write_text(json.dumps(cached))
-    from goodwork_pipeline.voice_encoder import shared_encoder
+    from goodwork_pipeline.transcription.voice_encoder import shared_encoder
 
     shared_encoder(2)
     rows: dict[str, list[str]] = {"tune": [], "test": []}
@@ -273,9 +277,9 @@ def main() -> None:
 
 def one_person() -> None:
     """Real read speech of one person (../shared/speech): two roles would be wrong."""
-    from goodwork_pipeline.audio import load_audio
-    from goodwork_pipeline.diarization import diarize
-    from goodwork_pipeline.voice_encoder import shared_encoder
+    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.transcription.diarization import diarize
+    from goodwork_pipeline.transcription.voice_encoder import shared_encoder
 
     clips = sorted((dev.SPEECH / "audio").glob("*.wav"))[2:]  # the first two make a profile
     if not clips:
@@ -292,10 +296,10 @@ def ami() -> None:
     """DER on real English meeting speech with its own RTTM (clusters mapped optimally)."""
     from itertools import permutations
 
-    from goodwork_pipeline.audio import load_audio
-    from goodwork_pipeline.diarization import diarize
-    from goodwork_pipeline.vad import speech_spans
-    from goodwork_pipeline.voice_encoder import shared_encoder
+    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.vad import speech_spans
+    from goodwork_pipeline.transcription.diarization import diarize
+    from goodwork_pipeline.transcription.voice_encoder import shared_encoder
 
     folder = dev.VOICES / "conversations"
     rttm = (folder / "ami.rttm").read_text().split("\n")

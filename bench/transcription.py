@@ -51,7 +51,7 @@ def run_one(engine: str, audio: Path, threads: int) -> dict[str, object]:
     settings = load_settings(environ={}, threads=threads)
     warm = audio.with_name("warm-up.wav")
     if engine == "pipeline":
-        from goodwork_pipeline.transcription import Transcription
+        from goodwork_pipeline.transcription.stage import Transcription
 
         stage = Transcription(settings)
         stage.transcribe_file(warm)
@@ -82,7 +82,7 @@ def run_one(engine: str, audio: Path, threads: int) -> dict[str, object]:
     else:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-        from goodwork_pipeline.whisper_model import resolve_model
+        from goodwork_pipeline.transcription.whisper_model import resolve_model
 
         location = resolve_model("base", base_dir=Path.cwd(), cache_dir=settings.model_cache_dir)
         model = WhisperModel(

@@ -36,7 +36,7 @@ from goodwork_pipeline.status import StatusRow, status_rows, story_history
 from .interviewer_cli import interviewer
 
 if TYPE_CHECKING:
-    from goodwork_pipeline.transcription import ProgressMeter
+    from goodwork_pipeline.transcription.stage import ProgressMeter
 
 console = Console()
 err_console = Console(stderr=True)
@@ -212,9 +212,9 @@ def purge(obj: Context, dry_run: bool) -> None:
     transcripts too when 'keep_transcripts' is false. Every deletion is recorded in the
     story's history ('goodwork status STORY'). Recordings of open stories are never deleted.
     """
-    from goodwork_pipeline import retention
     from goodwork_pipeline.clock import SystemClock
-    from goodwork_pipeline.store import Store
+    from goodwork_pipeline.store import retention
+    from goodwork_pipeline.store.repository import Store
 
     settings = obj.settings
     if settings.database is None and not (settings.workspace_dir / "goodwork.sqlite").exists():
@@ -274,7 +274,7 @@ def status(
     The table shows each story's code, participant (or role), state, since when, the next
     step and the last error. In a narrow terminal each story takes a few lines instead.
     """
-    from goodwork_pipeline.store import Store
+    from goodwork_pipeline.store.repository import Store
 
     settings = obj.settings
     if settings.database is None and not (settings.workspace_dir / "goodwork.sqlite").exists():
@@ -382,7 +382,7 @@ def consent(
     picks draft version N. The output says which text it is. The outbox follows at once
     (runs the 'record-consent' Prefect flow).
     """
-    from goodwork_pipeline.consent_steps import parse_channels
+    from goodwork_pipeline.consent.steps import parse_channels
 
     chosen = _channels(parse_channels, channels)
     _known_story(obj.settings, story)
@@ -424,7 +424,7 @@ def withdraw(obj: Context, story: str, channels: str, by: str, note: str) -> Non
     Recorded in the consent ledger with a PDF snapshot; group booklets drop it at their next
     build. Runs the 'withdraw-consent' Prefect flow.
     """
-    from goodwork_pipeline.consent_steps import parse_channels
+    from goodwork_pipeline.consent.steps import parse_channels
 
     chosen = _channels(parse_channels, channels)
     _known_story(obj.settings, story)
@@ -592,13 +592,13 @@ def transcribe(
     vocabulary, language). A .vtt, .srt or .txt transcript is converted instead.
     Progress goes to stderr, so the transcript can be piped.
     """
-    from goodwork_pipeline.sidecar import read_sidecar, sidecar_for
-    from goodwork_pipeline.transcript_files import (
+    from goodwork_pipeline.intake.sidecar import read_sidecar, sidecar_for
+    from goodwork_pipeline.intake.transcript_files import (
         is_transcript_file,
         read_transcript_file,
         render,
     )
-    from goodwork_pipeline.transcription import Transcription
+    from goodwork_pipeline.transcription.stage import Transcription
 
     settings = obj.settings
     fmt = fmt or _format_for(output)
@@ -744,9 +744,9 @@ def pseudonymise(obj: Context, story: str, names: tuple[str, ...]) -> None:
     once. Without NAMES: show the names and their stand-ins.
     """
     from goodwork_pipeline.models import Sidecar
-    from goodwork_pipeline.pseudonymise import assign, staff_names
-    from goodwork_pipeline.store import Store
-    from goodwork_pipeline.workspace import Workspace
+    from goodwork_pipeline.privacy.pseudonymise import assign, staff_names
+    from goodwork_pipeline.store.repository import Store
+    from goodwork_pipeline.store.workspace import Workspace
 
     settings = obj.settings
     _known_story(settings, story)
@@ -813,8 +813,8 @@ def names(
 
 
 def _print_groups(settings: Settings) -> None:
-    from goodwork_pipeline.booklet import groups
-    from goodwork_pipeline.store import Store
+    from goodwork_pipeline.publishing.booklet import groups
+    from goodwork_pipeline.store.repository import Store
 
     if settings.database is None and not (settings.workspace_dir / "goodwork.sqlite").exists():
         console.print("Nog geen verhalen, dus ook geen groepen.")
@@ -835,7 +835,7 @@ def _print_groups(settings: Settings) -> None:
 def _known_story(settings: Settings, story: str) -> str:
     """STORY's code, checked before any flow starts: an unknown code is a usage error (exit
     2) with one message, not a failed flow run."""
-    from goodwork_pipeline.store import Store
+    from goodwork_pipeline.store.repository import Store
 
     if settings.database is None and not (settings.workspace_dir / "goodwork.sqlite").exists():
         raise UnknownStoryError(
@@ -952,8 +952,8 @@ def _print_history(store: object, story: str) -> None:
 
 
 def _print_consent_and_changes(store: object, settings: Settings, story: str) -> None:
-    from goodwork_pipeline.consent import consent_for
-    from goodwork_pipeline.consent_steps import consent_summary, latest_changes_report
+    from goodwork_pipeline.consent.ledger import consent_for
+    from goodwork_pipeline.consent.steps import consent_summary, latest_changes_report
 
     found = store.story(story)  # type: ignore[attr-defined]
     records = store.consent_records(found.id)  # type: ignore[attr-defined]
@@ -965,7 +965,7 @@ def _print_consent_and_changes(store: object, settings: Settings, story: str) ->
         if current is None:
             console.print("  Nu: [bold]geen geldige toestemming[/]: er wordt niets gedeeld.")
         else:
-            from goodwork_pipeline.consent_steps import channels_nl
+            from goodwork_pipeline.consent.steps import channels_nl
 
             console.print(f"  Nu: toestemming voor {channels_nl(current.channels)}.")
     report = latest_changes_report(

@@ -12,16 +12,16 @@ from flows.process_inbox import process_inbox
 from goodwork_pipeline.files import atomic_write_text
 from goodwork_pipeline.models import Beeld
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.samples import (
+from goodwork_pipeline.review.returned_document import read_document
+from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
+from goodwork_pipeline.status import status_rows
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.testing.samples import (
     SAMPLE_CONVERSATION,
     SAMPLE_SIDECAR,
     fill_in_as_participant,
     synthesize,
 )
-from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
-from goodwork_pipeline.status import status_rows
-from goodwork_pipeline.store import Store
 
 DEMO_SETTINGS = """\
 # Settings of the demo programme folder (see 'goodwork settings' for all of them).

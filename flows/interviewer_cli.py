@@ -48,7 +48,7 @@ def interviewer() -> None:
 @click.pass_obj
 def add(obj: object, name: str, file: Path) -> None:
     """Store the voice of interviewer NAME from FILE (the interviewer alone, ideally 1 min)."""
-    from goodwork_pipeline.profiles import make_profile, save_profile
+    from goodwork_pipeline.transcription.profiles import make_profile, save_profile
 
     settings = obj.settings  # type: ignore[attr-defined]
     try:
@@ -68,7 +68,7 @@ def add(obj: object, name: str, file: Path) -> None:
 @click.pass_obj
 def list_(obj: object) -> None:
     """The stored profiles."""
-    from goodwork_pipeline.profiles import load_profiles
+    from goodwork_pipeline.transcription.profiles import load_profiles
 
     try:
         profiles = load_profiles(obj.settings.workspace_dir)  # type: ignore[attr-defined]
@@ -90,7 +90,7 @@ def list_(obj: object) -> None:
 @click.pass_obj
 def remove(obj: object, name: str) -> None:
     """Delete interviewer NAME's profile."""
-    from goodwork_pipeline.profiles import remove_profile
+    from goodwork_pipeline.transcription.profiles import remove_profile
 
     try:
         removed = remove_profile(obj.settings.workspace_dir, name)  # type: ignore[attr-defined]

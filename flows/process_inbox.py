@@ -17,10 +17,10 @@ from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
 from flows._states import end_state, step_result
 from flows.transcribe_story import transcribe_story
-from goodwork_pipeline.answers import Doubt
-from goodwork_pipeline.intake import InboxItem, Kind
+from goodwork_pipeline.intake.inbox import InboxItem, Kind
 from goodwork_pipeline.models import State as StoryState
 from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline.review.answers import Doubt
 
 
 @task(name="receive-recording", cache_policy=NO_CACHE)

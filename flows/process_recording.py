@@ -16,7 +16,7 @@ from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
 from flows._states import end_state
 from flows.process_inbox import _story_steps, _value, receive_recording, receive_transcript
-from goodwork_pipeline.intake import TRANSCRIPT_SUFFIXES
+from goodwork_pipeline.intake.inbox import TRANSCRIPT_SUFFIXES
 from goodwork_pipeline.pipeline import Pipeline
 
 

@@ -1,4 +1,4 @@
-"""Flow: delete recordings whose retention period is over (see goodwork_pipeline/retention.py).
+"""Flow: delete recordings whose retention period is over (see ``store/retention.py``).
 
 The ``purge/goodwork`` deployment runs it daily on a server; 'goodwork purge' does the same
 from the command line, and 'goodwork watch' once a day in embedded mode.
@@ -9,9 +9,9 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 
 from flows._prefect_env import flow_settings
-from goodwork_pipeline import retention
 from goodwork_pipeline.clock import SystemClock
-from goodwork_pipeline.store import Store
+from goodwork_pipeline.store import retention
+from goodwork_pipeline.store.repository import Store
 
 
 @flow(name="purge")

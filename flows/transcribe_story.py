@@ -28,7 +28,7 @@ from flows._states import end_state, internal
 from goodwork_pipeline.errors import GoodworkError
 from goodwork_pipeline.pipeline import Pipeline, StepResult
 from goodwork_pipeline.settings import Settings
-from goodwork_pipeline.transcription import ChunkResult, ProgressMeter, TranscriptionPlan
+from goodwork_pipeline.transcription.stage import ChunkResult, ProgressMeter, TranscriptionPlan
 
 TAG = "goodwork-transcription"
 CACHE_FOLDER = "transcription-cache"

@@ -30,15 +30,15 @@ from pathlib import Path
 from typing import Protocol
 
 from flows.concurrency import ensure_transcription_limit
-from goodwork_pipeline import retention
 from goodwork_pipeline.clock import SystemClock
-from goodwork_pipeline.intake import InboxItem, Kind
+from goodwork_pipeline.intake.inbox import InboxItem, Kind
+from goodwork_pipeline.intake.watch import InboxWatcher
 from goodwork_pipeline.logs import fields
 from goodwork_pipeline.pipeline import Pipeline
 from goodwork_pipeline.settings import Settings
-from goodwork_pipeline.watch import InboxWatcher
+from goodwork_pipeline.store import retention
 
-log = logging.getLogger("goodwork_pipeline.watch")
+log = logging.getLogger("goodwork_pipeline.intake.watch")
 
 DEPLOYMENT = {
     Kind.RECORDING: "process-recording/goodwork",

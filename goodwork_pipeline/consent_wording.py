@@ -7,7 +7,7 @@ recognises each box, also after LibreOffice has dropped the content-control tags
 
 from __future__ import annotations
 
-from .models import Channel, NameDisplay
+from goodwork_pipeline.models import Channel, NameDisplay
 
 WORDING_VERSION = "nl-2026.1"
 

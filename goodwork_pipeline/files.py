@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import DiskFullError
+from goodwork_pipeline.errors import DiskFullError
 
 TMP_PREFIX = ".goodwork-tmp-"
 _CHUNK = 1 << 20

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .models import NameDisplay
+from goodwork_pipeline.models import NameDisplay
 
 TITLES = (
     "mevrouw",

@@ -19,17 +19,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import consent as consent_rules
-from .answers import Doubt
-from .audio import load_audio
-from .booklet import group_entries, membership, render_booklet, same_group
-from .clock import Clock, SystemClock
-from .consent_steps import ReviewAndConsent
-from .consent_wording import CHANNEL_BOXES
-from .draft import beeld_json, build_draft, prepare_beeld
-from .draft_document import DraftInfo, template_path, write_draft
-from .errors import GoodworkError, InputError
-from .files import (
+from goodwork_pipeline.clock import Clock, SystemClock
+from goodwork_pipeline.consent import ledger as consent_rules
+from goodwork_pipeline.consent.steps import ReviewAndConsent
+from goodwork_pipeline.consent_wording import CHANNEL_BOXES
+from goodwork_pipeline.drafting.draft import beeld_json, build_draft, prepare_beeld
+from goodwork_pipeline.drafting.draft_document import DraftInfo, template_path, write_draft
+from goodwork_pipeline.drafting.guide import Guide, load_guide
+from goodwork_pipeline.errors import GoodworkError, InputError
+from goodwork_pipeline.files import (
     atomic_copy,
     atomic_write_text,
     make_dirs,
@@ -37,13 +35,44 @@ from .files import (
     remove_stale_temp,
     sha256_file,
 )
-from .guide import Guide, load_guide
-from .intake import InboxItem, inside_inbox, kept_in_inbox, scan_inbox, wait_until_complete
-from .logs import fields
-from .models import Beeld, Channel, Sidecar, State
-from .paper_answers import receive_pdf
-from .pseudonymise import Pseudonymiser, mark_names, own_names_among, staff_names
-from .publish import (
+from goodwork_pipeline.intake.audio import load_audio
+from goodwork_pipeline.intake.inbox import (
+    InboxItem,
+    inside_inbox,
+    kept_in_inbox,
+    scan_inbox,
+    wait_until_complete,
+)
+from goodwork_pipeline.intake.shared_sidecar import inputs_of, kind_of, shared_sidecar_error
+from goodwork_pipeline.intake.sidecar import read_sidecar, sidecar_for
+from goodwork_pipeline.intake.transcript_files import (
+    read_transcript,
+    read_transcript_file,
+    write_transcript,
+)
+from goodwork_pipeline.logs import fields
+from goodwork_pipeline.models import Beeld, Channel, Sidecar, State
+from goodwork_pipeline.privacy.pseudonymise import (
+    Pseudonymiser,
+    mark_names,
+    own_names_among,
+    staff_names,
+)
+from goodwork_pipeline.privacy.third_parties import (
+    FoundName,
+    NameFinder,
+    StoryNames,
+    deduce_cache_dir,
+    name_key,
+    note_for,
+)
+from goodwork_pipeline.publishing.booklet import (
+    group_entries,
+    membership,
+    render_booklet,
+    same_group,
+)
+from goodwork_pipeline.publishing.publish import (
     PublishResult,
     booklet_manifest,
     booklets,
@@ -52,25 +81,21 @@ from .publish import (
     sync_booklet,
     sync_story,
 )
-from .render import Renderer
-from .retention import was_purged
-from .returned_pdf import PDF_SUFFIX, is_pdf
-from .settings import Settings
-from .shared_sidecar import inputs_of, kind_of, shared_sidecar_error
-from .sidecar import read_sidecar, sidecar_for
-from .store import ALLOWED, Store, Story
-from .third_parties import (
-    FoundName,
-    NameFinder,
-    StoryNames,
-    deduce_cache_dir,
-    name_key,
-    note_for,
+from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.review.answers import Doubt
+from goodwork_pipeline.review.paper_answers import receive_pdf
+from goodwork_pipeline.review.returned_pdf import PDF_SUFFIX, is_pdf
+from goodwork_pipeline.settings import Settings
+from goodwork_pipeline.store.repository import ALLOWED, Store, Story
+from goodwork_pipeline.store.retention import was_purged
+from goodwork_pipeline.store.workspace import Workspace
+from goodwork_pipeline.transcription.engine import Transcriber, make_transcriber
+from goodwork_pipeline.transcription.stage import (
+    AUDIO_CACHE,
+    ChunkResult,
+    Transcription,
+    TranscriptionPlan,
 )
-from .transcribe import Transcriber, make_transcriber, read_transcript, write_transcript
-from .transcript_files import read_transcript_file
-from .transcription import AUDIO_CACHE, ChunkResult, Transcription, TranscriptionPlan
-from .workspace import Workspace
 
 log = logging.getLogger(__name__)
 _HELD = threading.local()  # story locks this thread holds

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from .errors import SettingsError
+from goodwork_pipeline.errors import SettingsError
 
 SETTINGS_FILE = "goodwork.toml"
 ENV_PREFIX = "GOODWORK_"

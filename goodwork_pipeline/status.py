@@ -6,12 +6,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .consent import consent_for
-from .interviewer_check import current_check, describe_check
-from .models import State
-from .paper_answers import PLACEHOLDERS_NL, consent_command, pending_paper_answer
-from .settings import Settings
-from .store import InputOutcome, Store, Story
+from goodwork_pipeline.consent.ledger import consent_for
+from goodwork_pipeline.drafting.interviewer_check import current_check, describe_check
+from goodwork_pipeline.models import State
+from goodwork_pipeline.review.paper_answers import (
+    PLACEHOLDERS_NL,
+    consent_command,
+    pending_paper_answer,
+)
+from goodwork_pipeline.settings import Settings
+from goodwork_pipeline.store.repository import InputOutcome, Store, Story
 
 STATE_NL: dict[State, str] = {
     State.RECEIVED: "ontvangen",

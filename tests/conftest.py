@@ -16,11 +16,11 @@ from postgres_server import PostgresServer, find_bindir
 
 from goodwork_pipeline.clock import FixedClock
 from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.samples import SAMPLE_CONVERSATION, Turn, synthesize
+from goodwork_pipeline.privacy.third_parties import deduce_cache_dir
 from goodwork_pipeline.settings import Settings, _default_model_cache, load_settings
-from goodwork_pipeline.store import Store
-from goodwork_pipeline.third_parties import deduce_cache_dir
-from goodwork_pipeline.transcribe import ScriptedTranscriber
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.testing.samples import SAMPLE_CONVERSATION, Turn, synthesize
+from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
 
 @pytest.fixture(scope="session")

@@ -286,7 +286,7 @@ def document(name: str, build: Callable[[Bench], bytes]) -> Callable[[Bench], li
 
 
 def filled(bench: Bench, **choices) -> Path:
-    from goodwork_pipeline.samples import fill_in_as_participant
+    from goodwork_pipeline.testing.samples import fill_in_as_participant
 
     assert bench.draft is not None
     target = bench.outside / f"ingevuld-{len(list(bench.outside.iterdir()))}.docx"
@@ -350,7 +350,7 @@ def unknown_story(bench: Bench) -> bytes:
 
 
 def stale(bench: Bench) -> bytes:
-    from goodwork_pipeline.samples import fill_in_as_participant
+    from goodwork_pipeline.testing.samples import fill_in_as_participant
 
     assert bench.first_draft is not None
     return fill_in_as_participant(bench.first_draft, bench.outside / "oud.docx").read_bytes()
@@ -777,7 +777,7 @@ CLI_CASES: tuple[CliCase, ...] = (
             setup=_tone("opname.wav"), env=OFFLINE, exit=2),
     CliCase("cli-internal-error-status", "an injected internal error in 'goodwork status'",
             ("status",), ("goodwork status failed with an internal error", "RuntimeError"),
-            inject="goodwork_pipeline.store:Store.stories", exit=70),
+            inject="goodwork_pipeline.store.repository:Store.stories", exit=70),
     CliCase("cli-outbox-is-inbox", "outbox = \"inbox\"; 'goodwork run'", ("run",),
             ("'outbox'", "is the same folder as 'inbox'", "returned documents"),
             setup=_write("goodwork.toml", b'outbox = "inbox"\n'), exit=2),

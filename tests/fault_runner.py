@@ -38,9 +38,10 @@ def _strike(fault: dict) -> None:
 def install(fault: dict) -> None:
     import flows.cli
     import flows.process_inbox  # noqa: F401  (with flows.cli: every engine module a run uses)
-    from goodwork_pipeline import files, transcription
-    from goodwork_pipeline import render as render_module
+    from goodwork_pipeline import files
     from goodwork_pipeline.files import temp_prefix
+    from goodwork_pipeline.publishing import render as render_module
+    from goodwork_pipeline.transcription import stage as transcription
 
     calls = {"n": 0}
     match = fault.get("match", "")

@@ -127,7 +127,7 @@ def programme_pipeline(
     from goodwork_pipeline.clock import FixedClock
     from goodwork_pipeline.pipeline import Pipeline
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.store import Store
+    from goodwork_pipeline.store.repository import Store
 
     for name in ("inbox", "outbox", "workspace"):
         (folder / name).mkdir(parents=True, exist_ok=True)

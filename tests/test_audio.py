@@ -6,8 +6,8 @@ import pytest
 from audio_samples import FORMATS, encode
 from helpers import make_tone
 
-from goodwork_pipeline.audio import AUDIO_SUFFIXES, SAMPLE_RATE, load_audio
 from goodwork_pipeline.errors import AudioError
+from goodwork_pipeline.intake.audio import AUDIO_SUFFIXES, SAMPLE_RATE, load_audio
 
 
 def read_wav(path: Path) -> np.ndarray:

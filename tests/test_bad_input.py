@@ -38,9 +38,14 @@ from helpers import SCRIPT, make_tone, programme_pipeline, require_tool
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publish import story_folders
-from goodwork_pipeline.samples import INTERVIEWER, PARTICIPANT, fill_in_as_participant, synthesize
-from goodwork_pipeline.transcribe import ScriptedTranscriber
+from goodwork_pipeline.publishing.publish import story_folders
+from goodwork_pipeline.testing.samples import (
+    INTERVIEWER,
+    PARTICIPANT,
+    fill_in_as_participant,
+    synthesize,
+)
+from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
 pytestmark = pytest.mark.prefect
 REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")

@@ -3,12 +3,12 @@
 import pytest
 from publishing import consented_story, pdf_metadata, pdf_text_of, withdraw, words
 
-from goodwork_pipeline.booklet import BookletEntry, load_stopwords, shared_themes
 from goodwork_pipeline.models import Channel, NameDisplay
-from goodwork_pipeline.publish import OVERVIEW, booklet_manifest, booklet_path
-from goodwork_pipeline.render import Renderer, public_view
-from goodwork_pipeline.sample_beelden import ANNA, BRAM, GROUP, GROUP_STORIES, JOOST, SARA
+from goodwork_pipeline.publishing.booklet import BookletEntry, load_stopwords, shared_themes
+from goodwork_pipeline.publishing.publish import OVERVIEW, booklet_manifest, booklet_path
+from goodwork_pipeline.publishing.render import Renderer, public_view
 from goodwork_pipeline.settings import bundled_templates_dir
+from goodwork_pipeline.testing.sample_beelden import ANNA, BRAM, GROUP, GROUP_STORIES, JOOST, SARA
 
 
 def entries_of(stories):
@@ -122,7 +122,7 @@ def test_group_names_match_regardless_of_case_and_spacing(pipeline, group) -> No
 def test_booklet_html_marks_themes_in_the_comparison() -> None:
     import datetime as dt
 
-    from goodwork_pipeline.booklet import booklet_html
+    from goodwork_pipeline.publishing.booklet import booklet_html
 
     html = booklet_html(
         Renderer(bundled_templates_dir()),

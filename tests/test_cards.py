@@ -8,11 +8,11 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from goodwork_pipeline.cards import ALT_TEXT_LIMIT, CARDS, ELLIPSIS, render_card
 from goodwork_pipeline.models import NameDisplay
-from goodwork_pipeline.render import Renderer, public_view
-from goodwork_pipeline.sample_beelden import ANNA, quote_of
+from goodwork_pipeline.publishing.cards import ALT_TEXT_LIMIT, CARDS, ELLIPSIS, render_card
+from goodwork_pipeline.publishing.render import Renderer, public_view
 from goodwork_pipeline.settings import bundled_templates_dir
+from goodwork_pipeline.testing.sample_beelden import ANNA, quote_of
 
 PT_PER_PX = 72 / 96
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goodwork_pipeline.cleanup import (
+from goodwork_pipeline.drafting.cleanup import (
     clean_sentence,
     filler_vocabulary,
     remove_fillers,

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from flows.cli import cli, main
 from goodwork_pipeline.models import Sidecar, State
-from goodwork_pipeline.store import Store
+from goodwork_pipeline.store.repository import Store
 
 COMMANDS = sorted(cli.commands)
 

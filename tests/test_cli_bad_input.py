@@ -20,7 +20,7 @@ from helpers import SCRIPT, make_tone
 
 from goodwork_pipeline.pipeline import Pipeline
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.transcribe import ScriptedTranscriber
+from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
 pytestmark = pytest.mark.prefect
 GOODWORK = Path(sys.executable).parent / "goodwork"

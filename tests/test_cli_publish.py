@@ -6,8 +6,8 @@ from publishing import consented_story, find_names, folder_of
 
 from flows.cli import cli
 from goodwork_pipeline.models import NameDisplay
-from goodwork_pipeline.publish import booklet_path
-from goodwork_pipeline.sample_beelden import ANNA, BRAM, GROUP
+from goodwork_pipeline.publishing.publish import booklet_path
+from goodwork_pipeline.testing.sample_beelden import ANNA, BRAM, GROUP
 
 
 def run(pipeline, *args):

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from goodwork_pipeline.consent import DECLINE, GRANT, WITHDRAW, current_consent
+from goodwork_pipeline.consent.ledger import DECLINE, GRANT, WITHDRAW, current_consent
 from goodwork_pipeline.models import Channel, ConsentRecord, NameDisplay
 
 TEXT = "t" * 64

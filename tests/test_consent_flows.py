@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from helpers import drop, published_files
 
 from goodwork_pipeline.models import Channel, NameDisplay, State
-from goodwork_pipeline.samples import SAMPLE_SIDECAR
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR
 
 pytestmark = pytest.mark.prefect
 

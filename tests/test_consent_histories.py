@@ -64,13 +64,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from publishing import find_names
 
-from goodwork_pipeline import consent_steps
-from goodwork_pipeline.consent import consent_for
+from goodwork_pipeline.consent import steps as consent_steps
+from goodwork_pipeline.consent.ledger import consent_for
 from goodwork_pipeline.consent_wording import APPROVE_LABEL, CHANNEL_BOXES, NAME_BOXES
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay, Sidecar, State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publish import (
+from goodwork_pipeline.publishing.publish import (
     BOOKLETS,
     CHANNEL_FOLDERS,
     MANIFEST,
@@ -79,17 +79,17 @@ from goodwork_pipeline.publish import (
     read_manifest,
     story_folders,
 )
-from goodwork_pipeline.render import Renderer, SketchRenderer
-from goodwork_pipeline.returned_document import Comment, RawDocument, read_document
+from goodwork_pipeline.publishing.render import Renderer, SketchRenderer
+from goodwork_pipeline.review.returned_document import Comment, RawDocument, read_document
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.transcribe import ScriptedTranscriber
+from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
 HISTORIES = int(os.environ.get("GWTEST_HISTORIES", "1500"))
 REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 FOLDER_CHANNEL = {folder: channel for channel, folder in CHANNEL_FOLDERS.items()}
 PLACEHOLDER = "Anna de Vries"
 THIRD_PARTIES = ("Mevrouw Jansen", "Karel")
-# A third party nobody listed: found in the draft (goodwork_pipeline/third_parties.py) and,
+# A third party nobody listed: found in the draft (goodwork_pipeline/privacy/third_parties.py) and,
 # never cleared here, never published (default deny)
 UNLISTED = ("Priya",)
 GROUP = "teammanagers VVT 2026"
@@ -756,8 +756,8 @@ def test_a_sketch_holds_everything_the_real_files_show(template, real_renderer) 
     alt text and quote, are in the sketch."""
     from publishing import pdf_text_of, words
 
-    from goodwork_pipeline.cards import CARDS
-    from goodwork_pipeline.render import public_view
+    from goodwork_pipeline.publishing.cards import CARDS
+    from goodwork_pipeline.publishing.render import public_view
 
     sketch = SketchRenderer(real_renderer.templates_dir)
     pipeline = make_pipeline(template, Path(tempfile.gettempdir()), real_renderer)

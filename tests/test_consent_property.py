@@ -23,14 +23,14 @@ from helpers import SCRIPT, make_tone, programme_pipeline
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from goodwork_pipeline.consent import consent_for
-from goodwork_pipeline.consent_snapshot import Snapshot
+from goodwork_pipeline.consent.ledger import consent_for
+from goodwork_pipeline.consent.snapshot import Snapshot
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publish import CHANNEL_FOLDERS, MANIFEST
-from goodwork_pipeline.render import Renderer
-from goodwork_pipeline.samples import fill_in_as_participant
-from goodwork_pipeline.transcribe import ScriptedTranscriber
+from goodwork_pipeline.publishing.publish import CHANNEL_FOLDERS, MANIFEST
+from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.testing.samples import fill_in_as_participant
+from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
 FOLDER_CHANNEL = {folder: channel for channel, folder in CHANNEL_FOLDERS.items()}
 channel_sets = st.frozensets(st.sampled_from(list(Channel)))
@@ -73,7 +73,7 @@ def fast_pipeline(monkeypatch: pytest.MonkeyPatch, model_cache: Path):
 
     monkeypatch.setattr("goodwork_pipeline.pipeline.Renderer", shared_renderer)
     monkeypatch.setattr(
-        "goodwork_pipeline.consent_steps.write_snapshot",
+        "goodwork_pipeline.consent.steps.write_snapshot",
         lambda folder, record, **_: Snapshot(folder / f"{record.id}.pdf", "0" * 64),
     )
 

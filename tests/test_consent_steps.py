@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from docx_edits import Docx, edit
 from helpers import drop, pdf_text, published_files
 
-from goodwork_pipeline.consent import consent_for
+from goodwork_pipeline.consent.ledger import consent_for
 from goodwork_pipeline.consent_wording import APPROVE_LABEL, CHANNEL_BOXES, WORDING_VERSION
 from goodwork_pipeline.errors import ConsentError
 from goodwork_pipeline.models import Channel, NameDisplay, State
-from goodwork_pipeline.samples import SAMPLE_SIDECAR, fill_in_as_participant
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR, fill_in_as_participant
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ def test_staff_consent_needs_a_text_and_a_name(pipeline, tone_wav) -> None:
 
 
 def test_parse_channels_accepts_what_staff_type() -> None:
-    from goodwork_pipeline.consent_steps import parse_channels
+    from goodwork_pipeline.consent.steps import parse_channels
 
     assert parse_channels(["website, LinkedIn"]) == {Channel.WEBSITE, Channel.SOCIAL}
     assert parse_channels(["groep;intern"]) == {Channel.GROUP, Channel.INTERNAL}

@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from goodwork_pipeline.engines.ct2_to_openai import (
+from goodwork_pipeline.errors import ModelError
+from goodwork_pipeline.transcription.engines.ct2_to_openai import (
     alignment_heads_dump,
     openai_dimensions,
     openai_state_dict,
     read_ct2_model,
 )
-from goodwork_pipeline.errors import ModelError
-from goodwork_pipeline.whisper_model import bundled_model_dir
+from goodwork_pipeline.transcription.whisper_model import bundled_model_dir
 
 D, HEADS, MELS, AUDIO_CTX, TEXT_CTX, VOCAB = 8, 2, 4, 6, 5, 11
 

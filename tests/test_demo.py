@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from goodwork_pipeline.samples import SAMPLE_CONVERSATION
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import Store
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.testing.samples import SAMPLE_CONVERSATION
 
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]
 
@@ -28,7 +28,7 @@ def test_the_demo_publishes_the_corrected_text(
     tmp_path: Path, model_cache: Path, prefect_server
 ) -> None:
     from flows.demo import approved_text, run_demo
-    from goodwork_pipeline.samples import espeak_available
+    from goodwork_pipeline.testing.samples import espeak_available
 
     if not espeak_available():
         pytest.skip("espeak-ng is not installed (scripts/setup installs it)")

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from goodwork_pipeline.draft_document import DraftInfo, write_draft
+from goodwork_pipeline.drafting.draft_document import DraftInfo, write_draft
 from goodwork_pipeline.models import Beeld, Section, Sentence
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.review import interpret
-from goodwork_pipeline.samples import fill_in_as_participant
-from goodwork_pipeline.script_alignment import Script
+from goodwork_pipeline.review.decision import interpret
+from goodwork_pipeline.review.returned_document import read_document
+from goodwork_pipeline.testing.samples import fill_in_as_participant
+from goodwork_pipeline.testing.script_alignment import Script
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SCRIPT = (

@@ -29,7 +29,7 @@ def test_the_two_commands_exist_and_ci_runs_the_test_command() -> None:
 
 def test_every_template_is_used() -> None:
     templates = ROOT / "templates"
-    code = "\n".join(p.read_text() for p in (ROOT / "goodwork_pipeline").glob("*.py"))
+    code = "\n".join(p.read_text() for p in (ROOT / "goodwork_pipeline").rglob("*.py"))
     # a partial (name starting with '_') counts as used when a template includes it
     includes = "\n".join(p.read_text() for p in templates.rglob("*.j2"))
     for template in templates.rglob("*"):

@@ -15,20 +15,20 @@ import pytest
 from docx_edits import Docx, W, edit, text_of
 from helpers import drop, published_files
 
-from goodwork_pipeline.answers import Answer, plan
-from goodwork_pipeline.consent import consent_for
+from goodwork_pipeline.consent.ledger import consent_for
 from goodwork_pipeline.consent_wording import (
     APPROVE_LABEL,
     CHANNEL_BOXES,
     CONSENT_HEADING,
     NAME_BOXES,
 )
-from goodwork_pipeline.draft_document import DraftInfo, write_draft
+from goodwork_pipeline.drafting.draft_document import DraftInfo, write_draft
 from goodwork_pipeline.models import Beeld, Channel, NameDisplay, Section, Sentence
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.review import Outcome, decide, interpret
-from goodwork_pipeline.samples import SAMPLE_SIDECAR, fill_in_as_participant
+from goodwork_pipeline.review.answers import Answer, plan
+from goodwork_pipeline.review.decision import Outcome, decide, interpret
+from goodwork_pipeline.review.returned_document import read_document
 from goodwork_pipeline.status import status_rows
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR, fill_in_as_participant
 
 WEBSITE, SOCIAL = CHANNEL_BOXES[Channel.WEBSITE], CHANNEL_BOXES[Channel.SOCIAL]
 GROUP = CHANNEL_BOXES[Channel.GROUP]
@@ -244,7 +244,7 @@ def test_a_comment_on_a_ticked_box_grants_nothing_but_unticked_boxes_withdraw(pi
 
 def test_answers_of_one_run_are_ordered_by_when_they_were_saved(tmp_path):
     def made(name: str, saved: str | None, mtime: float, says: object) -> Answer:
-        from goodwork_pipeline.answers import saved_time
+        from goodwork_pipeline.review.answers import saved_time
 
         return Answer(tmp_path / name, "GW-X", saved_time(saved), mtime, (says,))
 
@@ -367,6 +367,6 @@ def test_an_emptied_title_falls_back_to_a_suggestion_and_staff_are_told(pipeline
 def test_staff_cannot_mark_the_participants_own_name_as_a_third_party(pipeline, story) -> None:
     result = pipeline.pseudonymise(story.id, ["Karel", "mevrouw anna de vries"])
     assert not result.ok and "deelnemer zelf" in result.message_nl
-    from goodwork_pipeline.pseudonymise import staff_names
+    from goodwork_pipeline.privacy.pseudonymise import staff_names
 
     assert staff_names(pipeline.workspace.story(story.id).root) == []

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from goodwork_pipeline.conversations import Conversation, load_conversations
-from goodwork_pipeline.draft import beeld_json, build_draft, speaker_role, utterances
+from goodwork_pipeline.drafting.draft import beeld_json, build_draft, speaker_role, utterances
+from goodwork_pipeline.drafting.guide import load_guide
+from goodwork_pipeline.drafting.placement import match_question
 from goodwork_pipeline.errors import DraftError
-from goodwork_pipeline.guide import load_guide
 from goodwork_pipeline.models import Segment, Sidecar, Transcript, Word
-from goodwork_pipeline.placement import match_question
 from goodwork_pipeline.settings import bundled_templates_dir
+from goodwork_pipeline.testing.conversations import Conversation, load_conversations
 from goodwork_pipeline.text_nl import words
 
 DATA = Path(__file__).parent / "data" / "conversations"
@@ -304,10 +304,10 @@ def test_real_whisper_on_spoken_conversation_drafts_under_the_right_sections(
     bench/SPEAKERS.md."""
     from helpers import require_tool
 
-    from goodwork_pipeline.conversations import line_at
-    from goodwork_pipeline.samples import SAMPLE_CONVERSATION, synthesize
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.transcription import Transcription
+    from goodwork_pipeline.testing.conversations import line_at
+    from goodwork_pipeline.testing.samples import SAMPLE_CONVERSATION, synthesize
+    from goodwork_pipeline.transcription.stage import Transcription
 
     require_tool("espeak-ng")
     path = tmp_path / "twee-microfoons.wav"

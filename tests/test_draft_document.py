@@ -22,9 +22,8 @@ from docx_dump import dump_docx
 from helpers import IN_CI, pdf_text, require_tool
 
 from goodwork_pipeline.consent_wording import APPROVE_LABEL, CHANNEL_BOXES, NAME_BOXES
-from goodwork_pipeline.conversations import load_conversation
-from goodwork_pipeline.draft import build_draft
-from goodwork_pipeline.draft_document import (
+from goodwork_pipeline.drafting.draft import build_draft
+from goodwork_pipeline.drafting.draft_document import (
     CONSENT_HEADING,
     DOC_TITLE,
     QUESTION_HEADING,
@@ -36,13 +35,14 @@ from goodwork_pipeline.draft_document import (
     template_path,
     write_draft,
 )
-from goodwork_pipeline.draft_template import build_template
+from goodwork_pipeline.drafting.draft_template import build_template
+from goodwork_pipeline.drafting.guide import load_guide
 from goodwork_pipeline.errors import TemplateError
-from goodwork_pipeline.guide import load_guide
 from goodwork_pipeline.models import Beeld, Channel, NameDisplay, Section, Sentence
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.review import interpret
+from goodwork_pipeline.review.decision import interpret
+from goodwork_pipeline.review.returned_document import read_document
 from goodwork_pipeline.settings import bundled_templates_dir
+from goodwork_pipeline.testing.conversations import load_conversation
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "conversations"
@@ -157,7 +157,7 @@ def test_the_committed_template_is_what_the_script_makes() -> None:
         assert sorted(a.namelist()) == sorted(b.namelist())
         for name in ("word/styles.xml", "word/document.xml", "word/footer1.xml"):
             assert a.read(name) == b.read(name), (
-                f"{name}: run python -m goodwork_pipeline.draft_template"
+                f"{name}: run python -m goodwork_pipeline.drafting.draft_template"
             )
 
 

@@ -15,12 +15,12 @@ import pytest
 from helpers import pdf_text
 
 from goodwork_pipeline.files import sha256_file
+from goodwork_pipeline.intake.transcript_files import read_transcript
 from goodwork_pipeline.models import State
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.samples import SAMPLE_SIDECAR, fill_in_as_participant
+from goodwork_pipeline.review.returned_document import read_document
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import Store
-from goodwork_pipeline.transcribe import read_transcript
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR, fill_in_as_participant
 
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]
 

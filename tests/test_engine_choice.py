@@ -10,7 +10,7 @@ import pytest
 
 from goodwork_pipeline.errors import SettingsError
 from goodwork_pipeline.settings import Settings, load_settings
-from goodwork_pipeline.transcribe import FasterWhisperTranscriber, make_transcriber
+from goodwork_pipeline.transcription.engine import FasterWhisperTranscriber, make_transcriber
 
 
 def test_faster_whisper_is_the_default_engine(settings: Settings) -> None:
@@ -30,7 +30,7 @@ def test_the_engine_comes_from_toml_or_environment_and_is_checked(tmp_path: Path
 def test_the_default_engine_never_loads_pytorch() -> None:
     code = (
         "import sys; from goodwork_pipeline.pipeline import Pipeline; "
-        "from goodwork_pipeline.transcribe import make_transcriber; "
+        "from goodwork_pipeline.transcription.engine import make_transcriber; "
         "import faster_whisper; print('torch' in sys.modules, 'whisper' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

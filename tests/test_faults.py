@@ -36,15 +36,20 @@ from docx import Document
 from helpers import SCRIPT, make_tone, programme_pipeline, published_files, require_tool
 from PIL import Image
 
-from goodwork_pipeline import consent as consent_rules
+from goodwork_pipeline.consent import ledger as consent_rules
 from goodwork_pipeline.files import TMP_PREFIX, sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publish import read_manifest, story_folders
-from goodwork_pipeline.samples import INTERVIEWER, PARTICIPANT, fill_in_as_participant, synthesize
+from goodwork_pipeline.publishing.publish import read_manifest, story_folders
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import ALLOWED, Store
-from goodwork_pipeline.transcribe import ScriptedTranscriber
+from goodwork_pipeline.store.repository import ALLOWED, Store
+from goodwork_pipeline.testing.samples import (
+    INTERVIEWER,
+    PARTICIPANT,
+    fill_in_as_participant,
+    synthesize,
+)
+from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
 pytestmark = pytest.mark.slow
 REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
@@ -409,7 +414,7 @@ def test_disk_full_while_republishing_keeps_the_previous_outputs(
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return original(path, data)
 
-    monkeypatch.setattr("goodwork_pipeline.publish.atomic_write_bytes", full_disk_write)
+    monkeypatch.setattr("goodwork_pipeline.publishing.publish.atomic_write_bytes", full_disk_write)
     pipeline, story_id, before, result = republish_on_full_disk(folder, programme)
     outbox = pipeline.settings.outbox_dir
     try:

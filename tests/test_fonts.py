@@ -12,8 +12,8 @@ import pyphen
 import pytest
 
 from goodwork_pipeline.errors import TemplateError
-from goodwork_pipeline.fonts import font_configuration, shipped_fonts
-from goodwork_pipeline.render import Renderer
+from goodwork_pipeline.publishing.fonts import font_configuration, shipped_fonts
+from goodwork_pipeline.publishing.render import Renderer
 from goodwork_pipeline.settings import bundled_templates_dir
 
 SHIPPED = {"EB-Garamond", "EB-Garamond-Italic", "EB-Garamond-Bold", "Inter", "Inter-Italic"}

@@ -30,7 +30,7 @@ from helpers import drop
 
 from goodwork_pipeline.consent_wording import APPROVE_LABEL, CHANNEL_BOXES, NAME_BOXES
 from goodwork_pipeline.models import Channel, NameDisplay
-from goodwork_pipeline.samples import SAMPLE_SIDECAR, fill_in_as_participant
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR, fill_in_as_participant
 
 pytestmark = pytest.mark.fuzz
 
@@ -164,8 +164,8 @@ def module_pipeline(tmp_path_factory: pytest.TempPathFactory, model_cache: Path)
     from goodwork_pipeline.clock import FixedClock
     from goodwork_pipeline.pipeline import Pipeline
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.store import Store
-    from goodwork_pipeline.transcribe import ScriptedTranscriber
+    from goodwork_pipeline.store.repository import Store
+    from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
     folder = tmp_path_factory.mktemp("fuzz-programme")
     for name in ("inbox", "outbox", "workspace"):

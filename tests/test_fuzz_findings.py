@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from goodwork_pipeline.errors import DocumentError, SidecarError
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.sidecar import parse_sidecar
+from goodwork_pipeline.intake.sidecar import parse_sidecar
+from goodwork_pipeline.review.returned_document import read_document
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -13,12 +13,12 @@ import pytest
 from publishing import consented_story, folder_of, pdf_text_of
 
 from goodwork_pipeline.models import NameDisplay
-from goodwork_pipeline.platform_texts import PLATFORMS
-from goodwork_pipeline.pseudonymise import Pseudonymiser, assign
-from goodwork_pipeline.publish import OVERVIEW
-from goodwork_pipeline.render import Renderer, public_view
-from goodwork_pipeline.sample_beelden import ANNA, SARA
+from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser, assign
+from goodwork_pipeline.publishing.platform_texts import PLATFORMS
+from goodwork_pipeline.publishing.publish import OVERVIEW
+from goodwork_pipeline.publishing.render import Renderer, public_view
 from goodwork_pipeline.settings import bundled_templates_dir
+from goodwork_pipeline.testing.sample_beelden import ANNA, SARA
 
 GOLDENS = Path(__file__).parent / "goldens"
 

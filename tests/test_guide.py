@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from goodwork_pipeline.drafting.guide import load_guide, parse_guide
 from goodwork_pipeline.errors import GuideError
-from goodwork_pipeline.guide import load_guide, parse_guide
 from goodwork_pipeline.settings import bundled_templates_dir
 
 GOOD = """\

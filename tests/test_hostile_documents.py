@@ -14,8 +14,8 @@ import pytest
 from helpers import drop, make_tone, published_files
 
 from goodwork_pipeline.files import sha256_file
-from goodwork_pipeline.samples import SAMPLE_SIDECAR, fill_in_as_participant
 from goodwork_pipeline.status import status_rows
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR, fill_in_as_participant
 
 ENTITY_BOMB = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -184,7 +184,7 @@ def _mixed(filled: Path, other: str, part: str) -> bytes:
 
 
 def filled_story_id(path: Path) -> str:
-    from goodwork_pipeline.returned_document import read_document
+    from goodwork_pipeline.review.returned_document import read_document
 
     return read_document(path).ids.custom_property
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from goodwork_pipeline.intake import Kind, is_locked, scan_inbox, wait_until_complete
+from goodwork_pipeline.intake.inbox import Kind, is_locked, scan_inbox, wait_until_complete
 
 
 def test_scan_classifies_and_ignores_temporary_files(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from helpers import IN_CI, published_files
 
 from goodwork_pipeline.consent_wording import APPROVE_LABEL, CHANNEL_BOXES, NAME_BOXES
 from goodwork_pipeline.models import Channel, NameDisplay, State
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.review import Outcome, decide, interpret
+from goodwork_pipeline.review.decision import Outcome, decide, interpret
+from goodwork_pipeline.review.returned_document import read_document
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +68,7 @@ def as_participant(draft: Path, output: Path, tmp_path: Path, **spec) -> dict:
 def drafted(pipeline, tone_wav):
     from helpers import drop
 
-    from goodwork_pipeline.samples import SAMPLE_SIDECAR
+    from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR
 
     path = drop(pipeline.settings, tone_wav, "gesprek-anna.wav", sidecar=SAMPLE_SIDECAR)
     story_id = pipeline.receive(path).story_id

@@ -36,9 +36,14 @@ from test_watch_process import Watcher, alive, open_store, wait_for
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay, State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publish import CHANNEL_FOLDERS, story_folders
-from goodwork_pipeline.samples import INTERVIEWER, PARTICIPANT, fill_in_as_participant, synthesize
-from goodwork_pipeline.transcribe import ScriptedTranscriber
+from goodwork_pipeline.publishing.publish import CHANNEL_FOLDERS, story_folders
+from goodwork_pipeline.testing.samples import (
+    INTERVIEWER,
+    PARTICIPANT,
+    fill_in_as_participant,
+    synthesize,
+)
+from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
 REPORT = os.environ.get("GWTEST_RELIABILITY_LOG")
 DRAFTS = int(os.environ.get("GWTEST_LOAD_DRAFTS", "200"))

@@ -14,8 +14,8 @@ from helpers import drop
 from goodwork_pipeline.errors import MailError
 from goodwork_pipeline.models import State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.samples import SAMPLE_SIDECAR
 from goodwork_pipeline.settings import load_settings
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR
 
 SIDECAR = SAMPLE_SIDECAR + "email: anna.devries@example.org\n"
 

@@ -20,13 +20,16 @@ import numpy as np
 import pytest
 from helpers import IN_CI, SHARED_SPEECH, require_tool
 
-from goodwork_pipeline.audio import load_audio
-from goodwork_pipeline.engines.ct2_to_openai import checkpoint_path, derived_checkpoint
 from goodwork_pipeline.errors import ModelError
-from goodwork_pipeline.samples import SAMPLE_CONVERSATION, Turn, synthesize
+from goodwork_pipeline.intake.audio import load_audio
 from goodwork_pipeline.settings import Settings
-from goodwork_pipeline.transcribe import TranscribeOptions, make_transcriber
-from goodwork_pipeline.whisper_model import BUNDLED_SHA256, bundled_model_dir
+from goodwork_pipeline.testing.samples import SAMPLE_CONVERSATION, Turn, synthesize
+from goodwork_pipeline.transcription.engine import TranscribeOptions, make_transcriber
+from goodwork_pipeline.transcription.engines.ct2_to_openai import (
+    checkpoint_path,
+    derived_checkpoint,
+)
+from goodwork_pipeline.transcription.whisper_model import BUNDLED_SHA256, bundled_model_dir
 
 pytestmark = [pytest.mark.openai, pytest.mark.slow]
 
@@ -35,7 +38,7 @@ pytestmark = [pytest.mark.openai, pytest.mark.slow]
 if importlib.util.find_spec("whisper") is None and not IN_CI:
     pytest.skip("the extra: pip install torch==2.13.0 '.[openai]'", allow_module_level=True)
 
-from goodwork_pipeline.engines.openai_whisper import (  # noqa: E402
+from goodwork_pipeline.transcription.engines.openai_whisper import (  # noqa: E402
     OpenAICheckpoint,
     OpenAIWhisperTranscriber,
     import_torch,
@@ -262,7 +265,8 @@ def test_pytorch_threads_wait_passively_unless_the_operator_says_otherwise(
     if preset:
         env["OMP_WAIT_POLICY"] = preset
     code = (
-        "import os; from goodwork_pipeline.engines.openai_whisper import import_torch; "
+        "import os; "
+        "from goodwork_pipeline.transcription.engines.openai_whisper import import_torch; "
         "import_torch(); print(os.environ['OMP_WAIT_POLICY'])"
     )
     done = subprocess.run(

@@ -14,9 +14,9 @@ from helpers import SCRIPT, drop
 from flows.cli import cli
 from goodwork_pipeline.logs import JsonFormatter, KeyValueFormatter, fields
 from goodwork_pipeline.models import Sidecar, State
-from goodwork_pipeline.samples import SAMPLE_SIDECAR
 from goodwork_pipeline.status import story_markdown
-from goodwork_pipeline.store import Store
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR
 
 ROOT = Path(__file__).resolve().parents[1]
 

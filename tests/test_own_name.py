@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goodwork_pipeline.errors import SidecarError
+from goodwork_pipeline.intake.sidecar import parse_sidecar
 from goodwork_pipeline.models import (
     Beeld,
     Channel,
@@ -39,11 +40,10 @@ from goodwork_pipeline.models import (
     Sidecar,
 )
 from goodwork_pipeline.own_name import OwnName, parse
-from goodwork_pipeline.pseudonymise import Pseudonymiser
-from goodwork_pipeline.publish import sync_story
-from goodwork_pipeline.render import Renderer, SketchRenderer, display_name
+from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser
+from goodwork_pipeline.publishing.publish import sync_story
+from goodwork_pipeline.publishing.render import Renderer, SketchRenderer, display_name
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.sidecar import parse_sidecar
 
 FIRST_NAMES = ("Anna", "Zoë", "Joséphine", "Anne-Fleur", "Ömer", "Ayşe", "Els", "Noëlle", "Bram")
 MIDDLE_NAMES = ("Maria", "Hélène", "Johannes", "Frans")

@@ -16,8 +16,8 @@ from pdfs import draft_as_pdf, scan_pdf, text_pdf
 from flows.cli import cli
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay
-from goodwork_pipeline.samples import SAMPLE_SIDECAR
 from goodwork_pipeline.status import status_rows
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR
 
 
 @pytest.fixture
@@ -75,9 +75,9 @@ def test_a_draft_saved_as_pdf_is_kept_with_its_story(pipeline, story, tmp_path) 
 
 
 def test_the_command_shown_cannot_grant_anything_unchanged() -> None:
-    from goodwork_pipeline.consent_steps import parse_channels
+    from goodwork_pipeline.consent.steps import parse_channels
     from goodwork_pipeline.errors import ConsentError
-    from goodwork_pipeline.paper_answers import consent_command
+    from goodwork_pipeline.review.paper_answers import consent_command
 
     command = consent_command("GW-ABCD1234", 2).split()
     channels = command[command.index("--channels") + 1]

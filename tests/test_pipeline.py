@@ -13,8 +13,8 @@ from helpers import drop, pdf_text, published_files
 
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay, State
-from goodwork_pipeline.samples import SAMPLE_SIDECAR, fill_in_as_participant
 from goodwork_pipeline.status import status_rows
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR, fill_in_as_participant
 
 pytestmark = pytest.mark.prefect
 
@@ -127,7 +127,7 @@ def test_returned_draft_with_fewer_boxes_withdraws_those_channels(
 
 
 def test_unknown_story_document_is_rejected_and_kept(pipeline, run_flow, tmp_path) -> None:
-    from goodwork_pipeline.draft_document import DraftInfo, write_draft
+    from goodwork_pipeline.drafting.draft_document import DraftInfo, write_draft
     from goodwork_pipeline.models import Beeld, Section
 
     other = write_draft(

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from goodwork_pipeline.answer_kinds import answer_kinds
-from goodwork_pipeline.conversations import load_conversation, load_conversations
-from goodwork_pipeline.draft import beeld_json, build_draft
+from goodwork_pipeline.drafting.answer_kinds import answer_kinds
+from goodwork_pipeline.drafting.draft import beeld_json, build_draft
+from goodwork_pipeline.drafting.guide import load_guide, parse_guide
+from goodwork_pipeline.drafting.placement import match_question
 from goodwork_pipeline.errors import GuideError
-from goodwork_pipeline.guide import load_guide, parse_guide
 from goodwork_pipeline.models import Segment, Sidecar, Transcript
-from goodwork_pipeline.placement import match_question
 from goodwork_pipeline.settings import bundled_templates_dir
+from goodwork_pipeline.testing.conversations import load_conversation, load_conversations
 
 GUIDE = load_guide(bundled_templates_dir())
 INTERVIEWS = Path(__file__).parent / "data" / "interviews"

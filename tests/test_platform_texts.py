@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goodwork_pipeline.models import NameDisplay
-from goodwork_pipeline.platform_texts import (
+from goodwork_pipeline.publishing.platform_texts import (
     LINK_PLACEHOLDER,
     PLATFORM_BY_KEY,
     PLATFORMS,
@@ -18,9 +18,15 @@ from goodwork_pipeline.platform_texts import (
     grapheme_length,
     normalise_hashtags,
 )
-from goodwork_pipeline.render import PublicView, Renderer, public_view
-from goodwork_pipeline.sample_beelden import ANNA, beeld, emoji_beeld, long_beeld, short_beeld
+from goodwork_pipeline.publishing.render import PublicView, Renderer, public_view
 from goodwork_pipeline.settings import bundled_templates_dir
+from goodwork_pipeline.testing.sample_beelden import (
+    ANNA,
+    beeld,
+    emoji_beeld,
+    long_beeld,
+    short_beeld,
+)
 
 FAMILY = "👩‍👩‍👧‍👦"
 

@@ -7,15 +7,15 @@ from helpers import drop
 
 from goodwork_pipeline.errors import NamesFileError
 from goodwork_pipeline.models import NameDisplay, Sidecar
-from goodwork_pipeline.pseudonymise import (
+from goodwork_pipeline.privacy.pseudonymise import (
     Pseudonymiser,
     assign,
     mark_names,
     staff_file,
     staff_names,
 )
-from goodwork_pipeline.sample_beelden import ANNA
-from goodwork_pipeline.transcribe import ScriptedTranscriber
+from goodwork_pipeline.testing.sample_beelden import ANNA
+from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
 
 def test_each_name_gets_one_lettered_stand_in_in_order() -> None:

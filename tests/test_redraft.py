@@ -10,8 +10,8 @@ from helpers import drop
 
 from flows.cli import cli
 from goodwork_pipeline.models import State
-from goodwork_pipeline.samples import SAMPLE_SIDECAR, fill_in_as_participant
 from goodwork_pipeline.settings import bundled_templates_dir
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR, fill_in_as_participant
 
 pytestmark = pytest.mark.prefect
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 
 from goodwork_pipeline.models import Channel, NameDisplay, State
-from goodwork_pipeline.pseudonymise import Pseudonymiser, assign
+from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser, assign
 
 NFD = "NFD"
 
@@ -80,7 +80,7 @@ def test_a_file_that_settled_long_ago_is_not_watched_again(tmp_path) -> None:
     import os
     import time
 
-    from goodwork_pipeline.intake import wait_until_complete
+    from goodwork_pipeline.intake.inbox import wait_until_complete
 
     old = tmp_path / "terug.docx"
     old.write_bytes(b"x")
@@ -121,7 +121,7 @@ def test_linked_folders_and_folders_named_like_files_are_reported(pipeline, tmp_
     """Bad-input corpus: a sub-folder that is a link to a folder outside the inbox, and a
     folder named 'gesprek-anna.wav', were skipped without a word: staff saw their
     'recording' lying there and no message in 'goodwork status'."""
-    from goodwork_pipeline.intake import Kind, scan_inbox
+    from goodwork_pipeline.intake.inbox import Kind, scan_inbox
     from goodwork_pipeline.status import status_rows
 
     inbox = pipeline.settings.inbox_dir

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 
 from flows.transcribe_story import CACHE_FOLDER
+from goodwork_pipeline.intake.transcript_files import read_transcript
 from goodwork_pipeline.models import State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.samples import Turn
 from goodwork_pipeline.settings import Settings, load_settings
-from goodwork_pipeline.store import Store
-from goodwork_pipeline.transcribe import read_transcript
-from goodwork_pipeline.transcription import Transcription
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.testing.samples import Turn
+from goodwork_pipeline.transcription.stage import Transcription
 
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]
 

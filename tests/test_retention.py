@@ -5,8 +5,8 @@ import logging
 import pytest
 from helpers import drop
 
-from goodwork_pipeline import retention
 from goodwork_pipeline.models import State
+from goodwork_pipeline.store import retention
 
 
 def story_at(pipeline, tone_wav, name: str, *, gain: int) -> str:

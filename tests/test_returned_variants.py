@@ -6,10 +6,10 @@ import pytest
 from docx_edits import Docx, edit
 
 from goodwork_pipeline.consent_wording import APPROVE_LABEL, CHANNEL_BOXES, NAME_BOXES
-from goodwork_pipeline.draft_document import DraftInfo, write_draft
+from goodwork_pipeline.drafting.draft_document import DraftInfo, write_draft
 from goodwork_pipeline.models import Beeld, Channel, NameDisplay, Section, Sentence
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.review import Outcome, decide, interpret
+from goodwork_pipeline.review.decision import Outcome, decide, interpret
+from goodwork_pipeline.review.returned_document import read_document
 
 BEELD = Beeld(
     title="Luisteren naar wat iemand wil",
@@ -264,7 +264,7 @@ def test_name_and_date_filled_in_and_instructions_edited_are_fine(draft, tmp_pat
 def test_placeholder_text_of_an_empty_content_control_is_not_text(draft, tmp_path) -> None:
     from lxml import etree
 
-    from goodwork_pipeline.returned_document import W
+    from goodwork_pipeline.review.returned_document import W
 
     def placeholder(d: Docx) -> None:
         p = d.paragraph("Ik ging met de dochter")

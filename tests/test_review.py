@@ -7,12 +7,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from goodwork_pipeline.draft_document import DraftInfo, write_draft
+from goodwork_pipeline.drafting.draft_document import DraftInfo, write_draft
 from goodwork_pipeline.errors import DocumentError
 from goodwork_pipeline.models import Beeld, Channel, NameDisplay, Section, Sentence
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.review import Outcome, decide, interpret
-from goodwork_pipeline.samples import DEMO_NOTE, fill_in_as_participant
+from goodwork_pipeline.review.decision import Outcome, decide, interpret
+from goodwork_pipeline.review.returned_document import read_document
+from goodwork_pipeline.testing.samples import DEMO_NOTE, fill_in_as_participant
 
 BEELD = Beeld(
     title="Luisteren naar wat iemand wil",

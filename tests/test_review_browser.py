@@ -17,11 +17,11 @@ import docx
 import pytest
 from helpers import IN_CI, programme_pipeline, require_tool
 
+from goodwork_pipeline.intake.transcript_files import read_transcript
 from goodwork_pipeline.models import State
 from goodwork_pipeline.review_page import UNSURE_BELOW, ReviewServer, ReviewSession
-from goodwork_pipeline.samples import SAMPLE_CONVERSATION, SAMPLE_SIDECAR, synthesize
+from goodwork_pipeline.testing.samples import SAMPLE_CONVERSATION, SAMPLE_SIDECAR, synthesize
 from goodwork_pipeline.text_nl import fold, words
-from goodwork_pipeline.transcribe import read_transcript
 
 pytestmark = pytest.mark.slow
 

@@ -19,17 +19,17 @@ from helpers import SCRIPT, drop
 from starlette.testclient import TestClient
 
 from flows.cli import cli
-from goodwork_pipeline import retention
+from goodwork_pipeline.drafting.interviewer_check import current_check
 from goodwork_pipeline.errors import EditError, StaleDraftError
-from goodwork_pipeline.interviewer_check import current_check
 from goodwork_pipeline.models import Segment, State, Word
 from goodwork_pipeline.review_page import ReviewSession, apply_edit, make_app, parse_edit
 from goodwork_pipeline.review_page.page import unsure_words
 from goodwork_pipeline.review_page.playable import playable
 from goodwork_pipeline.review_page.server import Lifetime
-from goodwork_pipeline.samples import SAMPLE_SIDECAR
 from goodwork_pipeline.settings import load_settings
 from goodwork_pipeline.status import status_rows, story_markdown
+from goodwork_pipeline.store import retention
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR
 
 PORT = 48_123
 ORIGIN = f"http://127.0.0.1:{PORT}"

@@ -26,9 +26,9 @@ import pytest
 from postgres_server import free_port
 
 from goodwork_pipeline.models import State
-from goodwork_pipeline.samples import INTERVIEWER, PARTICIPANT, synthesize
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import Store
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.testing.samples import INTERVIEWER, PARTICIPANT, synthesize
 
 pytestmark = [pytest.mark.slow, pytest.mark.scaleout]
 

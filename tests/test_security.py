@@ -23,9 +23,9 @@ from flows.api_guard import check_api, is_loopback_host, require_safe_api
 from flows.cli import cli
 from goodwork_pipeline.errors import SettingsError
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.samples import SAMPLE_SIDECAR
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import Store
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR
 
 REMOTE = "http://prefect.invalid:4200/api"
 GOODWORK = str(Path(sys.executable).parent / "goodwork")

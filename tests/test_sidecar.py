@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from goodwork_pipeline.errors import SidecarError
-from goodwork_pipeline.samples import SAMPLE_SIDECAR
-from goodwork_pipeline.sidecar import read_sidecar, sidecar_for
+from goodwork_pipeline.intake.sidecar import read_sidecar, sidecar_for
+from goodwork_pipeline.testing.samples import SAMPLE_SIDECAR
 
 
 def write(tmp_path: Path, text: str) -> Path:

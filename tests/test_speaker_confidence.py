@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from goodwork_pipeline.conversations import load_conversations
-from goodwork_pipeline.draft import beeld_json, build_draft
-from goodwork_pipeline.guide import load_guide
+from goodwork_pipeline.drafting.draft import beeld_json, build_draft
+from goodwork_pipeline.drafting.guide import load_guide
+from goodwork_pipeline.drafting.placement import UNSURE_SPEAKER
 from goodwork_pipeline.models import Transcript
-from goodwork_pipeline.placement import UNSURE_SPEAKER
 from goodwork_pipeline.settings import bundled_templates_dir
+from goodwork_pipeline.testing.conversations import load_conversations
 
 GUIDE = load_guide(bundled_templates_dir())
 CONVERSATION = load_conversations(Path(__file__).parent / "data" / "conversations")[0]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from goodwork_pipeline.audio import SAMPLE_RATE, Audio
+from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
+from goodwork_pipeline.intake.vad import Span
 from goodwork_pipeline.models import Sidecar, Word
-from goodwork_pipeline.speakers import (
+from goodwork_pipeline.transcription.speakers import (
     INTERVIEWER,
     PARTICIPANT,
     channel_labels,
@@ -16,7 +17,6 @@ from goodwork_pipeline.speakers import (
     roles_from_conversation,
     words_by_channel,
 )
-from goodwork_pipeline.vad import Span
 
 
 def two_channels(left: np.ndarray, right: np.ndarray) -> Audio:

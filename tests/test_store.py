@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from goodwork_pipeline.errors import StoreError, UnknownStoryError
 from goodwork_pipeline.models import Channel, NameDisplay, Sidecar, State
-from goodwork_pipeline.store import Store, normalise_story_id
+from goodwork_pipeline.store.repository import Store, normalise_story_id
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

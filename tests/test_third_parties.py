@@ -17,17 +17,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goodwork_pipeline.models import Channel, NameDisplay
-from goodwork_pipeline.pseudonymise import Pseudonymiser, assign
-from goodwork_pipeline.returned_document import read_document
-from goodwork_pipeline.samples import fill_in_as_participant
-from goodwork_pipeline.third_parties import (
+from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser, assign
+from goodwork_pipeline.privacy.third_parties import (
     FoundName,
     NameFinder,
     cleared_by_comments,
     deduce_cache_dir,
     entries_for,
 )
-from goodwork_pipeline.transcribe import ScriptedTranscriber
+from goodwork_pipeline.review.returned_document import read_document
+from goodwork_pipeline.testing.samples import fill_in_as_participant
+from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 
 SCRIPT = [
     ("interviewer", "Goedemiddag. Wie ben je en wat voor werk doe je?"),
@@ -90,7 +90,7 @@ def test_a_role_before_a_name_stays_and_the_name_goes() -> None:
 
 
 def test_only_a_yes_on_the_name_itself_clears_it() -> None:
-    from goodwork_pipeline.returned_document import Comment
+    from goodwork_pipeline.review.returned_document import Comment
 
     karin = FoundName("Karin", "persoon", "de dochter", "dochter")
     priya = FoundName("Priya", "persoon", "de collega", "collega")

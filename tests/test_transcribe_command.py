@@ -54,7 +54,7 @@ def test_an_unusable_recording_gives_a_message_not_a_traceback(tmp_path: Path) -
 def test_a_recording_to_srt_and_json(tmp_path: Path, model_cache: Path) -> None:
     from helpers import require_tool
 
-    from goodwork_pipeline.samples import SAMPLE_CONVERSATION, synthesize
+    from goodwork_pipeline.testing.samples import SAMPLE_CONVERSATION, synthesize
 
     require_tool("espeak-ng")
     # two microphones, one per person: the speakers are exact (the mono sample's two voices

@@ -9,8 +9,7 @@ import pytest
 from helpers import SCRIPT
 
 from goodwork_pipeline.errors import TranscriptFileError
-from goodwork_pipeline.models import Gap, Segment, State, Transcript, Word
-from goodwork_pipeline.transcript_files import (
+from goodwork_pipeline.intake.transcript_files import (
     format_timestamp,
     read_transcript,
     read_transcript_file,
@@ -19,6 +18,7 @@ from goodwork_pipeline.transcript_files import (
     to_vtt,
     write_transcript,
 )
+from goodwork_pipeline.models import Gap, Segment, State, Transcript, Word
 
 NAMES = {"interviewer": "Sam Jansen", "participant": "Anna de Vries"}
 SIDECAR = "interviewer: Sam Jansen\nparticipant: Anna de Vries\n"

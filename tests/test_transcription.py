@@ -14,13 +14,14 @@ import numpy as np
 import pytest
 from helpers import make_tone
 
-from goodwork_pipeline import repetition
-from goodwork_pipeline.audio import SAMPLE_RATE, load_audio
-from goodwork_pipeline.chunking import MAX_WINDOW_S, Packing, plan_chunks
+from goodwork_pipeline.intake.audio import SAMPLE_RATE, load_audio
+from goodwork_pipeline.intake.vad import Span
 from goodwork_pipeline.models import Segment, Sidecar, Word
 from goodwork_pipeline.settings import Settings
-from goodwork_pipeline.transcribe import TranscribeOptions
-from goodwork_pipeline.transcription import (
+from goodwork_pipeline.transcription import repetition
+from goodwork_pipeline.transcription.chunking import MAX_WINDOW_S, Packing, plan_chunks
+from goodwork_pipeline.transcription.engine import TranscribeOptions
+from goodwork_pipeline.transcription.stage import (
     LOOP_CUT,
     NOT_UNDERSTOOD,
     ChunkResult,
@@ -28,7 +29,6 @@ from goodwork_pipeline.transcription import (
     Transcription,
     join_words,
 )
-from goodwork_pipeline.vad import Span
 
 # Fakes ------------------------------------------------------------------------------------
 
@@ -420,11 +420,17 @@ def test_the_engine_is_a_setting_and_a_missing_one_says_what_to_do(
     import sys
 
     from goodwork_pipeline.errors import ModelError
-    from goodwork_pipeline.transcribe import ENGINES, FasterWhisperTranscriber, make_transcriber
+    from goodwork_pipeline.transcription.engine import (
+        ENGINES,
+        FasterWhisperTranscriber,
+        make_transcriber,
+    )
 
     assert isinstance(make_transcriber(settings), FasterWhisperTranscriber)
     openai = settings.model_copy(update={"engine": "openai-whisper"})
-    monkeypatch.setitem(ENGINES, "openai-whisper", ("goodwork_pipeline.engines.absent", "X"))
+    monkeypatch.setitem(
+        ENGINES, "openai-whisper", ("goodwork_pipeline.transcription.engines.absent", "X")
+    )
     with pytest.raises(ModelError, match="not part of this version"):
         make_transcriber(openai)
     # the engine's module is there, but what it needs (PyTorch) is not installed

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from goodwork_pipeline import repetition
 from goodwork_pipeline.models import Segment, Sidecar, Transcript
-from goodwork_pipeline.samples import SAMPLE_CONVERSATION, Turn, synthesize
 from goodwork_pipeline.settings import Settings, load_settings
-from goodwork_pipeline.transcribe import FasterWhisperTranscriber, TranscribeOptions
-from goodwork_pipeline.transcription import Transcription
+from goodwork_pipeline.testing.samples import SAMPLE_CONVERSATION, Turn, synthesize
+from goodwork_pipeline.transcription import repetition
+from goodwork_pipeline.transcription.engine import FasterWhisperTranscriber, TranscribeOptions
+from goodwork_pipeline.transcription.stage import Transcription
 
 pytestmark = pytest.mark.slow
 

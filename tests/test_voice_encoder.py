@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from goodwork_pipeline import samples
 from goodwork_pipeline.errors import ModelError
-from goodwork_pipeline.torch_checkpoint import read_legacy_checkpoint
-from goodwork_pipeline.voice_encoder import (
+from goodwork_pipeline.testing import samples
+from goodwork_pipeline.transcription.torch_checkpoint import read_legacy_checkpoint
+from goodwork_pipeline.transcription.voice_encoder import (
     VoiceEncoder,
     load_state,
     mel_spectrogram,

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from flows.cli import cli
-from goodwork_pipeline import samples
-from goodwork_pipeline.diarization import PIECE_MAX_S, pieces_from_words
 from goodwork_pipeline.models import Word
-from goodwork_pipeline.profiles import load_profiles, match_profile
+from goodwork_pipeline.testing import samples
+from goodwork_pipeline.transcription.diarization import PIECE_MAX_S, pieces_from_words
+from goodwork_pipeline.transcription.profiles import load_profiles, match_profile
 
 LINES = (
     "Goedemiddag, fijn dat je er bent en dat je tijd wilt maken voor dit gesprek.",
@@ -132,11 +132,11 @@ def test_two_real_model_voices_and_a_profile_decide_the_roles(
 ) -> None:
     if not samples.espeak_available():
         pytest.skip("espeak-ng not installed")
-    from goodwork_pipeline.audio import load_audio
+    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.vad import Span
     from goodwork_pipeline.models import Sidecar
-    from goodwork_pipeline.profiles import make_profile
-    from goodwork_pipeline.speakers import label_words
-    from goodwork_pipeline.vad import Span
+    from goodwork_pipeline.transcription.profiles import make_profile
+    from goodwork_pipeline.transcription.speakers import label_words
 
     for role, voice in TWO_VOICES.items():
         monkeypatch.setitem(samples.VOICES, role, voice)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from goodwork_pipeline.intake import Kind
-from goodwork_pipeline.watch import InboxWatcher
+from goodwork_pipeline.intake.inbox import Kind
+from goodwork_pipeline.intake.watch import InboxWatcher
 
 
 class Recorder:

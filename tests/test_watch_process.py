@@ -21,9 +21,9 @@ import pytest
 
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import State
-from goodwork_pipeline.samples import INTERVIEWER, PARTICIPANT, synthesize
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store import Store
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.testing.samples import INTERVIEWER, PARTICIPANT, synthesize
 
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]
 

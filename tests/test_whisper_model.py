@@ -5,7 +5,7 @@ import pytest
 
 from goodwork_pipeline.errors import ModelError
 from goodwork_pipeline.files import sha256_file
-from goodwork_pipeline.whisper_model import (
+from goodwork_pipeline.transcription.whisper_model import (
     BUNDLED_SHA256,
     _package_data_dirs,
     bundled_model_dir,
@@ -64,7 +64,7 @@ def test_local_folder_and_names(tmp_path: Path) -> None:
 
 def transcriber_for(model: str, folder: Path):
     from goodwork_pipeline.settings import load_settings
-    from goodwork_pipeline.transcribe import FasterWhisperTranscriber
+    from goodwork_pipeline.transcription.engine import FasterWhisperTranscriber
 
     settings = load_settings(folder, environ={}, model=model, model_cache=folder / "cache")
     return FasterWhisperTranscriber.from_settings(settings)

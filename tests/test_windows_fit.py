@@ -20,14 +20,14 @@ from helpers import SHARED_SPEECH, require_tool
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from goodwork_pipeline.audio import SAMPLE_RATE, Audio, load_audio
-from goodwork_pipeline.chunking import fit_windows, plan_chunks, split_long_spans
+from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio, load_audio
+from goodwork_pipeline.intake.vad import Span, speech_spans
 from goodwork_pipeline.models import Segment
-from goodwork_pipeline.samples import PARTICIPANT, synthesize
 from goodwork_pipeline.settings import Settings, load_settings
-from goodwork_pipeline.transcribe import TranscribeOptions
-from goodwork_pipeline.transcription import AUDIO_CACHE, Transcription, TranscriptionPlan
-from goodwork_pipeline.vad import Span, speech_spans
+from goodwork_pipeline.testing.samples import PARTICIPANT, synthesize
+from goodwork_pipeline.transcription.chunking import fit_windows, plan_chunks, split_long_spans
+from goodwork_pipeline.transcription.engine import TranscribeOptions
+from goodwork_pipeline.transcription.stage import AUDIO_CACHE, Transcription, TranscriptionPlan
 
 
 def assert_fits(windows: tuple[tuple[float, float], ...], sample_count: int) -> None:

@@ -8,10 +8,16 @@ the whole transcript, and saves corrections (edits.py) as a new draft version th
 same writer as every draft.
 """
 
-from .edits import Change, DraftEdit, SentenceEdit, apply_edit, parse_edit
-from .page import UNSURE_BELOW
-from .server import ReviewServer, make_app
-from .session import ReviewSession, SaveOutcome
+from goodwork_pipeline.review_page.edits import (
+    Change,
+    DraftEdit,
+    SentenceEdit,
+    apply_edit,
+    parse_edit,
+)
+from goodwork_pipeline.review_page.page import UNSURE_BELOW
+from goodwork_pipeline.review_page.server import ReviewServer, make_app
+from goodwork_pipeline.review_page.session import ReviewSession, SaveOutcome
 
 __all__ = [
     "UNSURE_BELOW",

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..models import Segment, Sidecar, Transcript
-from ..placement import INTERVIEWER, Utterance
-from ..text_nl import fold, words
-from ..transcribe import format_timestamp
-from .edits import suggested_text
+from goodwork_pipeline.drafting.placement import INTERVIEWER, Utterance
+from goodwork_pipeline.intake.transcript_files import format_timestamp
+from goodwork_pipeline.models import Segment, Sidecar, Transcript
+from goodwork_pipeline.review_page.edits import suggested_text
+from goodwork_pipeline.text_nl import fold, words
 
 # Whisper's word probability below which a word is marked as unsure. Not tuned on data: half
 # is where Whisper itself is as likely wrong as right about a word; the mark only draws the

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import av
 
-from ..errors import AudioError
-from ..files import temp_prefix
+from goodwork_pipeline.errors import AudioError
+from goodwork_pipeline.files import temp_prefix
 
 AS_IS = {
     ".wav": "audio/wav",

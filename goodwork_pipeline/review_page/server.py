@@ -37,9 +37,9 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import EditError, GoodworkError, StaleDraftError
-from .edits import parse_edit
-from .session import ReviewSession
+from goodwork_pipeline.errors import EditError, GoodworkError, StaleDraftError
+from goodwork_pipeline.review_page.edits import parse_edit
+from goodwork_pipeline.review_page.session import ReviewSession
 
 log = logging.getLogger(__name__)
 

@@ -14,23 +14,29 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..draft import prepare_beeld, utterances
-from ..errors import EditError, StaleDraftError
-from ..guide import load_guide
-from ..interviewer_check import REVIEW_SOURCE, current_check, record_check
-from ..logs import fields
-from ..models import State, Transcript
-from ..placement import Utterance
-from ..pseudonymise import Pseudonymiser
-from ..store import Story
-from ..transcribe import read_transcript
-from .edits import Change, DraftEdit, EditedDraft, apply_edit, edited_beeld_json
-from .page import draft_view, transcript_view
-from .playable import Playable, playable
+from goodwork_pipeline.drafting.draft import prepare_beeld, utterances
+from goodwork_pipeline.drafting.guide import load_guide
+from goodwork_pipeline.drafting.interviewer_check import REVIEW_SOURCE, current_check, record_check
+from goodwork_pipeline.drafting.placement import Utterance
+from goodwork_pipeline.errors import EditError, StaleDraftError
+from goodwork_pipeline.intake.transcript_files import read_transcript
+from goodwork_pipeline.logs import fields
+from goodwork_pipeline.models import State, Transcript
+from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser
+from goodwork_pipeline.review_page.edits import (
+    Change,
+    DraftEdit,
+    EditedDraft,
+    apply_edit,
+    edited_beeld_json,
+)
+from goodwork_pipeline.review_page.page import draft_view, transcript_view
+from goodwork_pipeline.review_page.playable import Playable, playable
+from goodwork_pipeline.store.repository import Story
 
 if TYPE_CHECKING:
-    from ..pipeline import Pipeline, StepResult
-    from ..workspace import StoryFiles
+    from goodwork_pipeline.pipeline import Pipeline, StepResult
+    from goodwork_pipeline.store.workspace import StoryFiles
 
 log = logging.getLogger(__name__)
 

@@ -38,10 +38,10 @@ import atheris
 
 with atheris.instrument_imports(include=["goodwork_pipeline", "yaml"]):
     from goodwork_pipeline.errors import GoodworkError
+    from goodwork_pipeline.intake.sidecar import parse_sidecar
     from goodwork_pipeline.models import Beeld
-    from goodwork_pipeline.returned_document import RawDocument, read_document
-    from goodwork_pipeline.review import decide, interpret
-    from goodwork_pipeline.sidecar import parse_sidecar
+    from goodwork_pipeline.review.decision import decide, interpret
+    from goodwork_pipeline.review.returned_document import RawDocument, read_document
 
 PARTS = (
     "docProps/custom.xml",

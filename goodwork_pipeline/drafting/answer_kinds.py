@@ -1,0 +1,293 @@
+"""What a participant's sentence does: introduce a person, tell what happened, act, weigh...
+
+The guide says, per section, which kinds of answer belong there (``answer_kinds``); this
+module recognises the kinds in a sentence from the form of Dutch (and Flemish) speech, not
+from the topic: a first-person past tense ("ik heb gebeld", "toen ben ik gaan praten") is an
+action, "aan de ene kant", "ik twijfelde", "ik had ook kunnen" are weighing, "ik vind" and
+"voor mij" are values, and so on. Each kind gives a score with the words that gave it, so a
+placement can say why.
+
+The kinds, and what they look for:
+
+- ``person``: who someone is and what they do ("ik ben ... als", "ik werk al tien jaar");
+- ``events``: what happened, told in the past tense about others ("er kwam", "zij wilde");
+  what made it hard ("lastig", "ik wist niet wat");
+- ``actions``: what the speaker did, in the past tense ("ik heb ... gesproken", "we belden");
+- ``weighing``: doubt and options ("twijfel", "aan de andere kant", "had ook kunnen");
+- ``values``: what matters ("ik vind", "belangrijk", "voor mij", "het gaat erom");
+- ``definition``: an image of good work, a lesson, advice ("goed werk is", "je moet",
+  "meegeven", "geleerd", "trots").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from goodwork_pipeline.text_nl import fold, words
+
+ANSWER_KINDS = ("person", "events", "actions", "weighing", "values", "definition")
+
+KIND_NL = {
+    "person": "vertelt wie iemand is",
+    "events": "vertelt wat er gebeurde",
+    "actions": "vertelt wat de deelnemer deed",
+    "weighing": "weegt af, twijfelt",
+    "values": "zegt wat belangrijk is",
+    "definition": "zegt wat goed werk is",
+}
+
+CAP = 1.5  # one kind never counts for more than this in one sentence
+HIT = 0.6  # one sign of a kind
+
+_SUBJECT_1 = r"(?:ik|we|wij|'k)"
+# Past tenses and participles that are thinking or feeling, not doing.
+_NOT_ACTIONS = frozenset(
+    [
+        "dacht",
+        "dachten",
+        "wist",
+        "wisten",
+        "vond",
+        "vonden",
+        "twijfelde",
+        "twijfelden",
+        "voelde",
+        "voelden",
+        "wilde",
+        "wilden",
+        "moest",
+        "moesten",
+        "kon",
+        "konden",
+        "mocht",
+        "mochten",
+        "zou",
+        "zouden",
+        "hoopte",
+        "merkte",
+        "merkten",
+        "was",
+        "waren",
+        "had",
+        "hadden",
+        "werd",
+        "werden",
+        "zag",
+        "zagen",
+        "snapte",
+        "begreep",
+        "gedacht",
+        "getwijfeld",
+        "gevonden",
+        "geleerd",
+        "gevoeld",
+        "geweten",
+        "gehad",
+        "geweest",
+        "gezien",
+        "gemerkt",
+        "gehoopt",
+        "gewild",
+        "gemoeten",
+        "gekund",
+        "gemogen",
+        "geworden",
+        "gebeurd",
+        "begrepen",
+        "vergeten",
+        "verwacht",
+    ]
+)
+_STRONG_PAST = frozenset(
+    [
+        "ging",
+        "gingen",
+        "sprak",
+        "spraken",
+        "vroeg",
+        "vroegen",
+        "zei",
+        "zeiden",
+        "nam",
+        "namen",
+        "gaf",
+        "gaven",
+        "koos",
+        "kozen",
+        "liep",
+        "liepen",
+        "bleef",
+        "bleven",
+        "besloot",
+        "besloten",
+        "schreef",
+        "schreven",
+        "zocht",
+        "zochten",
+        "bracht",
+        "brachten",
+        "liet",
+        "lieten",
+        "kwam",
+        "kwamen",
+        "trok",
+        "deed",
+        "deden",
+        "hielp",
+        "hielpen",
+        "riep",
+        "stond",
+        "stonden",
+        "hield",
+        "hielden",
+        "belde",
+        "sloot",
+        "sloten",
+        "droeg",
+        "bood",
+        "boden",
+    ]
+)
+_AUX = frozenset(["heb", "hebben", "had", "hadden", "ben", "zijn", "was", "waren", "hebt", "heeft"])
+_PERSON_VERBS = r"(?:ben|werk|zit|studeer|heet|doe|geef|leid|begeleid|coordineer|volg)"
+_ROLE_WORDS = re.compile(
+    r"\b(?:als|functie|rol|beroep|vak|opleiding|studie|student|stage|jaar|jaren|sinds|"
+    r"afdeling|team|teams|organisatie|school|werk|leerjaar|collega's|klas)\b"
+)
+# Job titles: 'programmamanager', 'verpleegkundige', 'teamleider', 'docent', 'coach' ...
+_ROLE_NOUN = re.compile(
+    r"\b\w*(?:manager|leider|coach|kundige|verzorgende|docent|leraar|lerares|juf|meester|"
+    r"begeleider|medewerker|adviseur|coordinator|directeur|arts|therapeut|consulent|"
+    r"student|stagiair|werker|agoog)\b"
+)
+_EVENT_START = re.compile(
+    r"\b(?:er (?:was|waren|kwam|kwamen|werd|ontstond|gebeurde|lag)|het (?:was|ging|begon|"
+    r"liep)|dat was|op een (?:gegeven )?(?:moment|dag|avond|ochtend|nacht)|"
+    r"die (?:dag|avond|week|nacht)|vorig (?:jaar|schooljaar)|vorige (?:week|maand|zomer)|"
+    r"laatst|onlangs|een tijd geleden|een keer|had ik (?:een|twee|drie)|hadden we (?:een|"
+    r"twee|drie))\b"
+)
+_OTHERS = (
+    r"(?:hij|zij|ze|mevrouw|meneer|de \w+|een \w+|haar \w+|zijn \w+|mijn \w+|het team|"
+    r"iemand|niemand|de familie|hun \w+)"
+)
+_OTHER_PAST = re.compile(
+    rf"\b{_OTHERS} (?:\w+ )?(?:was|waren|had|hadden|kwam|kwamen|wilde|wilden|werd|werden|"
+    r"ging|gingen|zei|zeiden|kon|konden|mocht|moest|weigerde|vond|riep|belde|stond|lag|"
+    r"viel|raakte|bleef|begon)\b"
+)
+_HARD = re.compile(
+    r"\b(?:lastig|moeilijk|ingewikkeld|probleem|problemen|conflict|spanning|botsing|botste|"
+    r"schuurde|(?:wist|weet) (?:ik )?niet (?:wat|hoe)|klopte niet|ging mis|misging|zat vast|"
+    r"knelde|frustr\w*|boos|bang|zorgen)\b"
+)
+_WEIGHING = re.compile(
+    r"\b(?:\w*twijfel\w*|afweg\w*|afgewogen|afwoog|gewogen|woog|aan de (?:ene|andere) kant|"
+    r"enerzijds|anderzijds|had(?: \w+){0,6} kunnen|had(?: \w+){0,6} moeten|kon (?:ik )?ook|"
+    r"kan (?:ik )?ook|(?:vraag|vroeg) (?:ik )?me af|(?:weet|wist) (?:ik )?niet of|"
+    r"of ik (?:nu|nou )?|of niet|"
+    r"keuze\w*|kiezen|koos|gekozen|optie\w*|mogelijkhe\w+|alternatie\w+|overwo\w+|"
+    r"overweg\w*|risico\w*|dilemma|zou ik|moest ik|vroeg (?:ik )?me af|"
+    r"door mijn hoofd|in mijn hoofd|voor- en nadelen|nadelen|tegen elkaar|liever|"
+    r"heen en weer|ofwel|of dat|ik kon ook|(?:de|een) \w+ (?:weg|route))\b"
+)
+_VALUES = re.compile(
+    r"\b(?:ik vind|vind ik|voor mij|belangrijk\w*|waarde\w*|ik geloof|geloof ik|"
+    r"(?:het|waar het) (?:mij )?(?:gaat|draait) (?:om|erom)|gaat het (?:mij )?(?:om|erom)|"
+    r"principe\w*|"
+    r"ik sta voor|drijft|wat telt|verdien\w+|het recht|mens\w* moet\w*)\b"
+)
+_DEFINITION = re.compile(
+    r"\b(?:goed werk|goed werken|goed gedaan|is dat je|betekent (?:dat|voor)|meegeven|"
+    r"meegeef|trots|geleerd|leer ik|les|terugkijk\w*|voortaan|volgende keer|"
+    r"collega's|je moet|moet je|dan ben je|als je|durven|durft)\b"
+)
+
+
+# How it went on after what the participant did: part of the story of the action.
+_OUTCOME = re.compile(
+    r"\b(?:uiteindelijk|sindsdien|inmiddels|achteraf|na (?:een|twee|drie|vier|een paar) "
+    r"(?:dagen|weken|maanden)|liep (?:het )?(?:goed|slecht|anders) af|is (?:het )?gelukt|"
+    r"het resultaat|het effect|het werkte)\b"
+)
+
+
+@dataclass(frozen=True)
+class KindScore:
+    kind: str
+    score: float
+    signs: tuple[str, ...]  # the words that gave it
+
+
+def answer_kinds(text: str) -> dict[str, KindScore]:
+    """Every kind of answer found in a sentence, with its score and the words that show it."""
+    tokens = [fold(w) for w in words(text)]
+    plain = " ".join(tokens)
+    found: dict[str, list[str]] = {kind: [] for kind in ANSWER_KINDS}
+    found["person"] += _person(plain)
+    found["actions"] += _actions(tokens)
+    found["actions"] += [m.group(0) for m in _OUTCOME.finditer(plain)]
+    found["events"] += [m.group(0) for m in _EVENT_START.finditer(plain)]
+    found["events"] += [m.group(0) for m in _OTHER_PAST.finditer(plain)][:2]
+    found["events"] += [m.group(0) for m in _HARD.finditer(plain)]
+    found["weighing"] += [m.group(0) for m in _WEIGHING.finditer(plain)]
+    found["values"] += [m.group(0) for m in _VALUES.finditer(plain)]
+    found["definition"] += [m.group(0) for m in _DEFINITION.finditer(plain)]
+    return {
+        kind: KindScore(kind, min(CAP, HIT * len(signs)), tuple(dict.fromkeys(signs)))
+        for kind, signs in found.items()
+        if signs
+    }
+
+
+def _person(plain: str) -> list[str]:
+    opening = re.match(rf"^(?:\w+ ){{0,3}}?{_SUBJECT_1} {_PERSON_VERBS}\b", plain)
+    roles = _ROLE_WORDS.findall(plain)
+    signs = []
+    if opening and (roles or _ROLE_NOUN.search(plain)):
+        signs += [opening.group(0), roles[0] if roles else "beroep"]  # a clear introduction
+    elif opening or re.search(r"\bmijn (?:naam|functie|rol|werk|opleiding|studie)\b", plain):
+        signs.append(opening.group(0) if opening else "mijn ...")
+    if re.search(r"\b(?:al|sinds|ruim|bijna) (?:\w+ )?(?:jaar|jaren|maanden)\b", plain):
+        signs.append("al ... jaar")
+    return signs
+
+
+def _actions(tokens: list[str]) -> list[str]:
+    """First person, past tense, a verb of doing: 'ik heb gebeld', 'we gingen', 'ben ik gaan'."""
+    signs = []
+    subjects = [i for i, t in enumerate(tokens) if t in ("ik", "we", "wij", "'k")]
+    for i in subjects:
+        window = tokens[max(0, i - 2) : i + 9]
+        if any(t in _AUX for t in window[:5]):
+            participle = next((t for t in window if _participle(t)), None)
+            if participle:
+                signs.append(f"{tokens[i]} ... {participle}")
+                continue
+            if "gaan" in window or "gegaan" in window or "begonnen" in window:
+                signs.append(f"{tokens[i]} ... gaan")
+                continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        before = tokens[i - 1] if i > 0 else ""
+        for verb in (after, before):
+            if verb and verb not in _NOT_ACTIONS and (verb in _STRONG_PAST or _weak_past(verb)):
+                signs.append(f"{tokens[i]} {verb}")
+                break
+    return signs[:2]
+
+
+def _participle(token: str) -> bool:
+    if token in _NOT_ACTIONS or len(token) < 5:
+        return False
+    if token.startswith("ge") and token.endswith(("d", "t", "n")):
+        return True
+    prefixed = token.startswith(("be", "ver", "ont", "her", "op", "aan", "uit", "voor"))
+    return prefixed and len(token) >= 7 and token.endswith(("d", "t", "n")) and "ge" in token[2:]
+
+
+def _weak_past(token: str) -> bool:
+    """'belde', 'regelde', 'maakten': a weak verb's past tense (not 'de' words like 'zonde')."""
+    return (
+        len(token) >= 5 and token.endswith(("de", "te", "den", "ten")) and token[-3] not in "aeiou"
+    )

@@ -1,0 +1,6 @@
+"""Privacy: names that must not be published.
+
+In: the beeld's text, the sidecar (the participant's name choice, names to replace).
+Out: the names found in the text (``third_parties``: persons, places and institutions, with
+deduce) and the text with them replaced by pseudonyms or roles (``pseudonymise``).
+"""
