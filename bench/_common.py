@@ -44,7 +44,7 @@ class Clip:
 
 def speech_clips() -> list[Clip]:
     """The six real Dutch clips with their reference texts; exit with a message when absent."""
-    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.recording import load_audio
 
     manifest = SPEECH / "manifest.json"
     if not manifest.is_file():

@@ -120,7 +120,7 @@ class _Batched:
 
 def serve(variant: str, threads: int, beam: int, cache: str, warm_up: str) -> None:
     sys.path.insert(0, str(ROOT))
-    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.recording import load_audio
     from goodwork_pipeline.settings import load_settings
     from goodwork_pipeline.transcription.engine import TranscribeOptions, make_transcriber
 
@@ -255,7 +255,7 @@ def join_long(
 
     import numpy as np
 
-    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.recording import load_audio
 
     audio = {p: load_audio(p, min_duration=0, min_speech=0).mono() for p, _ in pieces}
     pause = np.zeros(int(PAUSE_S * 16000), dtype=np.float32)

@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 from goodwork_pipeline.models import Channel, Consent, NameDisplay  # noqa: E402
 from goodwork_pipeline.publishing.booklet import BookletEntry, render_booklet  # noqa: E402
 from goodwork_pipeline.publishing.publish import sync_story  # noqa: E402
-from goodwork_pipeline.publishing.render import Renderer, public_view  # noqa: E402
+from goodwork_pipeline.publishing.render import Renderer  # noqa: E402
+from goodwork_pipeline.publishing.view import public_view  # noqa: E402
 from goodwork_pipeline.settings import bundled_templates_dir  # noqa: E402
 from goodwork_pipeline.testing.sample_beelden import ANNA, group_of  # noqa: E402
 

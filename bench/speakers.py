@@ -149,7 +149,7 @@ def transcribe(conversations: list[dev.Conversation]) -> dict[str, dict]:
 def run_speakers(
     conversation: dev.Conversation, cached: dict, sidecar: Sidecar, profiles: dict
 ) -> tuple[list[Word], tuple[str | None, ...], float, str]:
-    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.recording import load_audio
     from goodwork_pipeline.intake.vad import Span
     from goodwork_pipeline.transcription.speakers import label_words
 
@@ -277,7 +277,7 @@ def main() -> None:
 
 def one_person() -> None:
     """Real read speech of one person (../shared/speech): two roles would be wrong."""
-    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.recording import load_audio
     from goodwork_pipeline.transcription.diarization import diarize
     from goodwork_pipeline.transcription.voice_encoder import shared_encoder
 
@@ -296,7 +296,7 @@ def ami() -> None:
     """DER on real English meeting speech with its own RTTM (clusters mapped optimally)."""
     from itertools import permutations
 
-    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.recording import load_audio
     from goodwork_pipeline.intake.vad import speech_spans
     from goodwork_pipeline.transcription.diarization import diarize
     from goodwork_pipeline.transcription.voice_encoder import shared_encoder

@@ -18,7 +18,7 @@ from prefect.input import RunInput
 from pydantic import Field
 
 from flows._prefect_env import flow_run_ref, flow_settings
-from goodwork_pipeline.consent.steps import SOURCE_PREFECT
+from goodwork_pipeline.consent.summary import SOURCE_PREFECT
 from goodwork_pipeline.errors import GoodworkError
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.pipeline import Pipeline, StepResult

@@ -382,7 +382,7 @@ def consent(
     picks draft version N. The output says which text it is. The outbox follows at once
     (runs the 'record-consent' Prefect flow).
     """
-    from goodwork_pipeline.consent.steps import parse_channels
+    from goodwork_pipeline.consent.summary import parse_channels
 
     chosen = _channels(parse_channels, channels)
     _known_story(obj.settings, story)
@@ -424,7 +424,7 @@ def withdraw(obj: Context, story: str, channels: str, by: str, note: str) -> Non
     Recorded in the consent ledger with a PDF snapshot; group booklets drop it at their next
     build. Runs the 'withdraw-consent' Prefect flow.
     """
-    from goodwork_pipeline.consent.steps import parse_channels
+    from goodwork_pipeline.consent.summary import parse_channels
 
     chosen = _channels(parse_channels, channels)
     _known_story(obj.settings, story)
@@ -953,7 +953,7 @@ def _print_history(store: object, story: str) -> None:
 
 def _print_consent_and_changes(store: object, settings: Settings, story: str) -> None:
     from goodwork_pipeline.consent.ledger import consent_for
-    from goodwork_pipeline.consent.steps import consent_summary, latest_changes_report
+    from goodwork_pipeline.consent.summary import consent_summary, latest_changes_report
 
     found = store.story(story)  # type: ignore[attr-defined]
     records = store.consent_records(found.id)  # type: ignore[attr-defined]
@@ -965,7 +965,7 @@ def _print_consent_and_changes(store: object, settings: Settings, story: str) ->
         if current is None:
             console.print("  Nu: [bold]geen geldige toestemming[/]: er wordt niets gedeeld.")
         else:
-            from goodwork_pipeline.consent.steps import channels_nl
+            from goodwork_pipeline.consent.summary import channels_nl
 
             console.print(f"  Nu: toestemming voor {channels_nl(current.channels)}.")
     report = latest_changes_report(

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from prefect import flow, get_run_logger
 
 from flows._prefect_env import flow_run_ref, flow_settings
-from goodwork_pipeline.consent.steps import SOURCE_CLI, SOURCE_PREFECT
+from goodwork_pipeline.consent.summary import SOURCE_CLI, SOURCE_PREFECT
 from goodwork_pipeline.errors import GoodworkError
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.pipeline import Pipeline, StepResult

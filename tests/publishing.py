@@ -14,7 +14,7 @@ from pathlib import Path
 from goodwork_pipeline.consent import ledger as consent_rules
 from goodwork_pipeline.models import Beeld, Channel, NameDisplay, Sidecar, State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publishing.publish import story_folders
+from goodwork_pipeline.publishing.outbox import story_folders
 
 
 def consented_story(

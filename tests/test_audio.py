@@ -7,7 +7,8 @@ from audio_samples import FORMATS, encode
 from helpers import make_tone
 
 from goodwork_pipeline.errors import AudioError
-from goodwork_pipeline.intake.audio import AUDIO_SUFFIXES, SAMPLE_RATE, load_audio
+from goodwork_pipeline.intake.audio import AUDIO_SUFFIXES, SAMPLE_RATE
+from goodwork_pipeline.intake.recording import load_audio
 
 
 def read_wav(path: Path) -> np.ndarray:

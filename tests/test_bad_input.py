@@ -38,7 +38,7 @@ from helpers import SCRIPT, make_tone, programme_pipeline, require_tool
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publishing.publish import story_folders
+from goodwork_pipeline.publishing.outbox import story_folders
 from goodwork_pipeline.testing.samples import (
     INTERVIEWER,
     PARTICIPANT,

@@ -5,8 +5,10 @@ from publishing import consented_story, pdf_metadata, pdf_text_of, withdraw, wor
 
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.publishing.booklet import BookletEntry, load_stopwords, shared_themes
-from goodwork_pipeline.publishing.publish import OVERVIEW, booklet_manifest, booklet_path
-from goodwork_pipeline.publishing.render import Renderer, public_view
+from goodwork_pipeline.publishing.outbox import OVERVIEW
+from goodwork_pipeline.publishing.publish import booklet_manifest, booklet_path
+from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.publishing.view import public_view
 from goodwork_pipeline.settings import bundled_templates_dir
 from goodwork_pipeline.testing.sample_beelden import ANNA, BRAM, GROUP, GROUP_STORIES, JOOST, SARA
 

@@ -10,7 +10,8 @@ from PIL import Image
 
 from goodwork_pipeline.models import NameDisplay
 from goodwork_pipeline.publishing.cards import ALT_TEXT_LIMIT, CARDS, ELLIPSIS, render_card
-from goodwork_pipeline.publishing.render import Renderer, public_view
+from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.publishing.view import public_view
 from goodwork_pipeline.settings import bundled_templates_dir
 from goodwork_pipeline.testing.sample_beelden import ANNA, quote_of
 

@@ -64,13 +64,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from publishing import find_names
 
-from goodwork_pipeline.consent import steps as consent_steps
 from goodwork_pipeline.consent.ledger import consent_for
 from goodwork_pipeline.consent_wording import APPROVE_LABEL, CHANNEL_BOXES, NAME_BOXES
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay, Sidecar, State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publishing.publish import (
+from goodwork_pipeline.pipeline import review_and_consent as consent_steps
+from goodwork_pipeline.publishing.outbox import (
     BOOKLETS,
     CHANNEL_FOLDERS,
     MANIFEST,
@@ -757,7 +757,7 @@ def test_a_sketch_holds_everything_the_real_files_show(template, real_renderer) 
     from publishing import pdf_text_of, words
 
     from goodwork_pipeline.publishing.cards import CARDS
-    from goodwork_pipeline.publishing.render import public_view
+    from goodwork_pipeline.publishing.view import public_view
 
     sketch = SketchRenderer(real_renderer.templates_dir)
     pipeline = make_pipeline(template, Path(tempfile.gettempdir()), real_renderer)

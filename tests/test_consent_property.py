@@ -27,7 +27,7 @@ from goodwork_pipeline.consent.ledger import consent_for
 from goodwork_pipeline.consent.snapshot import Snapshot
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publishing.publish import CHANNEL_FOLDERS, MANIFEST
+from goodwork_pipeline.publishing.outbox import CHANNEL_FOLDERS, MANIFEST
 from goodwork_pipeline.publishing.render import Renderer
 from goodwork_pipeline.testing.samples import fill_in_as_participant
 from goodwork_pipeline.transcription.engine import ScriptedTranscriber
@@ -71,9 +71,9 @@ def fast_pipeline(monkeypatch: pytest.MonkeyPatch, model_cache: Path):
     def shared_renderer(templates_dir: Path, **options) -> Renderer:
         return renderer.setdefault(templates_dir, CachedRenderer(templates_dir, **options))
 
-    monkeypatch.setattr("goodwork_pipeline.pipeline.Renderer", shared_renderer)
+    monkeypatch.setattr("goodwork_pipeline.pipeline.core.Renderer", shared_renderer)
     monkeypatch.setattr(
-        "goodwork_pipeline.consent.steps.write_snapshot",
+        "goodwork_pipeline.pipeline.review_and_consent.write_snapshot",
         lambda folder, record, **_: Snapshot(folder / f"{record.id}.pdf", "0" * 64),
     )
 

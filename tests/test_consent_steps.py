@@ -232,7 +232,7 @@ def test_staff_consent_needs_a_text_and_a_name(pipeline, tone_wav) -> None:
 
 
 def test_parse_channels_accepts_what_staff_type() -> None:
-    from goodwork_pipeline.consent.steps import parse_channels
+    from goodwork_pipeline.consent.summary import parse_channels
 
     assert parse_channels(["website, LinkedIn"]) == {Channel.WEBSITE, Channel.SOCIAL}
     assert parse_channels(["groep;intern"]) == {Channel.GROUP, Channel.INTERNAL}

@@ -14,9 +14,10 @@ from publishing import consented_story, folder_of, pdf_text_of
 
 from goodwork_pipeline.models import NameDisplay
 from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser, assign
+from goodwork_pipeline.publishing.outbox import OVERVIEW
 from goodwork_pipeline.publishing.platform_texts import PLATFORMS
-from goodwork_pipeline.publishing.publish import OVERVIEW
-from goodwork_pipeline.publishing.render import Renderer, public_view
+from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.publishing.view import public_view
 from goodwork_pipeline.settings import bundled_templates_dir
 from goodwork_pipeline.testing.sample_beelden import ANNA, SARA
 

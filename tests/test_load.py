@@ -36,7 +36,7 @@ from test_watch_process import Watcher, alive, open_store, wait_for
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay, State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.publishing.publish import CHANNEL_FOLDERS, story_folders
+from goodwork_pipeline.publishing.outbox import CHANNEL_FOLDERS, story_folders
 from goodwork_pipeline.testing.samples import (
     INTERVIEWER,
     PARTICIPANT,

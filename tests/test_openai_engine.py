@@ -21,7 +21,7 @@ import pytest
 from helpers import IN_CI, SHARED_SPEECH, require_tool
 
 from goodwork_pipeline.errors import ModelError
-from goodwork_pipeline.intake.audio import load_audio
+from goodwork_pipeline.intake.recording import load_audio
 from goodwork_pipeline.settings import Settings
 from goodwork_pipeline.testing.samples import SAMPLE_CONVERSATION, Turn, synthesize
 from goodwork_pipeline.transcription.engine import TranscribeOptions, make_transcriber

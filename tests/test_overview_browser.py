@@ -8,7 +8,7 @@ from helpers import IN_CI
 from publishing import consented_story, withdraw
 
 from goodwork_pipeline.models import Channel, NameDisplay
-from goodwork_pipeline.publishing.publish import OVERVIEW
+from goodwork_pipeline.publishing.outbox import OVERVIEW
 from goodwork_pipeline.testing.sample_beelden import ANNA, BRAM, SARA
 
 pytestmark = pytest.mark.slow

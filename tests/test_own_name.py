@@ -42,7 +42,8 @@ from goodwork_pipeline.models import (
 from goodwork_pipeline.own_name import OwnName, parse
 from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser
 from goodwork_pipeline.publishing.publish import sync_story
-from goodwork_pipeline.publishing.render import Renderer, SketchRenderer, display_name
+from goodwork_pipeline.publishing.render import Renderer, SketchRenderer
+from goodwork_pipeline.publishing.view import display_name
 from goodwork_pipeline.settings import load_settings
 
 FIRST_NAMES = ("Anna", "Zoë", "Joséphine", "Anne-Fleur", "Ömer", "Ayşe", "Els", "Noëlle", "Bram")

@@ -75,7 +75,7 @@ def test_a_draft_saved_as_pdf_is_kept_with_its_story(pipeline, story, tmp_path) 
 
 
 def test_the_command_shown_cannot_grant_anything_unchanged() -> None:
-    from goodwork_pipeline.consent.steps import parse_channels
+    from goodwork_pipeline.consent.summary import parse_channels
     from goodwork_pipeline.errors import ConsentError
     from goodwork_pipeline.review.paper_answers import consent_command
 

@@ -18,7 +18,8 @@ from goodwork_pipeline.publishing.platform_texts import (
     grapheme_length,
     normalise_hashtags,
 )
-from goodwork_pipeline.publishing.render import PublicView, Renderer, public_view
+from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.publishing.view import PublicView, public_view
 from goodwork_pipeline.settings import bundled_templates_dir
 from goodwork_pipeline.testing.sample_beelden import (
     ANNA,

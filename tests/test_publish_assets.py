@@ -9,7 +9,8 @@ from publishing import consented_story, find_names, folder_of, withdraw
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.privacy.pseudonymise import mark_names
-from goodwork_pipeline.publishing.publish import ASSETS, CHANNEL_FOLDERS, OVERVIEW
+from goodwork_pipeline.publishing.outbox import CHANNEL_FOLDERS, OVERVIEW
+from goodwork_pipeline.publishing.publish import ASSETS
 from goodwork_pipeline.testing.sample_beelden import ANNA, BRAM
 
 EVERY_COMBINATION = [

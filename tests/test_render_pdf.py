@@ -6,7 +6,8 @@ import pytest
 from publishing import contains_words, pdf_internals, pdf_metadata, pdf_text_of, words
 
 from goodwork_pipeline.models import NameDisplay
-from goodwork_pipeline.publishing.render import Renderer, public_view
+from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.publishing.view import public_view
 from goodwork_pipeline.settings import bundled_templates_dir
 from goodwork_pipeline.testing.sample_beelden import ANNA, long_beeld
 

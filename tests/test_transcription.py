@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from helpers import make_tone
 
-from goodwork_pipeline.intake.audio import SAMPLE_RATE, load_audio
+from goodwork_pipeline.intake.audio import SAMPLE_RATE
+from goodwork_pipeline.intake.recording import load_audio
 from goodwork_pipeline.intake.vad import Span
 from goodwork_pipeline.models import Segment, Sidecar, Word
 from goodwork_pipeline.settings import Settings

@@ -132,7 +132,7 @@ def test_two_real_model_voices_and_a_profile_decide_the_roles(
 ) -> None:
     if not samples.espeak_available():
         pytest.skip("espeak-ng not installed")
-    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.recording import load_audio
     from goodwork_pipeline.intake.vad import Span
     from goodwork_pipeline.models import Sidecar
     from goodwork_pipeline.transcription.profiles import make_profile

@@ -20,7 +20,8 @@ from helpers import SHARED_SPEECH, require_tool
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio, load_audio
+from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
+from goodwork_pipeline.intake.recording import load_audio
 from goodwork_pipeline.intake.vad import Span, speech_spans
 from goodwork_pipeline.models import Segment
 from goodwork_pipeline.settings import Settings, load_settings

@@ -45,6 +45,7 @@ from goodwork_pipeline.errors import DraftError
 from goodwork_pipeline.intake.transcript_files import format_timestamp
 from goodwork_pipeline.models import Beeld, Section, Segment, Sentence, Sidecar, Transcript
 from goodwork_pipeline.text_nl import normal_phrase
+from goodwork_pipeline.transcription.speakers import speaker_role
 
 log = logging.getLogger(__name__)
 
@@ -161,22 +162,6 @@ def prepare_beeld(beeld: Beeld, pseudonymise: Callable[[Beeld], Beeld]) -> Beeld
 
 
 # Who said what, when ---------------------------------------------------------------------------
-
-
-def speaker_role(speaker: str | None, sidecar: Sidecar) -> str | None:
-    """Map a segment's speaker label (a role, a channel or a name) to interviewer/participant."""
-    if speaker is None:
-        return None
-    label = sidecar.speakers.get(speaker, speaker).strip().lower()
-    if label in (INTERVIEWER, PARTICIPANT):
-        return label
-    if sidecar.interviewer and label == sidecar.interviewer.strip().lower():
-        return INTERVIEWER
-    if sidecar.participant and label == sidecar.participant.strip().lower():
-        return PARTICIPANT
-    if sidecar.participant and label == sidecar.participant.split()[0].strip().lower():
-        return PARTICIPANT
-    return None
 
 
 def utterances(

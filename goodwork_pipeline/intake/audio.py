@@ -1,9 +1,9 @@
 """Decoding and checking recordings with PyAV (FFmpeg's libraries; no ffmpeg binary needed).
 
-``load_audio`` decodes any of ``AUDIO_SUFFIXES`` at any sample rate to 16 kHz, mono or one row
-per stereo channel, after checking that the file is real, complete, long enough, not silent
-and holds speech (voice activity, see ``vad.py``). Every rejection is an ``AudioError`` naming
-the file, the reason and what to do.
+``decode_recording`` decodes any of ``AUDIO_SUFFIXES`` at any sample rate to 16 kHz, mono or
+one row per stereo channel, after checking that the file is real, complete, long enough and
+not silent (``recording.load_audio`` adds the check that it holds speech). Every rejection is
+an ``AudioError`` naming the file, the reason and what to do.
 
 Samples are kept as 16-bit integers (half the memory of floats: a 45-minute stereo recording
 is 170 MB) and converted to float32 per stretch when an engine needs them.
@@ -12,18 +12,14 @@ is 170 MB) and converted to float32 per stretch when an engine needs them.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import av
 import numpy as np
 
 from goodwork_pipeline.errors import AudioError
-
-if TYPE_CHECKING:
-    from goodwork_pipeline.intake.vad import Span
 
 SAMPLE_RATE = 16_000
 AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".flac", ".webm", ".mp4")
@@ -34,6 +30,24 @@ SILENCE_RMS = 0.001
 TRUNCATED_RATIO = 0.97
 # Less speech than this (seconds, by voice activity detection) is no conversation.
 MIN_SPEECH_S = 1.0
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A stretch of time in seconds."""
+
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    def overlap(self, other: Span) -> float:
+        return max(0.0, min(self.end, other.end) - max(self.start, other.start))
+
+    def to_json(self) -> list[float]:
+        return [self.start, self.end]
 
 
 @dataclass(frozen=True)
@@ -70,17 +84,18 @@ class Audio:
         return piece.astype(np.float32).mean(axis=0) / 32768.0
 
 
-def load_audio(
+def decode_recording(
     path: Path,
     *,
     min_duration: float = 3.0,
     keep_stereo: bool = True,
-    min_speech: float = MIN_SPEECH_S,
 ) -> Audio:
-    """Decode and check a recording; raise ``AudioError`` with a clear reason if unusable."""
+    """Decode and check a recording (real, complete, long enough, not silent); raise
+    ``AudioError`` with a clear reason if unusable. Whether it holds speech is
+    ``recording.load_audio``'s check, on top of voice activity."""
     size = _size(path)
     if size == 0:
-        raise _reject(
+        raise refuse(
             path,
             "is empty (0 bytes)",
             "is leeg (0 bytes). Misschien is het kopiëren mislukt; zet de opname opnieuw "
@@ -93,40 +108,20 @@ def load_audio(
         raise _unreadable(path, exc) from exc
     audio = _decode(path, keep_stereo=keep_stereo)
     if audio.duration < min_duration:
-        raise _reject(
+        raise refuse(
             path,
             f"is only {audio.duration:.1f} s long (minimum {min_duration:.0f} s)",
             f"duurt maar {audio.duration:.1f} seconden; een gesprek moet minstens "
             f"{min_duration:.0f} seconden duren. Controleer of dit de juiste opname is",
         )
     if _rms(audio) < SILENCE_RMS:
-        raise _reject(
+        raise refuse(
             path,
             "contains only silence",
             "bevat alleen stilte. Controleer of de microfoon aan stond en zet de juiste opname "
             "in de inbox",
         )
-    if min_speech > 0:
-        audio = check_speech(path, audio, min_speech=min_speech)
     return audio
-
-
-def check_speech(path: Path, audio: Audio, *, min_speech: float = MIN_SPEECH_S) -> Audio:
-    """The audio with its stretches of speech; reject it when there is (almost) no speech."""
-    from goodwork_pipeline.intake.vad import speech_spans, total_speech
-
-    spans = tuple(speech_spans(audio)) if audio.speech is None else audio.speech
-    speech = total_speech(spans)
-    if speech < min_speech:
-        raise _reject(
-            path,
-            f"contains no speech (voice activity found {speech:.1f} s of speech in "
-            f"{audio.duration:.0f} s of sound; music, noise or a tone?)",
-            f"bevat geen gesproken tekst (in {audio.duration:.0f} seconden geluid is geen "
-            "spraak gevonden: muziek, ruis of een toon?). Controleer of dit de opname van het "
-            "gesprek is",
-        )
-    return replace(audio, speech=spans)
 
 
 def _rms(audio: Audio) -> float:
@@ -148,7 +143,7 @@ def _size(path: Path) -> int:
 
 
 def _unreadable(path: Path, exc: OSError) -> AudioError:
-    return _reject(
+    return refuse(
         path,
         f"cannot be read ({exc.strerror or exc})",
         "kan niet worden gelezen (geen toegang, of het is geen gewoon bestand). Zet de opname "
@@ -241,7 +236,7 @@ def _check_ogg_end(path: Path, size: int) -> None:
 
 
 def _not_audio(path: Path) -> AudioError:
-    return _reject(
+    return refuse(
         path,
         "is not an audio file that can be decoded (wrong extension or damaged)",
         "is geen geluidsbestand dat te openen is (verkeerde extensie of beschadigd). "
@@ -250,7 +245,7 @@ def _not_audio(path: Path) -> AudioError:
 
 
 def _truncated(path: Path) -> AudioError:
-    return _reject(
+    return refuse(
         path,
         "is truncated: the file ends before the recording does",
         "is onvolledig: het bestand houdt op voordat de opname klaar is. Kopieer de opname "
@@ -258,5 +253,5 @@ def _truncated(path: Path) -> AudioError:
     )
 
 
-def _reject(path: Path, problem_en: str, problem_nl: str) -> AudioError:
+def refuse(path: Path, problem_en: str, problem_nl: str) -> AudioError:
     return AudioError(f"{path.name} {problem_en}.", nl=f"{path.name} {problem_nl}.", path=path)

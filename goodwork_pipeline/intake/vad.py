@@ -10,11 +10,10 @@ stretch of speech ends up in the transcript or is listed as not understood.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 
-from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
+from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio, Span
 
 # Silero's "lazy" default; lower finds more quiet speech but also more noise.
 THRESHOLD = 0.5
@@ -26,24 +25,6 @@ PAD_MS = 150
 MIN_SPEECH_MS = 200
 # Recordings are analysed in blocks of this many seconds.
 BLOCK_S = 600
-
-
-@dataclass(frozen=True, order=True)
-class Span:
-    """A stretch of time in seconds."""
-
-    start: float
-    end: float
-
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
-
-    def overlap(self, other: Span) -> float:
-        return max(0.0, min(self.end, other.end) - max(self.start, other.start))
-
-    def to_json(self) -> list[float]:
-        return [self.start, self.end]
 
 
 def speech_spans(

@@ -28,7 +28,8 @@ from markupsafe import Markup, escape
 
 from goodwork_pipeline.models import Beeld, Channel, Consent
 from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser
-from goodwork_pipeline.publishing.render import PublicView, Renderer, public_view
+from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.publishing.view import PublicView, public_view
 from goodwork_pipeline.store.repository import Story
 from goodwork_pipeline.text_nl import date_nl
 

@@ -11,14 +11,28 @@ is kept. A quote too long even at the smallest legible size is shortened by whol
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import regex
 
 from goodwork_pipeline.errors import TemplateError
-from goodwork_pipeline.publishing.render import PublicView, Renderer
+from goodwork_pipeline.publishing.raster import first_page_png
+from goodwork_pipeline.publishing.view import PublicView
+
+
+class Renderer(Protocol):
+    """What a card needs from the renderer (``render.Renderer``): its HTML templates, the
+    folder they refer to, and the shipped fonts."""
+
+    def render_html(self, name: str, **context: object) -> str: ...
+
+    @property
+    def base_url(self) -> str: ...
+
+    def font_config(self) -> object: ...
+
 
 ALT_TEXT_LIMIT = 1000
 TITLE_ON_CARD_MAX = 70
@@ -256,20 +270,7 @@ def _descendants(box) -> Iterator:
 
 def rasterise(pdf: bytes, spec: CardSpec) -> bytes:
     """The one-page PDF as a PNG of exactly the card's size in pixels."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[0]
-        width_pt, _height_pt = page.get_size()
-        image = page.render(scale=spec.width / width_pt).to_pil().convert("RGB")
-    finally:
-        document.close()
-    if image.size != (spec.width, spec.height):
-        image = image.resize((spec.width, spec.height))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False)
-    return buffer.getvalue()
+    return first_page_png(pdf, spec.width, spec.height)
 
 
 def alt_text(text: CardText, view: PublicView) -> str:

@@ -16,14 +16,14 @@ from urllib.parse import quote
 
 from goodwork_pipeline.consent_wording import CHANNEL_BOXES
 from goodwork_pipeline.models import Channel
-from goodwork_pipeline.publishing.platform_texts import PLATFORM_BY_KEY
-from goodwork_pipeline.publishing.publish import (
+from goodwork_pipeline.publishing.outbox import (
     BOOKLETS,
     CHANNEL_FOLDERS,
     booklets,
     read_manifest,
     story_folders,
 )
+from goodwork_pipeline.publishing.platform_texts import PLATFORM_BY_KEY
 from goodwork_pipeline.publishing.render import Renderer
 from goodwork_pipeline.text_nl import date_nl
 

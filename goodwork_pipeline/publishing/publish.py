@@ -40,19 +40,19 @@ from goodwork_pipeline.files import atomic_write_bytes, replace_dir, sha256_byte
 from goodwork_pipeline.models import Beeld, Channel, Consent, NameDisplay, Sidecar
 from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser
 from goodwork_pipeline.publishing.cards import CARDS, LANDSCAPE, Card, CardSpec
+from goodwork_pipeline.publishing.outbox import (
+    BOOKLETS,
+    CHANNEL_FOLDERS,
+    MANIFEST,
+    OVERVIEW,
+    RESERVED,
+    story_folders,
+)
+from goodwork_pipeline.publishing.overview import render_overview
 from goodwork_pipeline.publishing.platform_texts import PLATFORMS, PlatformText
-from goodwork_pipeline.publishing.render import PublicView, Renderer, public_view
+from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.publishing.view import PublicView, public_view
 
-MANIFEST = "manifest.json"
-OVERVIEW = "index.html"
-BOOKLETS = "groepsboekjes"
-RESERVED = frozenset({"concepten", BOOKLETS})  # outbox folders that are not stories
-CHANNEL_FOLDERS: dict[Channel, str] = {
-    Channel.WEBSITE: "website",
-    Channel.SOCIAL: "sociale-media",
-    Channel.GROUP: "groepsgesprek",
-    Channel.INTERNAL: "intern",
-}
 PREVIEW_WIDTH = 620
 
 
@@ -272,31 +272,7 @@ def sync_story(
 
 def write_overview(outbox: Path, renderer: Renderer) -> Path:
     """Rebuild ``outbox/index.html`` from the manifests now in the outbox."""
-    from goodwork_pipeline.publishing.overview import render_overview
-
     return atomic_write_bytes(outbox / OVERVIEW, render_overview(outbox, renderer).encode())
-
-
-def story_folders(outbox: Path, story_id: str | None = None) -> list[Path]:
-    """Every publish folder in the outbox (of one story, by its manifest), oldest name first."""
-    found = []
-    if not outbox.is_dir():
-        return found
-    for manifest in sorted(outbox.glob(f"*/{MANIFEST}")):
-        folder = manifest.parent
-        if folder.name.startswith(".") or folder.name in RESERVED:
-            continue
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        if story_id is None or data.get("story") == story_id:
-            found.append(folder)
-    return found
-
-
-def read_manifest(folder: Path) -> dict:
-    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
 
 
 def folder_name(date: dt.date, title: str, sidecar: Sidecar, name_display: NameDisplay) -> str:
@@ -408,13 +384,4 @@ def sync_booklet(
     return BookletResult(group, path, tuple(str(s["story"]) for s in stories), False)
 
 
-def booklets(outbox: Path) -> list[dict]:
-    """The manifests of every booklet in the outbox."""
-    folder = outbox / BOOKLETS
-    found = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            found.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError):
-            continue
-    return found
+# END

@@ -7,10 +7,8 @@ name shown only as the participant chose. Nothing here decides *whether* to publ
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +16,8 @@ import jinja2
 import yaml
 
 from goodwork_pipeline.errors import TemplateError
-from goodwork_pipeline.models import Beeld, NameDisplay, Section, Sidecar
-from goodwork_pipeline.own_name import parse
 from goodwork_pipeline.publishing import platform_texts
+from goodwork_pipeline.publishing.cards import Card, CardSpec, render_card
 from goodwork_pipeline.publishing.platform_texts import (
     LINK_PLACEHOLDER,
     PLATFORM_BY_KEY,
@@ -30,117 +27,15 @@ from goodwork_pipeline.publishing.platform_texts import (
     summary_sentences,
     tidy,
 )
-from goodwork_pipeline.text_nl import date_nl
+from goodwork_pipeline.publishing.raster import first_page_png
+from goodwork_pipeline.publishing.view import SUMMARY_SECTIONS, PublicView
 
 if TYPE_CHECKING:
     from goodwork_pipeline.consent.snapshot import SnapshotView
-    from goodwork_pipeline.publishing.cards import Card, CardSpec
 
 PUBLISH_TEMPLATES = "publish"
 DEFAULT_HASHTAGS = ("#BeeldenVanGoedWerk",)
 PDF_VARIANT = "pdf/ua-1"
-SUMMARY_SECTIONS = ("puzzel", "deed")
-
-
-@dataclass(frozen=True)
-class PublicView:
-    """Exactly what may be shown publicly about one beeld."""
-
-    title: str
-    who: str | None
-    role: str | None
-    organisation: str | None
-    sections: tuple[Section, ...]
-    quote: str
-    closing_question: str
-    programme: str
-    date: dt.date
-
-    @property
-    def date_nl(self) -> str:
-        return date_nl(self.date)
-
-    @property
-    def subject(self) -> str:
-        """Who tells this beeld, as a sentence subject: a name, or a role."""
-        if self.who:
-            return self.who
-        return f"Een {self.role.lower()}" if self.role else "Een professional"
-
-    @property
-    def credit(self) -> str | None:
-        """The line under a quote: name and role as allowed."""
-        parts = [p for p in (self.who, self.role.lower() if self.who and self.role else None) if p]
-        if parts:
-            return ", ".join(parts)
-        return self.role
-
-    @property
-    def context(self) -> str:
-        """Role and organisation, as far as shown: 'Teammanager · Zorggroep De Linde'."""
-        return " · ".join(p for p in (self.role, self.organisation) if p)
-
-    @property
-    def opening(self) -> str:
-        return f"{self.subject} vertelt over een puzzel uit het werk: {self.title}"
-
-    @property
-    def openings(self) -> tuple[str, ...]:
-        """Opening lines from richest to shortest, for platforms that need a short hook."""
-        return (self.opening, f"{self.subject} over {self.title}", self.title)
-
-    def section(self, key: str) -> Section | None:
-        return next((s for s in self.sections if s.key == key), None)
-
-    def sentences(self, keys: Sequence[str]) -> list[str]:
-        found = []
-        for key in keys:
-            section = self.section(key)
-            if section is not None:
-                found += [s.text for s in section.sentences if s.text.strip()]
-        return found
-
-    @property
-    def summary(self) -> str:
-        return " ".join(summary_sentences(self.sentences(SUMMARY_SECTIONS), 40))
-
-    @property
-    def excerpt(self) -> str:
-        return self.quote or self.summary
-
-    @property
-    def keywords(self) -> list[str]:
-        return [k for k in (self.programme, self.role, "goed werk") if k]
-
-
-def display_name(participant: str | None, choice: NameDisplay) -> str | None:
-    if not participant or choice == NameDisplay.ROLE:
-        return None
-    if choice == NameDisplay.FIRST:
-        # the given name itself: not a title ("Dr."), not initials ("A.M."); none: no name
-        return parse(participant).first
-    return participant
-
-
-def public_view(
-    beeld: Beeld,
-    sidecar: Sidecar,
-    name_display: NameDisplay,
-    *,
-    programme: str,
-    date: dt.date,
-) -> PublicView:
-    return PublicView(
-        title=beeld.title,
-        who=display_name(sidecar.participant, name_display),
-        role=sidecar.role,
-        organisation=sidecar.organisation if name_display != NameDisplay.ROLE else None,
-        sections=beeld.sections,
-        quote=beeld.quote,
-        closing_question=beeld.closing_question,
-        programme=programme,
-        date=date,
-    )
 
 
 class Renderer:
@@ -196,16 +91,12 @@ class Renderer:
 
     def page_preview(self, pdf: bytes, width: int) -> bytes:
         """Page 1 of ``pdf`` as a PNG ``width`` pixels wide."""
-        from goodwork_pipeline.publishing.publish import first_page_png
-
         return first_page_png(pdf, width)
 
     # Cards and consent snapshots -----------------------------------------------------------
 
     def card(self, view: PublicView, spec: CardSpec) -> Card:
         """A quote card (PNG) with its alt text, the font size fitted to the quote."""
-        from goodwork_pipeline.publishing.cards import render_card
-
         return render_card(self, view, spec)
 
     def snapshot_pdf(self, view: SnapshotView) -> bytes:
@@ -284,7 +175,7 @@ class SketchRenderer(Renderer):
         return self.PNG + f"page 1 at {width} px of\n".encode() + pdf
 
     def card(self, view: PublicView, spec: CardSpec) -> Card:
-        from goodwork_pipeline.publishing.cards import Card, Fit, alt_text, card_text
+        from goodwork_pipeline.publishing.cards import Fit, alt_text, card_text
 
         text = card_text(view)
         described = alt_text(text, view)

@@ -10,114 +10,11 @@ the draft version on paper.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from goodwork_pipeline.errors import DocumentError, InputError
-from goodwork_pipeline.files import atomic_copy, sha256_file
-from goodwork_pipeline.intake.inbox import inside_inbox, wait_until_complete
-from goodwork_pipeline.review.returned_pdf import read_pdf
-from goodwork_pipeline.store.repository import Event, Store, Story
-
-if TYPE_CHECKING:
-    from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline.store.repository import Event, Store
 
 PAPER_EVENT = "paper_answer"
 # Events after which a paper answer is dealt with: consent recorded or withdrawn, a new state.
 _SETTLED_BY = ("consent", "state")
-
-
-def receive_pdf(pipeline: Pipeline, path: Path) -> StepResult:
-    """Take a returned PDF from the inbox: keep it with its story and tell staff."""
-    from goodwork_pipeline.pipeline import StepResult
-
-    if not inside_inbox(path, pipeline.settings.inbox_dir):
-        return pipeline.reject_outside(path, "document")
-    if not wait_until_complete(path, quiet_seconds=pipeline.settings.settle_seconds):
-        if not path.exists():
-            return StepResult(True, message=f"{path.name} was read by another run")
-        return StepResult(False, message=f"{path.name} is still being written; later.")
-    try:
-        sha = sha256_file(path)
-    except FileNotFoundError:
-        return StepResult(True, message=f"{path.name} was read by another run")
-    previous = pipeline.store.input_outcome(sha, path.name)
-    if previous is not None and previous.outcome == "rejected":
-        return StepResult(
-            False, message=previous.message or "", message_nl=previous.message_nl or ""
-        )
-    try:
-        answer = read_pdf(path)
-        story = _story(pipeline.store, path, answer.story_id, answer.version)
-    except InputError as error:
-        return pipeline._reject(path, sha, "document", error)
-    except FileNotFoundError:
-        return StepResult(True, message=f"{path.name} was read by another run")
-    with pipeline.story_lock(story.id):
-        if not path.exists():
-            return StepResult(True, story.id, f"{path.name} was read by another run")
-        return _keep(pipeline, path, sha, pipeline.store.story(story.id), answer.version)
-
-
-def _story(store: Store, path: Path, story_id: str, version: int | None) -> Story:
-    story = store.find_story(story_id)
-    if story is None or story.draft_version == 0:
-        raise DocumentError(
-            f"{path.name} carries story code {story_id}, which this workspace has never seen. "
-            "Check that it was dropped in the right programme's inbox. The file stays in the "
-            "inbox.",
-            nl=f"{path.name} hoort bij verhaal {story_id}, maar dat verhaal kennen we hier niet. "
-            "Controleer of het in de inbox van het juiste programma staat. Het bestand blijft "
-            "in de inbox staan.",
-            path=path,
-        )
-    if version is not None and not 1 <= version <= story.draft_version:
-        raise DocumentError(
-            f"{path.name} says it is draft version {version} of {story.id}, but only versions "
-            f"1 to {story.draft_version} were made. The file stays in the inbox.",
-            nl=f"{path.name} zegt versie {version} van {story.id} te zijn, maar die versie "
-            "hebben wij nooit gemaakt. Het bestand blijft in de inbox staan.",
-            path=path,
-        )
-    return story
-
-
-def _keep(
-    pipeline: Pipeline, path: Path, sha: str, story: Story, version: int | None
-) -> StepResult:
-    from goodwork_pipeline.pipeline import StepResult
-
-    kept = pipeline.workspace.story(story.id).returned_dir / f"{sha}.pdf"
-    if not kept.exists():
-        atomic_copy(path, kept, expected_sha256=sha)
-    where = str(kept.relative_to(pipeline.settings.workspace_dir.parent))
-    if any((e.detail or {}).get("paper") == sha for e in pipeline.store.events(story.id)):
-        message = f"{path.name} is a PDF already kept for {story.id}; nothing changed."
-        message_nl = f"{path.name} is al eerder ontvangen (dezelfde PDF); er verandert niets."
-        outcome = "duplicate"
-    else:
-        message, message_nl = _paper_messages(path.name, story, version, where)
-        pipeline.store.record_event(
-            story.id,
-            PAPER_EVENT,
-            actor=pipeline.actor,
-            source=pipeline.source,
-            message=message,
-            message_nl=message_nl,
-            detail={"paper": sha, "file": path.name, "version": version, "kept": where},
-        )
-        outcome = "accepted"
-    pipeline.store.record_input(
-        sha256=sha,
-        name=path.name,
-        kind="document",
-        outcome=outcome,
-        story_id=story.id,
-        message=message,
-        message_nl=message_nl,
-    )
-    pipeline._remove_from_inbox(path)
-    return StepResult(True, story.id, message, message_nl, outputs=(kept,))
 
 
 def consent_command(story_id: str, version: int | None) -> str:
@@ -138,26 +35,6 @@ PLACEHOLDERS_EN = (
     "PLEKKEN = the channels ticked, e.g. website,social (of website, social, group, internal; "
     "none: ''), KEUZE = full, first or role"
 )
-
-
-def _paper_messages(name: str, story: Story, version: int | None, where: str) -> tuple[str, str]:
-    which = f"draft version {version}" if version else "a draft"
-    versie = f"versie {version} van het concept" if version else "het concept"
-    newer = version is not None and version < story.draft_version
-    command = consent_command(story.id, version)
-    message = (
-        f"{name}: the participant answered on paper ({which} as a PDF), kept as {where}. "
-        "Nothing was recorded: boxes in a PDF are never read. Read their choices and record "
-        f"them: {command} ({PLACEHOLDERS_EN})"
-        + (f". Note: version {story.draft_version} is newer." if newer else "")
-    )
-    message_nl = (
-        f"De deelnemer heeft op papier geantwoord: {name} is {versie} als PDF, bewaard als "
-        f"{where}. Er is niets vastgelegd: vakjes in een PDF leest goodwork niet. Bekijk wat "
-        f"er is aangekruist en leg het vast: {command} ({PLACEHOLDERS_NL})"
-        + (f". Let op: er is al een nieuwere versie ({story.draft_version})." if newer else "")
-    )
-    return message, message_nl
 
 
 def pending_paper_answer(store: Store, story_id: str) -> Event | None:

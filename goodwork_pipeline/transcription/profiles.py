@@ -73,7 +73,7 @@ def profile_path(workspace: Path, name: str) -> Path:
 
 def make_profile(name: str, recording: Path, *, threads: int = 2) -> Profile:
     """A voiceprint of the one person speaking in ``recording``."""
-    from goodwork_pipeline.intake.audio import load_audio
+    from goodwork_pipeline.intake.recording import load_audio
     from goodwork_pipeline.intake.vad import speech_spans
     from goodwork_pipeline.transcription.voice_encoder import WEIGHTS_SHA256, shared_encoder
 

@@ -106,10 +106,24 @@ def words_by_channel(audio: Audio, words: Sequence[Word]) -> list[int]:
     return channels
 
 
+def speaker_role(speaker: str | None, sidecar: Sidecar) -> str | None:
+    """Map a segment's speaker label (a role, a channel or a name) to interviewer/participant."""
+    if speaker is None:
+        return None
+    label = sidecar.speakers.get(speaker, speaker).strip().lower()
+    if label in (INTERVIEWER, PARTICIPANT):
+        return label
+    if sidecar.interviewer and label == sidecar.interviewer.strip().lower():
+        return INTERVIEWER
+    if sidecar.participant and label == sidecar.participant.strip().lower():
+        return PARTICIPANT
+    if sidecar.participant and label == sidecar.participant.split()[0].strip().lower():
+        return PARTICIPANT
+    return None
+
+
 def channel_labels(sidecar: Sidecar) -> dict[int, str] | None:
     """Who is on which channel according to the sidecar (a role or a name), if it says."""
-    from goodwork_pipeline.drafting.draft import speaker_role
-
     labels: dict[int, str] = {}
     for key, value in sidecar.speakers.items():
         for channel, keys in enumerate(CHANNEL_KEYS):

@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from goodwork_pipeline.files import sha256_file
-from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio, check_speech, load_audio
+from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
+from goodwork_pipeline.intake.recording import check_speech, load_audio
 from goodwork_pipeline.intake.vad import Span
 from goodwork_pipeline.models import Gap, Segment, Sidecar, Transcript, Word
 from goodwork_pipeline.settings import Settings

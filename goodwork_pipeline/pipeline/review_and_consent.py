@@ -8,21 +8,28 @@ What was decided is recorded as an event with an English and a Dutch message.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goodwork_pipeline.consent import ledger as consent_rules
 from goodwork_pipeline.consent.snapshot import name_nl, write_snapshot
-from goodwork_pipeline.consent_wording import CHANNEL_BOXES, WORDING_VERSION
+from goodwork_pipeline.consent.summary import (
+    CONSENT_FOLDER,
+    SOURCE_CLI,
+    SOURCE_DOCUMENT,
+    BoundText,
+    channels_en,
+    channels_nl,
+)
+from goodwork_pipeline.consent_wording import WORDING_VERSION
 from goodwork_pipeline.drafting.interviewer_check import check_missing
 from goodwork_pipeline.errors import ConsentError, DocumentError, InputError, MailError
 from goodwork_pipeline.files import atomic_copy, atomic_write_text, sha256_file
 from goodwork_pipeline.intake.inbox import inside_inbox, wait_until_complete
 from goodwork_pipeline.models import Beeld, Channel, ConsentRecord, NameDisplay, State
+from goodwork_pipeline.results import StepResult
 from goodwork_pipeline.review import mail as mail_rules
 from goodwork_pipeline.review.answers import (
     SHRINK_ONLY_OUTCOMES,
@@ -47,27 +54,11 @@ from goodwork_pipeline.review.returned_document import RawDocument, read_documen
 from goodwork_pipeline.store.repository import ALLOWED, Story
 
 if TYPE_CHECKING:
-    from goodwork_pipeline.pipeline import Pipeline, StepResult
+    from goodwork_pipeline.pipeline.core import Pipeline
 
 log = logging.getLogger(__name__)
 
-# Where consent came from, as the ledger's ``source`` column says it.
-SOURCE_DOCUMENT = "document"
-SOURCE_CLI = "cli"
-SOURCE_PREFECT = "prefect"
-CONSENT_FOLDER = "consent"
 AWAITING_REVIEW = (State.DRAFTED, State.IN_REVIEW, State.DECLINED)
-
-
-@dataclass(frozen=True)
-class BoundText:
-    """The text a staff-recorded consent is bound to, and how to say which one it is."""
-
-    beeld: Beeld
-    sha256: str
-    described: str
-    described_nl: str
-    version: int | None
 
 
 class ReviewAndConsent:
@@ -80,8 +71,6 @@ class ReviewAndConsent:
 
         ``doubt`` (from ``plan_answers``) says why this document may only shrink consent.
         """
-        from goodwork_pipeline.pipeline import StepResult
-
         if not inside_inbox(path, self.settings.inbox_dir):
             return self.reject_outside(path, "document")
         if not wait_until_complete(path, quiet_seconds=self.settings.settle_seconds):
@@ -241,8 +230,6 @@ class ReviewAndConsent:
         return Answer(path, story.id, saved_time(raw.saved_at), mtime, says)
 
     def _same_document_again(self: Pipeline, story: Story, path: Path, sha: str) -> StepResult:
-        from goodwork_pipeline.pipeline import StepResult
-
         message = f"{path.name} is a document already read for {story.id}; nothing changed."
         message_nl = f"{path.name} is al eerder gelezen (zelfde document); er verandert niets."
         self.store.record_event(
@@ -324,8 +311,6 @@ class ReviewAndConsent:
         changes: dict[str, Any],
         doubt: Doubt | None = None,
     ) -> StepResult:
-        from goodwork_pipeline.pipeline import StepResult
-
         returned = decision.returned
         assert returned is not None
         actor = returned.signer or "deelnemer"
@@ -405,8 +390,6 @@ class ReviewAndConsent:
         """A document that may only shrink consent: withdraw what it leaves unticked (all of
         it when it does not approve), make the name more private when it asks so, grant
         nothing. The event that tells staff why comes last, so 'goodwork status' shows it."""
-        from goodwork_pipeline.pipeline import StepResult
-
         returned = decision.returned
         assert returned is not None
         own = decision.outcome in SHRINK_ONLY_OUTCOMES
@@ -554,8 +537,6 @@ class ReviewAndConsent:
 
         ``via`` names the channel it was recorded through (e.g. a Prefect flow run id); the
         ledger keeps it beside the text the consent is bound to."""
-        from goodwork_pipeline.pipeline import StepResult
-
         if not by.strip():
             raise ConsentError(
                 "Say who records this consent (--by NAME).",
@@ -645,8 +626,6 @@ class ReviewAndConsent:
         source_ref: str | None = None,
     ) -> StepResult:
         """Withdraw consent for some channels, or all; the outbox follows in the same run."""
-        from goodwork_pipeline.pipeline import StepResult
-
         channels = frozenset(channels)
         story = self.store.story(story_id)
         before = consent_rules.consent_for(self.store, story.id)
@@ -760,8 +739,6 @@ class ReviewAndConsent:
 
     def send_draft(self: Pipeline, story_id: str, *, by: str, to: str | None = None) -> StepResult:
         """Send the newest draft through the operator's SMTP server; then it is in review."""
-        from goodwork_pipeline.pipeline import StepResult
-
         story = self.store.story(story_id)
         self._check_sendable(story)
         if check_missing(self.settings, self.store, story):
@@ -800,8 +777,6 @@ class ReviewAndConsent:
 
     def mark_sent(self: Pipeline, story_id: str, *, by: str, note: str | None = None) -> StepResult:
         """Staff sent the draft themselves: the story now waits for the participant."""
-        from goodwork_pipeline.pipeline import StepResult
-
         story = self.store.story(story_id)
         self._check_sendable(story)
         if check_missing(self.settings, self.store, story):
@@ -837,8 +812,6 @@ def _about(event: Any, sha: str) -> bool:
 
 def _check_first(story: Story) -> StepResult:
     """'require_review_before_send' is set and the newest draft is not checked yet."""
-    from goodwork_pipeline.pipeline import StepResult
-
     return StepResult(
         False,
         story.id,
@@ -848,81 +821,3 @@ def _check_first(story: Story) -> StepResult:
         f"Controleer het eerst met: goodwork review {story.id} (en kies 'Klaar om te "
         "versturen').",
     )
-
-
-def parse_channels(values: Iterable[str]) -> frozenset[Channel]:
-    """Channel names as staff type them: 'website,social', 'linkedin', 'groep', 'intern'."""
-    aliases = {
-        "website": Channel.WEBSITE,
-        "web": Channel.WEBSITE,
-        "social": Channel.SOCIAL,
-        "sociale-media": Channel.SOCIAL,
-        "socialmedia": Channel.SOCIAL,
-        "linkedin": Channel.SOCIAL,
-        "group": Channel.GROUP,
-        "groep": Channel.GROUP,
-        "groepsgesprek": Channel.GROUP,
-        "internal": Channel.INTERNAL,
-        "intern": Channel.INTERNAL,
-    }
-    found = set()
-    for value in values:
-        for part in value.replace(";", ",").split(","):
-            name = part.strip().lower()
-            if not name:
-                continue
-            if name in ("all", "alle"):
-                found.update(Channel)
-                continue
-            if name not in aliases:
-                raise ConsentError(
-                    f"Unknown channel '{part.strip()}'. Use: website, social, group, internal "
-                    "(or 'all').",
-                    nl=f"Onbekende plek '{part.strip()}'. Kies uit: website, social, group, "
-                    "internal (of 'all').",
-                )
-            found.add(aliases[name])
-    return frozenset(found)
-
-
-def latest_changes_report(pipeline_workspace: Path, events: list[Any]) -> str | None:
-    """The newest readable diff of a returned draft, for 'goodwork status STORY'."""
-    for event in reversed(events):
-        relative = (event.detail or {}).get("report")
-        if relative:
-            path = pipeline_workspace / relative
-            with contextlib.suppress(OSError):
-                return path.read_text(encoding="utf-8")
-    return None
-
-
-def consent_summary(records: list[ConsentRecord]) -> list[str]:
-    """The ledger of one story as lines (Dutch, for staff)."""
-    lines = []
-    for record in records:
-        when = record.at.astimezone().strftime("%Y-%m-%d %H:%M")
-        if record.action == consent_rules.GRANT:
-            what = (
-                f"toestemming: {channels_nl(record.channels) or 'nergens'}; naam: "
-                f"{name_nl(record.name_display)}; tekst {(record.text_sha256 or '')[:12]}…"
-            )
-        elif record.action == consent_rules.WITHDRAW:
-            what = f"ingetrokken: {channels_nl(record.channels) or 'alles'}"
-        else:
-            what = "niet goedgekeurd"
-        ref = f" ({record.source_ref[:16]}…)" if record.source_ref else ""
-        note = f" — {record.note}" if record.note else ""
-        lines.append(
-            f"#{record.id} {when} · {what} · door {record.actor} via {record.source}{ref}{note}"
-        )
-    return lines
-
-
-def channels_nl(channels: Iterable[Channel]) -> str:
-    chosen = set(channels)
-    return ", ".join(CHANNEL_BOXES[c] for c in Channel if c in chosen)
-
-
-def channels_en(channels: Iterable[Channel]) -> str:
-    chosen = set(channels)
-    return ", ".join(c.value for c in Channel if c in chosen)

@@ -16,12 +16,10 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from goodwork_pipeline.clock import Clock, SystemClock
 from goodwork_pipeline.consent import ledger as consent_rules
-from goodwork_pipeline.consent.steps import ReviewAndConsent
 from goodwork_pipeline.consent_wording import CHANNEL_BOXES
 from goodwork_pipeline.drafting.draft import beeld_json, build_draft, prepare_beeld
 from goodwork_pipeline.drafting.draft_document import DraftInfo, template_path, write_draft
@@ -35,7 +33,6 @@ from goodwork_pipeline.files import (
     remove_stale_temp,
     sha256_file,
 )
-from goodwork_pipeline.intake.audio import load_audio
 from goodwork_pipeline.intake.inbox import (
     InboxItem,
     inside_inbox,
@@ -43,6 +40,7 @@ from goodwork_pipeline.intake.inbox import (
     scan_inbox,
     wait_until_complete,
 )
+from goodwork_pipeline.intake.recording import load_audio
 from goodwork_pipeline.intake.shared_sidecar import inputs_of, kind_of, shared_sidecar_error
 from goodwork_pipeline.intake.sidecar import read_sidecar, sidecar_for
 from goodwork_pipeline.intake.transcript_files import (
@@ -52,6 +50,8 @@ from goodwork_pipeline.intake.transcript_files import (
 )
 from goodwork_pipeline.logs import fields
 from goodwork_pipeline.models import Beeld, Channel, Sidecar, State
+from goodwork_pipeline.pipeline.paper import receive_pdf
+from goodwork_pipeline.pipeline.review_and_consent import ReviewAndConsent
 from goodwork_pipeline.privacy.pseudonymise import (
     Pseudonymiser,
     mark_names,
@@ -72,18 +72,16 @@ from goodwork_pipeline.publishing.booklet import (
     render_booklet,
     same_group,
 )
+from goodwork_pipeline.publishing.outbox import booklets, read_manifest, story_folders
 from goodwork_pipeline.publishing.publish import (
     PublishResult,
     booklet_manifest,
-    booklets,
-    read_manifest,
-    story_folders,
     sync_booklet,
     sync_story,
 )
 from goodwork_pipeline.publishing.render import Renderer
+from goodwork_pipeline.results import StepResult
 from goodwork_pipeline.review.answers import Doubt
-from goodwork_pipeline.review.paper_answers import receive_pdf
 from goodwork_pipeline.review.returned_pdf import PDF_SUFFIX, is_pdf
 from goodwork_pipeline.settings import Settings
 from goodwork_pipeline.store.repository import ALLOWED, Store, Story
@@ -103,18 +101,6 @@ _HELD = threading.local()  # story locks this thread holds
 DRAFTS_FOLDER = "concepten"
 # States in which the participant has answered a draft: a new draft needs --force.
 REVIEWED_STATES = frozenset({State.APPROVED, State.DECLINED, State.PUBLISHED, State.WITHDRAWN})
-
-
-@dataclass(frozen=True)
-class StepResult:
-    """What one step did: ``ok`` false means it was recorded as a problem, with messages."""
-
-    ok: bool
-    story_id: str | None = None
-    message: str = ""
-    message_nl: str = ""
-    outputs: tuple[Path, ...] = ()
-    details: dict[str, object] = field(default_factory=dict)
 
 
 class Pipeline(ReviewAndConsent):
@@ -734,7 +720,7 @@ class Pipeline(ReviewAndConsent):
         path = self.workspace.story(story_id).draft_beeld(version)
         return Beeld.from_json(json.loads(path.read_text(encoding="utf-8")))
 
-    # Review and consent: see consent_steps.ReviewAndConsent --------------------------------
+    # Review and consent: see review_and_consent.ReviewAndConsent ----------------------------
 
     def review(self, path: Path, doubt: Doubt | None = None) -> StepResult:
         """A returned draft: a Word document is read for consent (``consent_steps``; ``doubt``
