@@ -18,6 +18,7 @@ from flows._prefect_env import flow_settings
 from flows._states import end_state, step_result
 from flows.transcribe_story import transcribe_story
 from goodwork_pipeline.intake.inbox import InboxItem, Kind
+from goodwork_pipeline.lifecycle import Step, next_automatic
 from goodwork_pipeline.models import State as StoryState
 from goodwork_pipeline.pipeline import Pipeline, StepResult
 from goodwork_pipeline.review.answers import Doubt
@@ -98,7 +99,7 @@ def run_once(pipeline: Pipeline, seen: list[Path] | None = None) -> list[StepRes
         results.append(_value(review_document(pipeline, path, doubt, return_state=True)))
     # Stories a crash left half-way.
     for story_id, step in pipeline.pending():
-        if step.__name__ == "publish":
+        if step == Step.PUBLISH:
             results.append(_value(publish_story(pipeline, story_id, return_state=True)))
         else:
             results.extend(_story_steps(pipeline, story_id))
@@ -108,16 +109,19 @@ def run_once(pipeline: Pipeline, seen: list[Path] | None = None) -> list[StepRes
 
 
 def _story_steps(pipeline: Pipeline, story_id: str) -> list[StepResult]:
-    results = []
-    story = pipeline.store.story(story_id)
-    if story.state.value == "received":
-        transcribed = step_result(transcribe_story(pipeline, story_id, return_state=True), story_id)
-        results.append(transcribed)
-        if not transcribed.ok:
-            return results
-        story = pipeline.store.story(story_id)
-    if story.state.value == "transcribed":
-        results.append(_value(draft_story(pipeline, story_id, return_state=True)))
+    """The story's automatic steps (``lifecycle.AUTOMATIC``) as child flows and tasks, each
+    only if the one before it went well and moved the story on."""
+    results: list[StepResult] = []
+    state = pipeline.store.story(story_id).state
+    while (step := next_automatic(state)) is not None:
+        if step == Step.TRANSCRIBE:
+            state_of_run = transcribe_story(pipeline, story_id, return_state=True)
+            results.append(step_result(state_of_run, story_id))
+        else:
+            results.append(_value(draft_story(pipeline, story_id, return_state=True)))
+        before, state = state, pipeline.store.story(story_id).state
+        if not results[-1].ok or state == before:
+            break
     return results
 
 

@@ -10,6 +10,7 @@ from prefect.states import State
 from flows._prefect_env import flow_settings
 from flows._states import end_state, step_result
 from flows.process_inbox import draft_story, publish_story, transcribe_story
+from goodwork_pipeline.lifecycle import Step, retry_steps
 from goodwork_pipeline.models import State as StoryState
 from goodwork_pipeline.pipeline import Pipeline, StepResult
 
@@ -31,15 +32,14 @@ def retry_story(story: str, folder: str | None = None) -> list[dict[str, object]
             f"{current.id} is niet mislukt; er is niets opnieuw te proberen.",
         )
         return [asdict(result)]
-    failed_in = pipeline.failed_in(current.id)
     results: list[StepResult] = []
-    story_id = current.id
-    if failed_in in (None, StoryState.RECEIVED):
-        results.append(step_result(transcribe_story(pipeline, story_id, return_state=True)))
-        if results[-1].ok:
-            results.append(draft_story(pipeline, story_id))
-    elif failed_in == StoryState.TRANSCRIBED:
-        results.append(draft_story(pipeline, story_id))
-    else:
-        results.append(publish_story(pipeline, story_id))
+    for step in retry_steps(pipeline.failed_in(current.id)):
+        if step == Step.TRANSCRIBE:
+            results.append(step_result(transcribe_story(pipeline, current.id, return_state=True)))
+        elif step == Step.DRAFT:
+            results.append(draft_story(pipeline, current.id))
+        else:
+            results.append(publish_story(pipeline, current.id))
+        if not results[-1].ok:
+            break
     return end_state(results)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from goodwork_pipeline.consent.ledger import consent_for
 from goodwork_pipeline.drafting.interviewer_check import current_check, describe_check
+from goodwork_pipeline.lifecycle import NEEDS_STAFF, NEXT_NL, STATE_NL
 from goodwork_pipeline.models import State
+from goodwork_pipeline.publishing.outbox import DRAFTS_FOLDER
 from goodwork_pipeline.review.paper_answers import (
     PLACEHOLDERS_NL,
     consent_command,
@@ -16,22 +18,6 @@ from goodwork_pipeline.review.paper_answers import (
 )
 from goodwork_pipeline.settings import Settings
 from goodwork_pipeline.store.repository import InputOutcome, Store, Story
-
-STATE_NL: dict[State, str] = {
-    State.RECEIVED: "ontvangen",
-    State.TRANSCRIBED: "uitgeschreven",
-    State.DRAFTED: "concept klaar",
-    State.IN_REVIEW: "bij deelnemer",
-    State.APPROVED: "goedgekeurd",
-    State.DECLINED: "niet goedgekeurd",
-    State.PUBLISHED: "klaar voor publicatie",
-    State.WITHDRAWN: "ingetrokken",
-    State.FAILED: "mislukt",
-}
-
-
-# States in which staff have something to do (send a draft, talk to someone, fix a problem).
-NEEDS_STAFF = frozenset({State.DRAFTED, State.DECLINED, State.FAILED})
 
 
 @dataclass(frozen=True)
@@ -94,26 +80,12 @@ def next_step(store: Store, settings: Settings, story: Story) -> str:
             f"vast met: {consent_command(story.id, detail.get('version'))} ({PLACEHOLDERS_NL})"
         )
     state = story.state
-    if state == State.RECEIVED:
-        return "wordt uitgeschreven bij de volgende 'goodwork run'"
-    if state == State.TRANSCRIBED:
-        return "concept wordt gemaakt bij de volgende 'goodwork run'"
-    if state in (State.DRAFTED, State.IN_REVIEW):
-        draft = f"{settings.outbox}/concepten/{story.id}-v{story.draft_version}.docx"
-        if state == State.DRAFTED:
-            return _send_or_check(store, settings, story, draft)
-        return "wacht op het teruggestuurde concept"
-    if state == State.APPROVED:
-        if consent_for(store, story.id) is None:
-            return "niets: geen toestemming om te delen"
-        return "wordt klaargezet bij de volgende 'goodwork run'"
-    if state == State.DECLINED:
-        return "neem contact op met de deelnemer"
-    if state == State.PUBLISHED:
-        return "communicatie kan de bestanden in de outbox gebruiken"
-    if state == State.WITHDRAWN:
-        return "niets: toestemming ingetrokken"
-    return f"los het probleem op, dan: goodwork retry {story.id}"
+    if state == State.DRAFTED:
+        draft = f"{settings.outbox}/{DRAFTS_FOLDER}/{story.id}-v{story.draft_version}.docx"
+        return _send_or_check(store, settings, story, draft)
+    if state == State.APPROVED and consent_for(store, story.id) is None:
+        return "niets: geen toestemming om te delen"
+    return NEXT_NL[state].format(story=story.id)
 
 
 def _send_or_check(store: Store, settings: Settings, story: Story, draft: str) -> str:

@@ -38,11 +38,12 @@ from PIL import Image
 
 from goodwork_pipeline.consent import ledger as consent_rules
 from goodwork_pipeline.files import TMP_PREFIX, sha256_file
+from goodwork_pipeline.lifecycle import ALLOWED
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.pipeline import Pipeline
 from goodwork_pipeline.publishing.outbox import read_manifest, story_folders
 from goodwork_pipeline.settings import load_settings
-from goodwork_pipeline.store.repository import ALLOWED, Store
+from goodwork_pipeline.store.repository import Store
 from goodwork_pipeline.testing.samples import (
     INTERVIEWER,
     PARTICIPANT,

@@ -3,7 +3,7 @@
 The interviewer reads the draft next to the recording (``goodwork review``) and marks a draft
 version ready to send. The mark is an event on the story (kind ``checked``) bound to that
 draft version, not a state of its own: a newer version is unchecked until it is marked
-again, and the lifecycle in ``store.ALLOWED`` stays as it is. With the setting
+again, and the lifecycle in ``lifecycle.ALLOWED`` stays as it is. With the setting
 ``require_review_before_send`` a draft is only sent (``goodwork send`` / ``goodwork sent``)
 once its newest version is checked; by default checking is optional.
 """

@@ -48,6 +48,7 @@ from goodwork_pipeline.intake.transcript_files import (
     read_transcript_file,
     write_transcript,
 )
+from goodwork_pipeline.lifecycle import ALLOWED, AUTOMATIC, REVIEWED, Step
 from goodwork_pipeline.logs import fields
 from goodwork_pipeline.models import Beeld, Channel, Sidecar, State
 from goodwork_pipeline.pipeline.paper import receive_pdf
@@ -72,7 +73,12 @@ from goodwork_pipeline.publishing.booklet import (
     render_booklet,
     same_group,
 )
-from goodwork_pipeline.publishing.outbox import booklets, read_manifest, story_folders
+from goodwork_pipeline.publishing.outbox import (
+    DRAFTS_FOLDER,
+    booklets,
+    read_manifest,
+    story_folders,
+)
 from goodwork_pipeline.publishing.publish import (
     PublishResult,
     booklet_manifest,
@@ -84,7 +90,7 @@ from goodwork_pipeline.results import StepResult
 from goodwork_pipeline.review.answers import Doubt
 from goodwork_pipeline.review.returned_pdf import PDF_SUFFIX, is_pdf
 from goodwork_pipeline.settings import Settings
-from goodwork_pipeline.store.repository import ALLOWED, Store, Story
+from goodwork_pipeline.store.repository import Store, Story
 from goodwork_pipeline.store.retention import was_purged
 from goodwork_pipeline.store.workspace import Workspace
 from goodwork_pipeline.transcription.engine import Transcriber, make_transcriber
@@ -98,9 +104,7 @@ from goodwork_pipeline.transcription.stage import (
 log = logging.getLogger(__name__)
 _HELD = threading.local()  # story locks this thread holds
 
-DRAFTS_FOLDER = "concepten"
 # States in which the participant has answered a draft: a new draft needs --force.
-REVIEWED_STATES = frozenset({State.APPROVED, State.DECLINED, State.PUBLISHED, State.WITHDRAWN})
 
 
 class Pipeline(ReviewAndConsent):
@@ -686,7 +690,7 @@ class Pipeline(ReviewAndConsent):
                 f"{story.id} has no transcript yet; run 'goodwork run' first.",
                 f"{story.id} is nog niet uitgeschreven; start eerst 'goodwork run'.",
             )
-        if story.state in REVIEWED_STATES and not force:
+        if story.state in REVIEWED and not force:
             return StepResult(
                 False,
                 story.id,
@@ -1018,16 +1022,11 @@ class Pipeline(ReviewAndConsent):
 
     # Bookkeeping ---------------------------------------------------------------------------
 
-    def pending(self) -> list[tuple[str, Callable[[str], StepResult]]]:
+    def pending(self) -> list[tuple[str, Step]]:
         """Stories whose next automatic step was not done (e.g. after a crash), and stories
         whose outbox is not what their consent says (a crash or a full disk while publishing)."""
-        work: list[tuple[str, Callable[[str], StepResult]]] = []
-        for story in self.store.stories([State.RECEIVED, State.TRANSCRIBED]):
-            if story.state == State.RECEIVED:
-                work.append((story.id, self.transcribe))
-            else:
-                work.append((story.id, self.draft))
-        work.extend((story_id, self.publish) for story_id in self.outbox_out_of_line())
+        work = [(story.id, AUTOMATIC[story.state]) for story in self.store.stories(list(AUTOMATIC))]
+        work.extend((story_id, Step.PUBLISH) for story_id in self.outbox_out_of_line())
         return work
 
     def outbox_out_of_line(self) -> list[str]:
@@ -1038,7 +1037,7 @@ class Pipeline(ReviewAndConsent):
         )
         out = []
         for story in stories:
-            if story.state == State.FAILED and self.failed_in(story.id) not in REVIEWED_STATES:
+            if story.state == State.FAILED and self.failed_in(story.id) not in REVIEWED:
                 continue  # failed earlier (e.g. drafting): 'goodwork retry' is the way on
             consent = consent_rules.consent_for(self.store, story.id)
             folders = story_folders(self.settings.outbox_dir, story.id)

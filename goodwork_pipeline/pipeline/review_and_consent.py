@@ -28,6 +28,7 @@ from goodwork_pipeline.drafting.interviewer_check import check_missing
 from goodwork_pipeline.errors import ConsentError, DocumentError, InputError, MailError
 from goodwork_pipeline.files import atomic_copy, atomic_write_text, sha256_file
 from goodwork_pipeline.intake.inbox import inside_inbox, wait_until_complete
+from goodwork_pipeline.lifecycle import ALLOWED
 from goodwork_pipeline.models import Beeld, Channel, ConsentRecord, NameDisplay, State
 from goodwork_pipeline.results import StepResult
 from goodwork_pipeline.review import mail as mail_rules
@@ -51,7 +52,7 @@ from goodwork_pipeline.review.decision import (
     interpret,
 )
 from goodwork_pipeline.review.returned_document import RawDocument, read_document
-from goodwork_pipeline.store.repository import ALLOWED, Story
+from goodwork_pipeline.store.repository import Story
 
 if TYPE_CHECKING:
     from goodwork_pipeline.pipeline.core import Pipeline

@@ -13,7 +13,8 @@ from goodwork_pipeline.models import Channel
 MANIFEST = "manifest.json"
 OVERVIEW = "index.html"
 BOOKLETS = "groepsboekjes"
-RESERVED = frozenset({"concepten", BOOKLETS})  # outbox folders that are not stories
+DRAFTS_FOLDER = "concepten"  # drafts to send, by story code and version
+RESERVED = frozenset({DRAFTS_FOLDER, BOOKLETS})  # outbox folders that are not stories
 CHANNEL_FOLDERS: dict[Channel, str] = {
     Channel.WEBSITE: "website",
     Channel.SOCIAL: "sociale-media",

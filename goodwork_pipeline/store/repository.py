@@ -6,7 +6,7 @@ Three rules hold here and nowhere else:
   the recording's SHA-256 is unique, so the same audio is one story whatever its file name;
 - ``events`` and ``consents`` are append-only: the database itself refuses UPDATE and DELETE
   on them (triggers), so a bug cannot rewrite history;
-- a story's state only moves along the lifecycle in ``ALLOWED``; every move is an event with
+- a story's state only moves along ``lifecycle.ALLOWED``; every move is an event with
   time, actor and source.
 
 SQLite in the workspace by default; any SQLAlchemy URL (PostgreSQL) through ``database``.
@@ -32,23 +32,8 @@ from sqlalchemy.engine import Connection, Engine
 from goodwork_pipeline.clock import Clock, SystemClock
 from goodwork_pipeline.errors import StoreError, UnknownStoryError
 from goodwork_pipeline.files import PRIVATE_FILE_MODE, make_dirs
+from goodwork_pipeline.lifecycle import ALLOWED
 from goodwork_pipeline.models import Channel, ConsentRecord, NameDisplay, Sidecar, State
-
-S = State
-ALLOWED: dict[State | None, frozenset[State]] = {
-    None: frozenset({S.RECEIVED}),
-    S.RECEIVED: frozenset({S.TRANSCRIBED, S.FAILED}),
-    S.TRANSCRIBED: frozenset({S.DRAFTED, S.FAILED}),
-    S.DRAFTED: frozenset({S.DRAFTED, S.IN_REVIEW, S.APPROVED, S.DECLINED, S.FAILED}),
-    S.IN_REVIEW: frozenset({S.IN_REVIEW, S.DRAFTED, S.APPROVED, S.DECLINED, S.FAILED}),
-    S.APPROVED: frozenset({S.APPROVED, S.PUBLISHED, S.DECLINED, S.DRAFTED, S.WITHDRAWN, S.FAILED}),
-    # A participant may take back their approval (declined) at any time after it.
-    S.DECLINED: frozenset({S.APPROVED, S.DECLINED, S.DRAFTED, S.WITHDRAWN, S.FAILED}),
-    S.PUBLISHED: frozenset({S.PUBLISHED, S.APPROVED, S.DECLINED, S.WITHDRAWN, S.DRAFTED, S.FAILED}),
-    S.WITHDRAWN: frozenset({S.APPROVED, S.PUBLISHED, S.DECLINED, S.WITHDRAWN, S.DRAFTED, S.FAILED}),
-    # A failed story can be retried from where it stopped.
-    S.FAILED: frozenset(set(State)),
-}
 
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
