@@ -7,10 +7,10 @@ and the values in one table, and questions for the conversation.
 
 Shared themes are computed, not written: every beeld's own words (title, sections, quote)
 are split into words, Dutch stop-words and the method's own vocabulary
-(``templates/publish/stopwoorden.txt``) are left out, the rest is reduced to its Snowball
-stem (``bewoner``/``bewoners`` are one term), and a term is shared when it occurs in at least
-two beelden. Terms are ranked by how many beelden share them, then by how often they occur,
-and shown in their most frequent written form.
+(``templates/publish/stopwoorden.txt``) are left out, the rest is reduced to its stem
+(``text_nl.stem``: ``bewoner``/``bewoners`` are one term), and a term is shared when it
+occurs in at least two beelden. Terms are ranked by how many beelden share them, then by
+how often they occur, and shown in their most frequent written form.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import regex
-import snowballstemmer
 from markupsafe import Markup, escape
 
 from goodwork_pipeline.models import Beeld, Channel, Consent
@@ -31,7 +30,7 @@ from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser
 from goodwork_pipeline.publishing.render import Renderer
 from goodwork_pipeline.publishing.view import PublicView, public_view
 from goodwork_pipeline.store.repository import Story
-from goodwork_pipeline.text_nl import date_nl
+from goodwork_pipeline.text_nl import date_nl, stem
 
 STOPWORDS_FILE = "stopwoorden.txt"
 MAX_THEMES = 16
@@ -103,30 +102,25 @@ def load_stopwords(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
-def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("dutch")
-
-
 def shared_themes(
     entries: Sequence[BookletEntry], stopwords: frozenset[str], limit: int = MAX_THEMES
 ) -> list[Theme]:
     """Terms that recur across beelden: in at least two, most widely shared first."""
-    stemmer = _stemmer()
     document_frequency: dict[str, set[int]] = defaultdict(set)
     occurrences: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
-    stop_stems = {stemmer.stemWord(w) for w in stopwords}
+    stop_stems = {stem(w) for w in stopwords}
     for index, entry in enumerate(entries):
         for word in entry.words():
             lower = word.lower().replace("’", "'")
             if len(lower) < MIN_WORD_LENGTH or lower in stopwords:
                 continue
-            stem = stemmer.stemWord(lower)
-            if stem in stop_stems:
+            term = stem(lower)
+            if term in stop_stems:
                 continue
-            document_frequency[stem].add(index)
-            occurrences[stem] += 1
-            forms[stem][lower] += 1
+            document_frequency[term].add(index)
+            occurrences[term] += 1
+            forms[term][lower] += 1
     shared = [stem for stem, where in document_frequency.items() if len(where) >= 2]
     shared.sort(key=lambda s: (-len(document_frequency[s]), -occurrences[s], s))
     return [
@@ -143,14 +137,13 @@ def shared_themes(
 def highlighter(themes: Iterable[Theme]):
     """A template filter: the text, HTML-escaped, with the themes' words marked."""
     stems = {theme.stem for theme in themes}
-    stemmer = _stemmer()
 
     def highlight(text: str) -> Markup:
         out = []
         last = 0
         for match in _WORD.finditer(text):
             word = match.group()
-            if stemmer.stemWord(word.lower().replace("’", "'")) in stems:
+            if stem(word.lower().replace("’", "'")) in stems:
                 out.append(escape(text[last : match.start()]))
                 out.append(Markup('<mark class="theme">{}</mark>').format(word))
                 last = match.end()

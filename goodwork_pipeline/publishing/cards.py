@@ -36,7 +36,6 @@ class Renderer(Protocol):
 
 ALT_TEXT_LIMIT = 1000
 TITLE_ON_CARD_MAX = 70
-CSS_PX_PER_PT = 96 / 72
 ELLIPSIS = "[…]"
 
 _SENTENCES = regex.compile(r"(?<=[.!?…])\s+")

@@ -285,10 +285,6 @@ def folder_name(date: dt.date, title: str, sidecar: Sidecar, name_display: NameD
     return f"{date.isoformat()}-{slug}"
 
 
-def slug(text: str) -> str:
-    return _slug(text)
-
-
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -10,15 +10,12 @@ nee nee", "heel heel belangrijk") stays below that. ``collapse`` keeps one copy 
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 
 from goodwork_pipeline.models import Word
 
 _TOKEN = re.compile(r"[^\w']+", re.UNICODE)
 MAX_UNIT = 30
-# A text compressing better than this is suspicious (Whisper's own threshold).
-COMPRESSION_RATIO = 2.4
 
 
 @dataclass(frozen=True)
@@ -73,14 +70,6 @@ def find_loop(tokens: list[str]) -> Loop | None:
 
 def has_loop(words: list[Word]) -> bool:
     return find_loop([w.text for w in words]) is not None
-
-
-def too_repetitive(text: str) -> bool:
-    """Whisper's own test: text that gzip compresses very well is repetitive."""
-    data = text.encode("utf-8")
-    if len(data) < 100:
-        return False
-    return len(data) / len(zlib.compress(data)) > COMPRESSION_RATIO
 
 
 def collapse(words: list[Word]) -> tuple[list[Word], list[tuple[float, float]]]:
