@@ -60,9 +60,8 @@ class Settings(BaseModel):
     engine: Engine = Field(
         "faster-whisper",
         description=(
-            "Transcription engine: 'faster-whisper' (CTranslate2, fast) or 'openai-whisper' "
-            "(the reference implementation; needs the optional extra: pip install "
-            "'goodwork-pipeline[openai]')."
+            "Transcription engine: 'faster-whisper' (CTranslate2, the default) or "
+            "'openai-whisper' (the reference implementation; needs pip install '.[openai]')."
         ),
     )
     model: str = Field(
@@ -83,13 +82,6 @@ class Settings(BaseModel):
     )
     compute_type: ComputeType = Field("int8", description="CTranslate2 compute type on the CPU.")
     beam_size: int = Field(5, ge=1, le=20, description="Beam width of the Whisper decoder.")
-    engine: Engine = Field(
-        "faster-whisper",
-        description=(
-            "Transcription engine: 'faster-whisper' (CTranslate2, the default) or "
-            "'openai-whisper' (the reference implementation; needs pip install '.[openai]')."
-        ),
-    )
     batch_size: int = Field(
         4,
         ge=1,

@@ -36,6 +36,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.package import Package
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -434,7 +435,7 @@ def _drop_foreign_parts(document: docx.document.Document) -> None:
             del part.rels[rel_id]
 
 
-def _set_custom_properties(package: docx.opc.package.OpcPackage, values: dict[str, str]) -> None:
+def _set_custom_properties(package: Package, values: dict[str, str]) -> None:
     fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
     items = "".join(
         f'<property fmtid="{fmtid}" pid="{pid}" name="{escape(name)}">'

@@ -128,9 +128,9 @@ class _Index:
 def _index(guide: Guide) -> _Index:
     synonyms: dict[str, str] = {}
     for group in guide.synonyms:
-        stems = [normal_phrase(w) for w in group]
-        for s in stems:
-            synonyms.setdefault(s, stems[0])
+        forms = [normal_phrase(w) for w in group]
+        for s in forms:
+            synonyms.setdefault(s, forms[0])
 
     def norm(text: str) -> str:
         return " ".join(synonyms.get(w, w) for w in normal_phrase(text).split())

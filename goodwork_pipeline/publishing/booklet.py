@@ -95,7 +95,7 @@ def _all_keys(view: PublicView) -> list[str]:
 def load_stopwords(path: Path) -> frozenset[str]:
     if not path.is_file():
         return frozenset()
-    words = set()
+    words: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip().startswith("#"):
             words.update(w.lower() for w in line.split())
@@ -188,7 +188,9 @@ def render_booklet(
 
 
 def same_group(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    if not a or not b:
+        return False
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def group_entries(

@@ -25,7 +25,7 @@ CHANNEL_FOLDERS: dict[Channel, str] = {
 
 def story_folders(outbox: Path, story_id: str | None = None) -> list[Path]:
     """Every publish folder in the outbox (of one story, by its manifest), oldest name first."""
-    found = []
+    found: list[Path] = []
     if not outbox.is_dir():
         return found
     for manifest in sorted(outbox.glob(f"*/{MANIFEST}")):

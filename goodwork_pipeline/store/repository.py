@@ -490,7 +490,9 @@ class Store:
                     note=note,
                 )
             )
-            record_id = result.inserted_primary_key[0]
+            key = result.inserted_primary_key
+            assert key is not None  # an insert always has one
+            record_id = key[0]
             row = conn.execute(sa.select(consents).where(consents.c.id == record_id)).one()
         return _consent(row)
 

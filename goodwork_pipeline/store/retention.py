@@ -87,7 +87,7 @@ def purge(
         story = store.story(deletion.story_id)
         if story.state not in CLOSED:  # re-opened since the plan was made
             continue
-        removed = []
+        removed: list[str] = []
         for path in deletion.paths:
             removed.extend(_relative(settings, p) for p in _files(path))
             shutil.rmtree(path)

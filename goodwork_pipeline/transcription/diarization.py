@@ -265,7 +265,7 @@ def split_changes(
         spans += [(pieces[n].start, words[i - 1].end), (words[i].start, pieces[n].end)]
     embedded = embed_spans(audio, spans, encoder)
     halves = embedded @ centroids.T
-    best: dict[int, tuple[float, int]] = {}
+    best: dict[int, tuple[float, int, int]] = {}
     for k, (n, i) in enumerate(candidates):
         left, right = halves[2 * k], halves[2 * k + 1]
         a, b = int(np.argmax(left)), int(np.argmax(right))

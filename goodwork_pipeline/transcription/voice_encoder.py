@@ -84,7 +84,7 @@ def load_state(path: Path | None = None) -> dict[str, np.ndarray]:
 # Front end: librosa.feature.melspectrogram with Resemblyzer's settings -----------------------
 
 
-def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
+def _hz_to_mel(hz: np.ndarray | float) -> np.ndarray:
     """Slaney's mel scale (librosa's default, htk=False): linear below 1 kHz, log above."""
     hz = np.asarray(hz, dtype=np.float64)
     mel = hz / (200.0 / 3)
