@@ -69,7 +69,6 @@ from goodwork_pipeline.consent_wording import APPROVE_LABEL, CHANNEL_BOXES, NAME
 from goodwork_pipeline.files import sha256_file
 from goodwork_pipeline.models import Channel, NameDisplay, Sidecar, State
 from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.pipeline import review_and_consent as consent_steps
 from goodwork_pipeline.publishing.outbox import (
     BOOKLETS,
     CHANNEL_FOLDERS,
@@ -80,6 +79,7 @@ from goodwork_pipeline.publishing.outbox import (
     story_folders,
 )
 from goodwork_pipeline.publishing.render import Renderer, SketchRenderer
+from goodwork_pipeline.review import steps as review_steps
 from goodwork_pipeline.review.returned_document import Comment, RawDocument, read_document
 from goodwork_pipeline.settings import load_settings
 from goodwork_pipeline.transcription.engine import ScriptedTranscriber
@@ -231,7 +231,7 @@ def read_as_returned(template: Path) -> Iterator[dict[Path, RawDocument]]:
         return documents[path] if path in documents else _read(path)
 
     patch = pytest.MonkeyPatch()
-    patch.setattr(consent_steps, "read_document", read)
+    patch.setattr(review_steps, "read_document", read)
     yield documents
     patch.undo()
 

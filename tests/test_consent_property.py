@@ -73,7 +73,7 @@ def fast_pipeline(monkeypatch: pytest.MonkeyPatch, model_cache: Path):
 
     monkeypatch.setattr("goodwork_pipeline.pipeline.core.Renderer", shared_renderer)
     monkeypatch.setattr(
-        "goodwork_pipeline.pipeline.review_and_consent.write_snapshot",
+        "goodwork_pipeline.consent.steps.write_snapshot",
         lambda folder, record, **_: Snapshot(folder / f"{record.id}.pdf", "0" * 64),
     )
 

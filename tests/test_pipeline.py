@@ -227,7 +227,7 @@ def test_a_crash_between_story_and_archive_resumes(pipeline, run_flow, tone_wav)
 def test_a_file_still_being_copied_is_left_for_later(pipeline, tone_wav, monkeypatch) -> None:
     path = drop(pipeline.settings, tone_wav)
     monkeypatch.setattr(
-        "goodwork_pipeline.pipeline.core.wait_until_complete", lambda *_args, **_kwargs: False
+        "goodwork_pipeline.intake.door.wait_until_complete", lambda *_args, **_kwargs: False
     )
     result = pipeline.receive(path)
     assert not result.ok and "still being written" in result.message

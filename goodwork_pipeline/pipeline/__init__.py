@@ -1,8 +1,9 @@
 """The pipeline: the stages composed, one method per step, for the flows and the CLI.
 
 In: settings (and optionally a store, a transcriber, a clock, a renderer). Out: a
-``StepResult`` per step. ``core`` is the ``Pipeline``; ``review_and_consent`` holds its
-review, consent and sending steps; ``paper`` receives returned PDFs.
+``StepResult`` per step. ``core`` is the ``Pipeline``, a composition of one object per stage
+(most in their stage's package: ``intake.steps``, ``consent.steps``, ...); here are the
+stages that need several packages: ``drafts``, ``sending`` and ``bookkeeping``.
 """
 
 from goodwork_pipeline.pipeline.core import Pipeline

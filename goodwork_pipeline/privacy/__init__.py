@@ -2,5 +2,6 @@
 
 In: the beeld's text, the sidecar (the participant's name choice, names to replace).
 Out: the names found in the text (``third_parties``: persons, places and institutions, with
-deduce) and the text with them replaced by pseudonyms or roles (``pseudonymise``).
+deduce) and the text with them replaced by pseudonyms or roles (``pseudonymise``); the name
+steps of a story (``steps``: staff marking or clearing names).
 """

@@ -2,6 +2,7 @@
 
 In: events from every stage (a story received, transcribed, drafted, sent, answered,
 consented, published). Out: stories, their states and events (``repository``: SQLite or
-PostgreSQL), the folder of each story (``workspace``) and what retention may remove.
+PostgreSQL), the folder of each story (``workspace``, its texts: ``texts``) and what retention
+may remove; ``context`` is what every step shares (the story lock, the failure guard).
 Every stage may read and write here; nothing here knows about the stages.
 """

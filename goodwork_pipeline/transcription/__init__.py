@@ -5,5 +5,6 @@ words with probabilities, the speaker of each word) and its readable copies. ``e
 faster-whisper (``engines/`` the optional openai-whisper), ``whisper_model`` finds the model,
 ``chunking`` cuts long recordings, ``repetition`` catches Whisper looping, ``speakers`` with
 ``diarization``, ``voice_encoder`` and ``profiles`` tells interviewer and participant apart;
-``stage`` runs it all for one story, resumable per chunk.
+``stage`` runs it all for one story, resumable per chunk; ``steps`` are its steps in a story's
+history (``Transcribing``).
 """
