@@ -9,17 +9,19 @@ from rich.console import Console
 
 from flows._states import results_of
 from flows.process_inbox import process_inbox
-from goodwork_pipeline.files import atomic_write_text
-from goodwork_pipeline.models import Beeld
-from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.review.returned_document import read_document
-from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
-from goodwork_pipeline.status import status_rows
-from goodwork_pipeline.store.repository import Store
-from goodwork_pipeline.testing.samples import (
+from goodwork_pipeline import (
     SAMPLE_CONVERSATION,
     SAMPLE_SIDECAR,
+    SETTINGS_FILE,
+    Beeld,
+    Pipeline,
+    Settings,
+    Store,
+    atomic_write_text,
     fill_in_as_participant,
+    load_settings,
+    read_document,
+    status_rows,
     synthesize,
 )
 
