@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from flows._states import results_of
+from flows.cli.output import result_line
 from flows.process_inbox import process_inbox
 from goodwork_pipeline import (
     SAMPLE_CONVERSATION,
@@ -51,9 +52,7 @@ def run_demo(folder: Path, console: Console) -> None:
     first = results_of(process_inbox(str(folder), return_state=True))
     drafts = [Path(o) for r in first for o in r["outputs"] if str(o).endswith(".docx")]
     for result in first:
-        console.print(
-            f"  {'✓' if result['ok'] else '✗'} {result['message_nl'] or result['message']}"
-        )
+        console.print("  " + result_line(result["ok"], result["message_nl"] or result["message"]))
     if not drafts:
         store = Store(settings.database_url)
         rows, _ = status_rows(store, settings)
@@ -81,9 +80,7 @@ def run_demo(folder: Path, console: Console) -> None:
     second = results_of(process_inbox(str(folder), return_state=True))
     folders: set[Path] = set()
     for result in second:
-        console.print(
-            f"  {'✓' if result['ok'] else '✗'} {result['message_nl'] or result['message']}"
-        )
+        console.print("  " + result_line(result["ok"], result["message_nl"] or result["message"]))
         for output in result["outputs"]:
             path = Path(output)
             if path.is_relative_to(settings.outbox_dir) and path.parent.name != "concepten":

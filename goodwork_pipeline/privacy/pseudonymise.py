@@ -411,9 +411,9 @@ def mark_names(story_dir: Path, names: Iterable[str]) -> list[str]:
     return added
 
 
-def story_pseudonyms(store: Store, workspace: Workspace, story: str) -> tuple[Pseudonym, ...]:
+def story_pseudonyms(store: Store, workspace_dir: Path, story: str) -> tuple[Pseudonym, ...]:
     """The stand-ins STORY's outputs get: the sidecar's 'pseudonymise' list, then the names
     staff marked (``goodwork pseudonymise``)."""
     found = store.story(story)
-    marked = staff_names(workspace.story(found.id).root)
+    marked = staff_names(Workspace(workspace_dir).story(found.id).root)
     return assign([*found.sidecar.pseudonymise, *marked])
