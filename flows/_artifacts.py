@@ -7,8 +7,7 @@ from collections.abc import Iterable
 
 from prefect.artifacts import create_markdown_artifact
 
-from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.status import story_markdown
+from goodwork_pipeline import Pipeline, story_markdown
 
 
 def story_artifacts(pipeline: Pipeline, story_ids: Iterable[str | None]) -> None:

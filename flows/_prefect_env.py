@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from goodwork_pipeline.settings import Settings, load_settings
+from goodwork_pipeline import Settings, load_settings
 
 DEFAULTS = {
     # Never phone home.

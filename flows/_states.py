@@ -23,7 +23,7 @@ from typing import Any
 from prefect.states import Completed, Failed, State
 
 from flows.exit_codes import INTERNAL  # StepResult.details key: an internal error
-from goodwork_pipeline.pipeline import StepResult
+from goodwork_pipeline import StepResult
 
 REFUSED = "Refused"
 NEEDS_ATTENTION = "Needs attention"

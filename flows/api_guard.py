@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from goodwork_pipeline.errors import SettingsError
+from goodwork_pipeline import SettingsError
 
 # Names that mean "this machine" without asking a resolver (RFC 6761 reserves .localhost).
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})

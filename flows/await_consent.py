@@ -18,10 +18,14 @@ from prefect.input import RunInput
 from pydantic import Field
 
 from flows._prefect_env import flow_run_ref, flow_settings
-from goodwork_pipeline.consent.summary import SOURCE_PREFECT
-from goodwork_pipeline.errors import GoodworkError
-from goodwork_pipeline.models import Channel, NameDisplay
-from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline import (
+    SOURCE_PREFECT,
+    Channel,
+    GoodworkError,
+    NameDisplay,
+    Pipeline,
+    StepResult,
+)
 
 
 class ConsentForm(RunInput):

@@ -8,7 +8,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows._prefect_env import flow_settings
-from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline import Pipeline, StepResult
 
 
 @task(name="render-booklet", cache_policy=NO_CACHE)

@@ -14,8 +14,7 @@ import logging
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
 
-from goodwork_pipeline.logs import fields
-from goodwork_pipeline.settings import Settings
+from goodwork_pipeline import Settings, fields
 
 TRANSCRIPTION_TAG = "goodwork-transcription"
 

@@ -8,18 +8,21 @@ from pathlib import Path
 from rich.console import Console
 
 from flows._states import results_of
+from flows.cli.output import result_line
 from flows.process_inbox import process_inbox
-from goodwork_pipeline.files import atomic_write_text
-from goodwork_pipeline.models import Beeld
-from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.review.returned_document import read_document
-from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
-from goodwork_pipeline.status import status_rows
-from goodwork_pipeline.store.repository import Store
-from goodwork_pipeline.testing.samples import (
+from goodwork_pipeline import (
     SAMPLE_CONVERSATION,
     SAMPLE_SIDECAR,
+    SETTINGS_FILE,
+    Beeld,
+    Pipeline,
+    Settings,
+    Store,
+    atomic_write_text,
     fill_in_as_participant,
+    load_settings,
+    read_document,
+    status_rows,
     synthesize,
 )
 
@@ -49,9 +52,7 @@ def run_demo(folder: Path, console: Console) -> None:
     first = results_of(process_inbox(str(folder), return_state=True))
     drafts = [Path(o) for r in first for o in r["outputs"] if str(o).endswith(".docx")]
     for result in first:
-        console.print(
-            f"  {'✓' if result['ok'] else '✗'} {result['message_nl'] or result['message']}"
-        )
+        console.print("  " + result_line(result["ok"], result["message_nl"] or result["message"]))
     if not drafts:
         store = Store(settings.database_url)
         rows, _ = status_rows(store, settings)
@@ -79,9 +80,7 @@ def run_demo(folder: Path, console: Console) -> None:
     second = results_of(process_inbox(str(folder), return_state=True))
     folders: set[Path] = set()
     for result in second:
-        console.print(
-            f"  {'✓' if result['ok'] else '✗'} {result['message_nl'] or result['message']}"
-        )
+        console.print("  " + result_line(result["ok"], result["message_nl"] or result["message"]))
         for output in result["outputs"]:
             path = Path(output)
             if path.is_relative_to(settings.outbox_dir) and path.parent.name != "concepten":

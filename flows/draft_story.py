@@ -12,7 +12,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows._prefect_env import flow_settings
-from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline import Pipeline, StepResult
 
 
 @task(name="redraft", cache_policy=NO_CACHE)

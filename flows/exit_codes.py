@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from enum import IntEnum
 
-from goodwork_pipeline.errors import (
+from goodwork_pipeline import (
     GoodworkError,
     GuideError,
     ModelError,

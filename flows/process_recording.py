@@ -7,17 +7,14 @@ What ``goodwork watch`` starts for each recording that lands, in-process or as a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import flow
 from prefect.states import State
 
 from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
 from flows._states import end_state
-from flows.process_inbox import _story_steps, _value, receive_recording, receive_transcript
-from goodwork_pipeline.intake.inbox import TRANSCRIPT_SUFFIXES
-from goodwork_pipeline.pipeline import Pipeline
+from flows._steps import inbox_path, receive_recording, receive_transcript, story_steps, value
+from goodwork_pipeline import TRANSCRIPT_SUFFIXES, Pipeline
 
 
 @flow(name="process-recording")
@@ -32,14 +29,9 @@ def process_recording(path: str, folder: str | None = None) -> State:
     receive = (
         receive_transcript if recording.suffix.lower() in TRANSCRIPT_SUFFIXES else receive_recording
     )
-    received = _value(receive(pipeline, recording, return_state=True))
+    received = value(receive(pipeline, recording, return_state=True))
     results = [received]
     if received.ok and received.story_id:
-        results.extend(_story_steps(pipeline, received.story_id))
+        results.extend(story_steps(pipeline, received.story_id))
     story_artifacts(pipeline, [r.story_id for r in results])
     return end_state(results, hide=[recording])
-
-
-def inbox_path(inbox: Path, path: str) -> Path:
-    candidate = Path(path)
-    return candidate if candidate.is_absolute() else inbox / candidate

@@ -12,9 +12,8 @@ from prefect.states import State
 from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
 from flows._states import end_state
-from flows.process_inbox import _value, review_document
-from flows.process_recording import inbox_path
-from goodwork_pipeline.pipeline import Pipeline
+from flows._steps import inbox_path, review_document, value
+from goodwork_pipeline import Pipeline
 
 
 @flow(name="process-returned-draft")
@@ -23,6 +22,6 @@ def process_returned_draft(path: str, folder: str | None = None) -> State:
     settings = flow_settings(folder)
     pipeline = Pipeline(settings, source="flow:process-returned-draft")
     document = inbox_path(settings.inbox_dir, path)
-    result = _value(review_document(pipeline, document, return_state=True))
+    result = value(review_document(pipeline, document, return_state=True))
     story_artifacts(pipeline, [result.story_id])
     return end_state([result], hide=[document])

@@ -12,9 +12,9 @@ from prefect import flow
 
 from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
-from flows.process_inbox import _value
-from flows.process_inbox import publish_story as publish_task
-from goodwork_pipeline.pipeline import Pipeline
+from flows._steps import publish_story as publish_task
+from flows._steps import value
+from goodwork_pipeline import Pipeline
 
 
 @flow(name="publish")
@@ -22,6 +22,6 @@ def publish_story(story: str, folder: str | None = None) -> dict[str, object]:
     """Publish STORY (a code like GW-7K3QM2XD) in the programme folder ``folder``."""
     pipeline = Pipeline(flow_settings(folder), source="flow:publish")
     story_id = pipeline.store.story(story).id
-    result = _value(publish_task(pipeline, story_id, return_state=True))
+    result = value(publish_task(pipeline, story_id, return_state=True))
     story_artifacts(pipeline, [story_id])
     return asdict(result)

@@ -9,9 +9,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 
 from flows._prefect_env import flow_settings
-from goodwork_pipeline.clock import SystemClock
-from goodwork_pipeline.store import retention
-from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline import Store, SystemClock, purge_recordings
 
 
 @flow(name="purge")
@@ -20,7 +18,7 @@ def purge(folder: str | None = None, dry_run: bool = False) -> list[str]:
     settings = flow_settings(folder)
     store = Store(settings.database_url)
     try:
-        deletions = retention.purge(store, settings, SystemClock(), dry_run=dry_run)
+        deletions = purge_recordings(store, settings, SystemClock(), dry_run=dry_run)
     finally:
         store.close()
     get_run_logger().info(

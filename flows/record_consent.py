@@ -13,10 +13,15 @@ from dataclasses import asdict
 from prefect import flow, get_run_logger
 
 from flows._prefect_env import flow_run_ref, flow_settings
-from goodwork_pipeline.consent.summary import SOURCE_CLI, SOURCE_PREFECT
-from goodwork_pipeline.errors import GoodworkError
-from goodwork_pipeline.models import Channel, NameDisplay
-from goodwork_pipeline.pipeline import Pipeline, StepResult
+from goodwork_pipeline import (
+    SOURCE_CLI,
+    SOURCE_PREFECT,
+    Channel,
+    GoodworkError,
+    NameDisplay,
+    Pipeline,
+    StepResult,
+)
 
 
 @flow(name="record-consent")

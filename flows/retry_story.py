@@ -9,10 +9,10 @@ from prefect.states import State
 
 from flows._prefect_env import flow_settings
 from flows._states import end_state, step_result
-from flows.process_inbox import draft_story, publish_story, transcribe_story
-from goodwork_pipeline.lifecycle import Step, retry_steps
-from goodwork_pipeline.models import State as StoryState
-from goodwork_pipeline.pipeline import Pipeline, StepResult
+from flows._steps import draft_story, publish_story
+from flows.transcribe_story import transcribe_story
+from goodwork_pipeline import Pipeline, Step, StepResult, retry_steps
+from goodwork_pipeline import State as StoryState
 
 
 @flow(name="retry-story")

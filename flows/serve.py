@@ -17,7 +17,7 @@ from flows.publish import publish_story
 from flows.purge import purge
 from flows.record_consent import record_consent
 from flows.withdraw_consent import withdraw_consent
-from goodwork_pipeline.settings import Settings
+from goodwork_pipeline import Settings
 
 NAME = "goodwork"
 

@@ -25,10 +25,15 @@ from prefect.context import TaskRunContext
 from prefect.states import State
 
 from flows._states import end_state, internal
-from goodwork_pipeline.errors import GoodworkError
-from goodwork_pipeline.pipeline import Pipeline, StepResult
-from goodwork_pipeline.settings import Settings
-from goodwork_pipeline.transcription.stage import ChunkResult, ProgressMeter, TranscriptionPlan
+from goodwork_pipeline import (
+    ChunkResult,
+    GoodworkError,
+    Pipeline,
+    ProgressMeter,
+    Settings,
+    StepResult,
+    TranscriptionPlan,
+)
 
 TAG = "goodwork-transcription"
 CACHE_FOLDER = "transcription-cache"

@@ -21,108 +21,31 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import signal
 import threading
-from collections.abc import Callable
 from dataclasses import asdict
-from pathlib import Path
-from typing import Protocol
 
 from flows.concurrency import ensure_transcription_limit
-from goodwork_pipeline.clock import SystemClock
-from goodwork_pipeline.intake.inbox import InboxItem, Kind
-from goodwork_pipeline.intake.watch import InboxWatcher
-from goodwork_pipeline.logs import fields
-from goodwork_pipeline.pipeline import Pipeline
-from goodwork_pipeline.settings import Settings
-from goodwork_pipeline.store import retention
+from flows.dispatch import (
+    DeploymentDispatcher,
+    Dispatcher,
+    EmbeddedDispatcher,
+    Report,
+    server_mode,
+)
+from goodwork_pipeline import (
+    InboxWatcher,
+    Kind,
+    Pipeline,
+    Settings,
+    SystemClock,
+    fields,
+    purge_recordings,
+)
 
 log = logging.getLogger("goodwork_pipeline.intake.watch")
 
-DEPLOYMENT = {
-    Kind.RECORDING: "process-recording/goodwork",
-    Kind.TRANSCRIPT: "process-recording/goodwork",  # a meeting transcript: same path
-    Kind.DOCUMENT: "process-returned-draft/goodwork",
-}
 PURGE_EVERY = dt.timedelta(days=1)
-
-Report = Callable[[dict[str, object]], None]
-
-
-class Dispatcher(Protocol):
-    def start(self) -> None: ...
-
-    def dispatch(self, item: InboxItem) -> None: ...
-
-
-def server_mode() -> bool:
-    return bool(os.environ.get("PREFECT_API_URL"))
-
-
-class EmbeddedDispatcher:
-    """Runs the flows in this process (Prefect's embedded server: no server to start)."""
-
-    def __init__(self, settings: Settings, report: Report):
-        self.settings = settings
-        self.report = report
-
-    def start(self) -> None:
-        from flows._states import results_of
-        from flows.process_inbox import process_inbox
-
-        for result in results_of(process_inbox(str(self.settings.base_dir), return_state=True)):
-            self.report(result)
-
-    def dispatch(self, item: InboxItem) -> None:
-        from flows._states import results_of
-        from flows.process_recording import process_recording
-        from flows.process_returned_draft import process_returned_draft
-
-        flow = process_returned_draft if item.kind == Kind.DOCUMENT else process_recording
-        relative = _relative(self.settings, item.path)
-        state = flow(relative, str(self.settings.base_dir), return_state=True)
-        for result in results_of(state):
-            self.report(result)
-
-
-class DeploymentDispatcher:
-    """Starts deployment runs on the Prefect server; workers or 'goodwork serve' run them."""
-
-    def __init__(self, settings: Settings, report: Report):
-        self.settings = settings
-        self.report = report
-
-    def start(self) -> None:
-        """Files present at start are dispatched like new ones (by ``InboxWatcher``)."""
-
-    def dispatch(self, item: InboxItem) -> None:
-        from prefect.deployments import run_deployment
-
-        stat = item.path.stat()
-        relative = _relative(self.settings, item.path)
-        run = run_deployment(
-            DEPLOYMENT[item.kind],
-            parameters={"path": relative, "folder": str(self.settings.base_dir)},
-            timeout=0,
-            idempotency_key=f"{self.settings.base_dir}:{relative}:{stat.st_size}:{stat.st_mtime_ns}",
-            tags=["goodwork-watch"],
-        )
-        log.info(
-            "dispatched %s as run %s",
-            item.kind.value,
-            run.id,
-            extra=fields(event="dispatched"),
-        )
-        self.report(
-            {
-                "ok": True,
-                "story_id": None,
-                "message": f"{item.kind.value} handed to deployment {DEPLOYMENT[item.kind]}",
-                "message_nl": f"doorgegeven aan {DEPLOYMENT[item.kind]} (run {run.name})",
-                "outputs": [],
-            }
-        )
 
 
 def watch(
@@ -171,7 +94,7 @@ def watch(
         now = SystemClock().now()
         if last_purge is None or now - last_purge >= PURGE_EVERY:
             last_purge = now
-            retention.purge(pipeline.store, settings, SystemClock())
+            purge_recordings(pipeline.store, settings, SystemClock())
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -187,10 +110,3 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, handler)
-
-
-def _relative(settings: Settings, path: Path) -> str:
-    try:
-        return str(path.relative_to(settings.inbox_dir))
-    except ValueError:
-        return str(path)

@@ -183,3 +183,60 @@ def test_engine_never_imports_prefect_or_flows() -> None:
         if names & {"prefect", "flows"}:
             offenders[str(path.relative_to(ROOT))] = sorted(names & {"prefect", "flows"})
     assert offenders == {}
+
+
+FLOWS = ROOT / "flows"
+
+
+def test_flows_use_only_the_public_face_and_no_private_names_of_other_flows() -> None:
+    """``flows/`` imports the engine from ``goodwork_pipeline`` (its ``__all__``), never from
+    a submodule, and never another flow file's ``_private`` names."""
+    import goodwork_pipeline
+
+    public = set(goodwork_pipeline.__all__)
+    offenders = []
+    for path in sorted(FLOWS.rglob("*.py")):
+        where = str(path.relative_to(ROOT))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                offenders += [
+                    f"{where}: import {alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith(f"{PACKAGE}.")
+                ]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [alias.name for alias in node.names]
+                if node.module.startswith(f"{PACKAGE}."):
+                    offenders.append(f"{where}: from {node.module} import {', '.join(names)}")
+                elif node.module == PACKAGE:
+                    offenders += [
+                        f"{where}: {name} is not in goodwork_pipeline.__all__"
+                        for name in names
+                        if name not in public
+                    ]
+                elif node.module.split(".")[0] == "flows":
+                    offenders += [
+                        f"{where}: from {node.module} import {name} (private)"
+                        for name in names
+                        if name.startswith("_") and not name.startswith("__")
+                    ]
+    assert offenders == []
+
+
+def test_the_public_face_is_lazy_and_complete() -> None:
+    """Every name in ``__all__`` resolves, and importing the package imports no stage."""
+    import subprocess
+    import sys
+
+    import goodwork_pipeline
+
+    for name in goodwork_pipeline.__all__:
+        assert getattr(goodwork_pipeline, name) is not None, name
+    code = (
+        "import sys, goodwork_pipeline; "
+        "print(sorted(m for m in sys.modules if m.startswith('goodwork_pipeline.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert loaded.stdout.strip() == "[]"

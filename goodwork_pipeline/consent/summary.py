@@ -14,6 +14,7 @@ from goodwork_pipeline.consent.snapshot import name_nl
 from goodwork_pipeline.consent_wording import CHANNEL_BOXES
 from goodwork_pipeline.errors import ConsentError
 from goodwork_pipeline.models import Beeld, Channel, ConsentRecord
+from goodwork_pipeline.store.repository import Store
 
 # Where consent came from, as the ledger's ``source`` column says it.
 SOURCE_DOCUMENT = "document"
@@ -109,3 +110,27 @@ def channels_nl(channels: Iterable[Channel]) -> str:
 def channels_en(channels: Iterable[Channel]) -> str:
     chosen = set(channels)
     return ", ".join(c.value for c in Channel if c in chosen)
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    """One story's consent for 'goodwork status STORY': the ledger's lines, what holds now
+    (``current_nl`` None: no valid consent, nothing is shared) and the newest diff of a
+    returned draft."""
+
+    story_id: str
+    ledger: list[str]
+    current_nl: str | None
+    changes_report: str | None
+
+
+def consent_view(store: Store, workspace: Path, story: str) -> ConsentView:
+    found = store.story(story)
+    records = store.consent_records(found.id)
+    current = consent_rules.consent_for(store, found.id) if records else None
+    return ConsentView(
+        story_id=found.id,
+        ledger=consent_summary(records),
+        current_nl=None if current is None else channels_nl(current.channels),
+        changes_report=latest_changes_report(workspace, store.events(found.id)),
+    )

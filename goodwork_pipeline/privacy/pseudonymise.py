@@ -35,6 +35,8 @@ from goodwork_pipeline.errors import NamesFileError
 from goodwork_pipeline.files import atomic_write_text
 from goodwork_pipeline.models import Beeld, NameDisplay, Sidecar
 from goodwork_pipeline.own_name import OwnName, same_name_key
+from goodwork_pipeline.store.repository import Store
+from goodwork_pipeline.store.workspace import Workspace
 
 STAFF_FILE = "pseudoniemen.yaml"
 SEPARATOR = "="
@@ -407,3 +409,11 @@ def mark_names(story_dir: Path, names: Iterable[str]) -> list[str]:
         body = yaml.safe_dump(current, allow_unicode=True, default_flow_style=False)
         atomic_write_text(staff_file(story_dir), header + body)
     return added
+
+
+def story_pseudonyms(store: Store, workspace_dir: Path, story: str) -> tuple[Pseudonym, ...]:
+    """The stand-ins STORY's outputs get: the sidecar's 'pseudonymise' list, then the names
+    staff marked (``goodwork pseudonymise``)."""
+    found = store.story(story)
+    marked = staff_names(Workspace(workspace_dir).story(found.id).root)
+    return assign([*found.sidecar.pseudonymise, *marked])

@@ -11,26 +11,20 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from flows.boundary import GoodworkGroup
-from flows.exit_codes import for_error
-from goodwork_pipeline.errors import GoodworkError, InputError
-
-console = Console()
-err_console = Console(stderr=True)
+from flows.boundary import GoodworkGroup, show_error
+from flows.cli.output import console, err_console, result_line
+from flows.exit_codes import ExitCode, for_error
+from goodwork_pipeline import GoodworkError, InputError
 
 
-def _fail(error: GoodworkError, code: int | None = None) -> None:
+def _fail(error: GoodworkError, code: ExitCode | None = None) -> None:
     """The message, then the exit code of the one rule (flows/exit_codes.py): a recording
     that needs attention 1, usage, settings or the model 2."""
-    code = int(for_error(error)) if code is None else code
-    err_console.print(f"[red]goodwork:[/] {escape(str(error))}")
-    if error.nl and error.nl != error.message:
-        err_console.print(escape(error.nl))
-    sys.exit(code)
+    show_error(error)
+    sys.exit(int(for_error(error) if code is None else code))
 
 
 @click.group(cls=GoodworkGroup)
@@ -48,27 +42,25 @@ def interviewer() -> None:
 @click.pass_obj
 def add(obj: object, name: str, file: Path) -> None:
     """Store the voice of interviewer NAME from FILE (the interviewer alone, ideally 1 min)."""
-    from goodwork_pipeline.transcription.profiles import make_profile, save_profile
+    from goodwork_pipeline import make_profile, save_profile
 
     settings = obj.settings  # type: ignore[attr-defined]
     try:
         profile = make_profile(name, file, threads=settings.threads)
         path = save_profile(settings.workspace_dir, profile)
     except InputError as error:
-        _fail(error, 1 if error.path is not None else 2)
+        _fail(error, ExitCode.ATTENTION if error.path is not None else ExitCode.USAGE)
     except GoodworkError as error:
         _fail(error)
-    console.print(
-        f"[green]✓[/] Stemprofiel van {escape(profile.name)} opgeslagen "
-        f"({profile.speech_s:.0f} s spraak) in {escape(str(path))}"
-    )
+    saved = f"Stemprofiel van {profile.name} opgeslagen ({profile.speech_s:.0f} s spraak) in {path}"
+    console.print(result_line(True, saved))
 
 
 @interviewer.command("list")
 @click.pass_obj
 def list_(obj: object) -> None:
     """The stored profiles."""
-    from goodwork_pipeline.transcription.profiles import load_profiles
+    from goodwork_pipeline import load_profiles
 
     try:
         profiles = load_profiles(obj.settings.workspace_dir)  # type: ignore[attr-defined]
@@ -90,7 +82,7 @@ def list_(obj: object) -> None:
 @click.pass_obj
 def remove(obj: object, name: str) -> None:
     """Delete interviewer NAME's profile."""
-    from goodwork_pipeline.transcription.profiles import remove_profile
+    from goodwork_pipeline import remove_profile
 
     try:
         removed = remove_profile(obj.settings.workspace_dir, name)  # type: ignore[attr-defined]
@@ -99,5 +91,5 @@ def remove(obj: object, name: str) -> None:
     if not removed:
         err_console.print(f"[red]goodwork:[/] no voice profile named '{escape(name)}'.")
         err_console.print("Zie: goodwork interviewer list")
-        sys.exit(2)
-    console.print(f"[green]✓[/] Stemprofiel van {escape(name)} verwijderd.")
+        sys.exit(int(ExitCode.USAGE))
+    console.print(result_line(True, f"Stemprofiel van {name} verwijderd."))

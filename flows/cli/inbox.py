@@ -1,0 +1,224 @@
+"""``goodwork run``, ``watch``, ``serve``, ``purge`` and ``transcribe``: the inbox and the
+recordings in it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from rich.table import Table
+
+from flows.cli.context import Context
+from flows.cli.output import command, console, day, err_console, plain, print_result, result_line
+from flows.exit_codes import finish
+from goodwork_pipeline import atomic_write_text
+
+if TYPE_CHECKING:
+    from goodwork_pipeline import ProgressMeter
+
+__all__ = ["purge", "run", "serve", "transcribe", "watch"]
+
+
+@command()
+@click.pass_obj
+def run(obj: Context) -> None:
+    """Process the inbox once: new recordings to drafts, returned drafts to consent and outbox.
+
+    Runs the 'process-inbox' Prefect flow (embedded: no server needed; set PREFECT_API_URL to
+    use a running Prefect server). Prints what happened to each file.
+    """
+    settings = obj.settings
+    from flows._states import results_of
+    from flows.concurrency import ensure_transcription_limit
+    from flows.process_inbox import process_inbox
+    from goodwork_pipeline import ensure_folders
+
+    ensure_folders(settings)
+    # Embedded: a run killed during transcription (kill -9, power cut) still holds its slot in
+    # Prefect's database (PREFECT_HOME) and nothing would ever free it. Resetting can let one
+    # more transcription start beside an embedded watcher on the same PREFECT_HOME: slower,
+    # never wrong (each story step runs under its own lock, see Pipeline.story_lock).
+    ensure_transcription_limit(settings, reset=not os.environ.get("PREFECT_API_URL"))
+    results = results_of(process_inbox(str(settings.base_dir), return_state=True))
+    if not results:
+        console.print(f"Niets te doen: de inbox ({plain(settings.inbox_dir)}) is leeg.")
+    for result in results:
+        print_result(result)
+    console.print("\nOverzicht: goodwork status")
+    finish(results)
+
+
+@command()
+@click.option(
+    "--rescan",
+    type=click.FloatRange(min=0.5),
+    default=10.0,
+    show_default=True,
+    help="Seconds between full rescans of the inbox (events wake the watcher sooner).",
+)
+@click.pass_obj
+def watch(obj: Context, rescan: float) -> None:
+    """Watch the inbox and process each file as it lands, until Ctrl-C.
+
+    At start it handles what is already there (also stories a crash left half-way), then
+    each recording or returned draft once it is completely written. Without a Prefect server
+    the flows run in this process. With PREFECT_API_URL set, each file becomes a run of the
+    'process-recording/goodwork' or 'process-returned-draft/goodwork' deployment for workers
+    (prefect.yaml) or 'goodwork serve' to execute. Once a day it deletes recordings whose
+    retention period is over (see 'goodwork purge').
+    """
+    from flows.dispatch import server_mode
+    from flows.watch_inbox import watch as watch_inbox
+    from goodwork_pipeline import ensure_folders
+
+    settings = obj.settings
+    ensure_folders(settings)
+    where = os.environ.get("PREFECT_API_URL") if server_mode() else "in dit proces (embedded)"
+    console.print(
+        f"goodwork houdt {plain(settings.inbox_dir)} in de gaten; Prefect: {plain(where)}."
+    )
+    console.print("Stoppen: Ctrl-C.")
+    with contextlib.suppress(KeyboardInterrupt):
+        watch_inbox(settings, report=print_result, rescan_seconds=rescan)
+    console.print("Gestopt. Wat half af was, gaat verder bij de volgende start.")
+
+
+@command()
+@click.pass_obj
+def serve(obj: Context) -> None:
+    """Serve goodwork's flows as deployments on the Prefect server in PREFECT_API_URL.
+
+    The one-machine alternative to workers: this process runs the deployments
+    'process-recording/goodwork', 'process-returned-draft/goodwork', 'publish/goodwork',
+    'withdraw-consent/goodwork', 'record-consent/goodwork', 'build-booklet/goodwork',
+    'process-inbox/goodwork' and a daily 'purge/goodwork' until Ctrl-C.
+    """
+    from flows.serve import serve_all
+
+    if not os.environ.get("PREFECT_API_URL"):
+        raise click.UsageError(
+            "goodwork serve needs a Prefect server: start one ('prefect server start') and "
+            "set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)."
+        )
+    serve_all(obj.settings)
+
+
+@command()
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+@click.pass_obj
+def purge(obj: Context, dry_run: bool) -> None:
+    """Delete recordings whose retention period is over ('keep_recordings_days' after approval).
+
+    Only stories that were approved or declined, and only after the set number of days;
+    transcripts too when 'keep_transcripts' is false. Every deletion is recorded in the
+    story's history ('goodwork status STORY'). Recordings of open stories are never deleted.
+    """
+    from goodwork_pipeline import SystemClock, open_store, purge_recordings
+
+    settings = obj.settings
+    store = open_store(settings)
+    if store is None:
+        console.print("Nog geen verhalen: er is niets te verwijderen.")
+        return
+    deletions = purge_recordings(store, settings, SystemClock(), dry_run=dry_run)
+    if not deletions:
+        console.print(
+            f"Niets te verwijderen (bewaartermijn: {settings.keep_recordings_days} dagen na "
+            "goedkeuring of afwijzing)."
+        )
+        return
+    table = Table(
+        title="Zou verwijderd worden (--dry-run)" if dry_run else "Verwijderd", expand=False
+    )
+    for header in ("Code", "Besluit", "Verwijderen vanaf", "Bestanden", "MB"):
+        table.add_column(header)
+    for deletion in deletions:
+        table.add_row(
+            deletion.story_id,
+            day(deletion.decided_at),
+            day(deletion.due_at),
+            plain(", ".join(p.name for p in deletion.paths)),
+            f"{deletion.bytes / 1e6:.1f}" if dry_run else "",
+        )
+    console.print(table)
+
+
+@command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "json", "srt", "vtt"]),
+    help="Output format. Default: from the -o file's extension, else txt.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the transcript to this file (default: print it).",
+)
+@click.option("--language", help="Language spoken (default: the sidecar's, else the setting).")
+@click.pass_obj
+def transcribe(
+    obj: Context, file: Path, fmt: str | None, output: Path | None, language: str | None
+) -> None:
+    """Transcribe one recording FILE without creating a story (for researchers).
+
+    Same engine, settings and safeguards as the pipeline: the recording is checked, nothing
+    said is silently dropped (passages not understood are marked), repetition loops are
+    repaired, speakers are labelled. A sidecar FILE.yaml next to it is used (speakers,
+    vocabulary, language). A .vtt, .srt or .txt transcript is converted instead.
+    Progress goes to stderr, so the transcript can be piped.
+    """
+    from goodwork_pipeline import (
+        needs_transcribing,
+        render_transcript,
+        transcribe_one,
+        transcript_format,
+    )
+
+    settings = obj.settings
+    progress = _transcription_progress(file.name) if needs_transcribing(file) else None
+    with progress or contextlib.nullcontext() as update:
+        transcript = transcribe_one(settings, file, language=language, progress=update)
+    text = render_transcript(transcript, fmt or transcript_format(output))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write_text(output, text)
+    gaps = f", {len(transcript.gaps)} passage(s) not understood" if transcript.gaps else ""
+    summary = f"{output} ({len(transcript.segments)} segments, {transcript.duration:.0f} s{gaps})"
+    err_console.print(result_line(True, summary))
+
+
+@contextlib.contextmanager
+def _transcription_progress(name: str) -> Iterator[Callable[[ProgressMeter], None]]:
+    """A rich progress bar on stderr: percentage of the speech done and the time left."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[left]}"),
+    )
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        task = bar.add_task(f"{name}: transcribing", total=None, left="")
+
+        def update(meter: ProgressMeter) -> None:
+            left = meter.seconds_left()
+            bar.update(
+                task,
+                total=max(meter.total, 0.001),
+                completed=meter.done,
+                left="" if left is None else f"about {_minutes(left)} left",
+            )
+
+        yield update
+
+
+def _minutes(seconds: float) -> str:
+    return f"{round(seconds)} s" if seconds < 90 else f"{round(seconds / 60)} min"
