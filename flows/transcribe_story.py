@@ -25,6 +25,7 @@ from prefect.context import TaskRunContext
 from prefect.states import State
 
 from flows._states import end_state, internal
+from flows.concurrency import TRANSCRIPTION_TAG
 from goodwork_pipeline import (
     ChunkResult,
     GoodworkError,
@@ -35,7 +36,7 @@ from goodwork_pipeline import (
     TranscriptionPlan,
 )
 
-TAG = "goodwork-transcription"
+TAG = TRANSCRIPTION_TAG  # the tag the concurrency limit is set on
 CACHE_FOLDER = "transcription-cache"
 
 # Progress is information for operators, also when Prefect's own logging says WARNING.
