@@ -21,7 +21,6 @@ from flows._prefect_env import flow_run_ref, flow_settings
 from goodwork_pipeline import (
     SOURCE_PREFECT,
     Channel,
-    GoodworkError,
     NameDisplay,
     Pipeline,
     StepResult,
@@ -53,10 +52,9 @@ def await_consent(
     """Pause until staff record the consent for STORY given by e-mail or phone."""
     logger = get_run_logger()
     pipeline = Pipeline(flow_settings(folder), source="flow:await-consent")
-    try:
-        bound = pipeline.text_for_consent(story)
-    except GoodworkError as error:
-        return asdict(StepResult(False, story, str(error), error.nl))
+    bound = pipeline.text_for_consent(story)
+    if isinstance(bound, StepResult):
+        return asdict(bound)
     logger.info(
         "Waiting for the consent for %s, bound to %s. Resume this run to fill in the form.",
         story,
@@ -81,22 +79,22 @@ def await_consent(
         return asdict(
             StepResult(False, story, message, "Geen toestemming ingevuld; niets vastgelegd.")
         )
-    try:
-        now = pipeline.text_for_consent(story, bound.version)
-        if now.sha256 != bound.sha256:
-            message = (
-                f"the text of {story} changed while this run waited (now {now.described}); "
-                "nothing recorded. Start the flow again."
-            )
-            return asdict(
-                StepResult(
-                    False,
-                    story,
-                    message,
-                    "De tekst is veranderd terwijl dit formulier openstond; er is niets "
-                    "vastgelegd. Start het opnieuw.",
-                )
-            )
+    now = pipeline.text_for_consent(story, bound.version)
+    if isinstance(now, StepResult):
+        result = now
+    elif now.sha256 != bound.sha256:
+        message = (
+            f"the text of {story} changed while this run waited (now {now.described}); "
+            "nothing recorded. Start the flow again."
+        )
+        result = StepResult(
+            False,
+            story,
+            message,
+            "De tekst is veranderd terwijl dit formulier openstond; er is niets vastgelegd. "
+            "Start het opnieuw.",
+        )
+    else:
         result = pipeline.record_consent(
             story,
             channels=form.channels,
@@ -107,7 +105,5 @@ def await_consent(
             version=bound.version,
             via=flow_run_ref(),
         )
-    except GoodworkError as error:
-        result = StepResult(False, story, str(error), error.nl)
     logger.info("%s", result.message)
     return asdict(result)

@@ -17,10 +17,8 @@ from goodwork_pipeline import (
     SOURCE_CLI,
     SOURCE_PREFECT,
     Channel,
-    GoodworkError,
     NameDisplay,
     Pipeline,
-    StepResult,
 )
 
 
@@ -43,19 +41,16 @@ def record_consent(
     to the approved text; draft_version picks another draft. The outbox follows at once.
     """
     pipeline = Pipeline(flow_settings(folder), source="flow:record-consent")
-    try:
-        result = pipeline.record_consent(
-            story,
-            channels=channels,
-            name_display=NameDisplay(name_display),
-            by=recorded_by,
-            note=note or None,
-            source=SOURCE_CLI if via_cli else SOURCE_PREFECT,
-            version=draft_version,
-            via=None if via_cli else flow_run_ref(),
-        )
-    except GoodworkError as error:
-        result = StepResult(False, story, str(error), error.nl)
+    result = pipeline.record_consent(
+        story,
+        channels=channels,
+        name_display=NameDisplay(name_display),
+        by=recorded_by,
+        note=note or None,
+        source=SOURCE_CLI if via_cli else SOURCE_PREFECT,
+        version=draft_version,
+        via=None if via_cli else flow_run_ref(),
+    )
     get_run_logger().info("%s", result.message)
     return asdict(result)
 

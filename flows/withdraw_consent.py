@@ -15,9 +15,7 @@ from goodwork_pipeline import (
     SOURCE_CLI,
     SOURCE_PREFECT,
     Channel,
-    GoodworkError,
     Pipeline,
-    StepResult,
 )
 
 
@@ -32,16 +30,13 @@ def withdraw_consent(
 ) -> dict[str, object]:
     """Withdraw consent for STORY: the given channels, or all when none are given."""
     pipeline = Pipeline(flow_settings(folder), source="flow:withdraw-consent")
-    try:
-        result = pipeline.withdraw(
-            story,
-            channels=channels or (),
-            by=recorded_by,
-            note=note or None,
-            source=SOURCE_CLI if via_cli else SOURCE_PREFECT,
-            source_ref=None if via_cli else flow_run_ref(),
-        )
-    except GoodworkError as error:
-        result = StepResult(False, story, str(error), error.nl)
+    result = pipeline.withdraw(
+        story,
+        channels=channels or (),
+        by=recorded_by,
+        note=note or None,
+        source=SOURCE_CLI if via_cli else SOURCE_PREFECT,
+        source_ref=None if via_cli else flow_run_ref(),
+    )
     get_run_logger().info("%s", result.message)
     return asdict(result)

@@ -214,21 +214,24 @@ def test_status_shows_the_ledger_and_the_participants_changes(pipeline, story) -
 
 
 def test_staff_consent_needs_a_text_and_a_name(pipeline, tone_wav) -> None:
+    """Bad input is the step's failed result (never raised into the flows), and records nothing."""
     story_id = pipeline.receive(drop(pipeline.settings, tone_wav)).story_id
-    with pytest.raises(ConsentError, match="no draft yet"):
-        pipeline.record_consent(
-            story_id, channels={Channel.WEBSITE}, name_display=NameDisplay.ROLE, by="Sam"
-        )
+    refused = pipeline.record_consent(
+        story_id, channels={Channel.WEBSITE}, name_display=NameDisplay.ROLE, by="Sam"
+    )
+    assert not refused.ok and "no draft yet" in refused.message and refused.message_nl
     pipeline.transcribe(story_id)
     pipeline.draft(story_id)
-    with pytest.raises(ConsentError, match="--by"):
-        pipeline.record_consent(
-            story_id, channels={Channel.WEBSITE}, name_display=NameDisplay.ROLE, by=" "
-        )
-    with pytest.raises(ConsentError, match="versions 1 to 1"):
-        pipeline.record_consent(
-            story_id, channels=(), name_display=NameDisplay.ROLE, by="Sam", version=3
-        )
+    refused = pipeline.record_consent(
+        story_id, channels={Channel.WEBSITE}, name_display=NameDisplay.ROLE, by=" "
+    )
+    assert not refused.ok and "--by" in refused.message
+    refused = pipeline.record_consent(
+        story_id, channels=(), name_display=NameDisplay.ROLE, by="Sam", version=3
+    )
+    assert not refused.ok and "versions 1 to 1" in refused.message
+    assert consent_for(pipeline.store, story_id) is None
+    assert pipeline.store.story(story_id).state == State.DRAFTED
 
 
 def test_parse_channels_accepts_what_staff_type() -> None:

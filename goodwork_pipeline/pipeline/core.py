@@ -4,7 +4,9 @@ and ``Pipeline`` the one face the flows and the CLI call, one method per step.
 Nothing here knows about Prefect. Each step returns a value that says what happened; a
 problem with an input (a ``GoodworkError``) is recorded on the story or the inbox file and
 returned, never raised into the run, so one bad file never stops the others. Unexpected
-errors are recorded too, then raised (``StepContext.recording_failures``). A change of
+errors are recorded too, then raised (``StepContext.recording_failures``). The steps staff
+start for one story (consent, sending) answer a bad input the same way, with a failed result
+(``bad_input_as_result``): the flows and the CLI never catch. A change of
 consent or names is followed by publishing here, and only here (``_then_publish``).
 """
 
@@ -34,7 +36,7 @@ from goodwork_pipeline.privacy.third_parties import FoundName, StoryNames
 from goodwork_pipeline.publishing.booklet_steps import Booklets
 from goodwork_pipeline.publishing.render import Renderer
 from goodwork_pipeline.publishing.steps import Publishing
-from goodwork_pipeline.results import StepResult, ThenPublish
+from goodwork_pipeline.results import StepResult, ThenPublish, bad_input_as_result
 from goodwork_pipeline.review.answers import Doubt
 from goodwork_pipeline.review.decision import ReviewDecision
 from goodwork_pipeline.review.paper_steps import PaperAnswers
@@ -226,9 +228,11 @@ class Pipeline:
     def write_draft_mail(self, story_id: str, version: int) -> Path | None:
         return self._sending.write_draft_mail(story_id, version)
 
+    @bad_input_as_result
     def send_draft(self, story_id: str, *, by: str, to: str | None = None) -> StepResult:
         return self._sending.send_draft(story_id, by=by, to=to)
 
+    @bad_input_as_result
     def mark_sent(self, story_id: str, *, by: str, note: str | None = None) -> StepResult:
         return self._sending.mark_sent(story_id, by=by, note=note)
 
@@ -247,9 +251,12 @@ class Pipeline:
     def plan_answers(self, paths: list[Path]) -> list[tuple[Path, Doubt | None]]:
         return self._returned.plan_answers(paths)
 
+    @bad_input_as_result
     def text_for_consent(self, story_id: str, version: int | None = None) -> BoundText:
+        """The text a consent recorded now binds to, or why there is none (a failed result)."""
         return self._consent.text_for_consent(story_id, version)
 
+    @bad_input_as_result
     def record_consent(
         self,
         story_id: str,
@@ -274,6 +281,7 @@ class Pipeline:
         )
         return self._then_publish(change)
 
+    @bad_input_as_result
     def withdraw(
         self,
         story_id: str,

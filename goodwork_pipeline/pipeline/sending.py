@@ -50,7 +50,8 @@ class Sending:
 
     def send_draft(self, story_id: str, *, by: str, to: str | None = None) -> StepResult:
         """Send the newest draft through the operator's SMTP server; then it is in review.
-        A story with no draft waiting raises ``ConsentError`` (the CLI says so)."""
+        A story with no draft waiting is refused (``ConsentError``, a failed result for the
+        flows and the CLI: ``bad_input_as_result``)."""
         context = self.context
         settings = context.settings
         story = context.store.story(story_id)
@@ -76,37 +77,43 @@ class Sending:
             recipient=to,
         )
         message_id = mail_rules.send(mail, settings)
-        message = f"draft version {story.draft_version} e-mailed to {mail.recipient} by {by}"
-        message_nl = f"Concept (versie {story.draft_version}) gemaild naar {mail.recipient}"
-        context.store.transition(
-            story.id,
-            State.IN_REVIEW,
-            actor=by,
-            source=context.source,
-            message=message,
-            message_nl=message_nl,
-            detail={"version": story.draft_version, "message_id": message_id, "via": "smtp"},
+        return self._in_review(
+            story,
+            by,
+            f"draft version {story.draft_version} e-mailed to {mail.recipient} by {by}",
+            f"Concept (versie {story.draft_version}) gemaild naar {mail.recipient}",
+            {"message_id": message_id, "via": "smtp"},
         )
-        return StepResult(True, story.id, message, message_nl)
 
     def mark_sent(self, story_id: str, *, by: str, note: str | None = None) -> StepResult:
         """Staff sent the draft themselves: the story now waits for the participant.
-        A story with no draft waiting raises ``ConsentError`` (the CLI says so)."""
+        A story with no draft waiting is refused (``ConsentError``, a failed result for the
+        flows and the CLI: ``bad_input_as_result``)."""
         context = self.context
         story = context.store.story(story_id)
         _check_sendable(story)
         if check_missing(context.settings, context.store, story):
             return _check_first(story)
-        message = f"draft version {story.draft_version} sent to the participant by {by}"
-        message_nl = f"Concept (versie {story.draft_version}) verstuurd door {by}"
-        context.store.transition(
+        return self._in_review(
+            story,
+            by,
+            f"draft version {story.draft_version} sent to the participant by {by}",
+            f"Concept (versie {story.draft_version}) verstuurd door {by}",
+            {"via": "staff", "note": note},
+        )
+
+    def _in_review(
+        self, story: Story, by: str, message: str, message_nl: str, detail: dict[str, object]
+    ) -> StepResult:
+        """The newest draft went out: the story now waits for the participant."""
+        self.context.store.transition(
             story.id,
             State.IN_REVIEW,
             actor=by,
-            source=context.source,
+            source=self.context.source,
             message=message,
             message_nl=message_nl,
-            detail={"version": story.draft_version, "via": "staff", "note": note},
+            detail={"version": story.draft_version, **detail},
         )
         return StepResult(True, story.id, message, message_nl)
 
