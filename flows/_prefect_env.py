@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from goodwork_pipeline import Settings, load_settings
+
+if TYPE_CHECKING:
+    from prefect import Flow
+    from prefect.deployments.runner import RunnerDeployment
+
+T = TypeVar("T")
 
 DEFAULTS = {
     # Never phone home.
@@ -44,3 +52,17 @@ def flow_run_ref() -> str:
     from prefect.runtime import flow_run
 
     return f"prefect flow run {flow_run.id}" if flow_run.id else "prefect"
+
+
+def synchronous(value: T | Coroutine[Any, Any, T]) -> T:
+    """What a Prefect call made outside an event loop returned (Prefect types its calls as
+    'maybe a coroutine', for async callers; goodwork's are synchronous)."""
+    if isinstance(value, Coroutine):
+        value.close()
+        raise TypeError("a Prefect call returned a coroutine: it was made inside an event loop")
+    return value
+
+
+def deployment(flow: Flow[..., Any], **options: Any) -> RunnerDeployment:
+    """``flow.to_deployment(**options)``, made now."""
+    return synchronous(flow.to_deployment(**options))

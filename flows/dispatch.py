@@ -70,14 +70,18 @@ class DeploymentDispatcher:
     def dispatch(self, item: InboxItem) -> None:
         from prefect.deployments import run_deployment
 
+        from flows._prefect_env import synchronous
+
         stat = item.path.stat()
         relative = relative_to_inbox(self.settings, item.path)
-        run = run_deployment(
-            DEPLOYMENT[item.kind],
-            parameters={"path": relative, "folder": str(self.settings.base_dir)},
-            timeout=0,
-            idempotency_key=f"{self.settings.base_dir}:{relative}:{stat.st_size}:{stat.st_mtime_ns}",
-            tags=["goodwork-watch"],
+        run = synchronous(
+            run_deployment(
+                DEPLOYMENT[item.kind],
+                parameters={"path": relative, "folder": str(self.settings.base_dir)},
+                timeout=0,
+                idempotency_key=f"{self.settings.base_dir}:{relative}:{stat.st_size}:{stat.st_mtime_ns}",
+                tags=["goodwork-watch"],
+            )
         )
         log.info(
             "dispatched %s as run %s",

@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger
 
-from flows._prefect_env import flow_run_ref, flow_settings
+from flows._prefect_env import deployment, flow_run_ref, flow_settings
 from goodwork_pipeline import (
     SOURCE_CLI,
     SOURCE_PREFECT,
@@ -63,9 +63,9 @@ def serve() -> None:
     from flows.withdraw_consent import withdraw_consent
 
     prefect_serve(
-        record_consent.to_deployment(name="form", tags=["goodwork", "consent"]),
-        withdraw_consent.to_deployment(name="form", tags=["goodwork", "consent"]),
-        await_consent.to_deployment(name="form", tags=["goodwork", "consent"]),
+        deployment(record_consent, name="form", tags=["goodwork", "consent"]),
+        deployment(withdraw_consent, name="form", tags=["goodwork", "consent"]),
+        deployment(await_consent, name="form", tags=["goodwork", "consent"]),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from prefect import serve
 
+from flows._prefect_env import deployment
 from flows.build_booklet import build_booklet
 from flows.concurrency import ensure_transcription_limit
 from flows.process_inbox import process_inbox
@@ -26,12 +27,12 @@ def serve_all(settings: Settings) -> None:
     folder = {"folder": str(settings.base_dir)}
     ensure_transcription_limit(settings)
     serve(
-        process_recording.to_deployment(NAME, parameters=folder),
-        process_returned_draft.to_deployment(NAME, parameters=folder),
-        process_inbox.to_deployment(NAME, parameters=folder),
-        publish_story.to_deployment(NAME, parameters=folder),
-        withdraw_consent.to_deployment(NAME, parameters=folder),
-        record_consent.to_deployment(NAME, parameters=folder),
-        build_booklet.to_deployment(NAME, parameters=folder),
-        purge.to_deployment(NAME, parameters=folder, cron="17 3 * * *"),
+        deployment(process_recording, name=NAME, parameters=folder),
+        deployment(process_returned_draft, name=NAME, parameters=folder),
+        deployment(process_inbox, name=NAME, parameters=folder),
+        deployment(publish_story, name=NAME, parameters=folder),
+        deployment(withdraw_consent, name=NAME, parameters=folder),
+        deployment(record_consent, name=NAME, parameters=folder),
+        deployment(build_booklet, name=NAME, parameters=folder),
+        deployment(purge, name=NAME, parameters=folder, cron="17 3 * * *"),
     )

@@ -111,6 +111,8 @@ def _transcribe(pipeline: Pipeline, story_id: str) -> StepResult:
         state = chunk_task(pipeline, plan, index, story_id, return_state=True)
         if not state.is_completed():
             error = state.result(raise_on_failure=False)
+            if not isinstance(error, BaseException):  # a crash leaves no exception behind
+                error = RuntimeError(f"chunk {index + 1} ended {state.name}")
             failed = pipeline.transcription_failed(story_id, error)
             return failed if isinstance(error, GoodworkError) else internal(failed)
         if state.name == "Cached":

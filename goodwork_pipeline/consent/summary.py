@@ -49,7 +49,7 @@ def parse_channels(values: Iterable[str]) -> frozenset[Channel]:
         "internal": Channel.INTERNAL,
         "intern": Channel.INTERNAL,
     }
-    found = set()
+    found: set[Channel] = set()
     for value in values:
         for part in value.replace(";", ",").split(","):
             name = part.strip().lower()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from goodwork_pipeline.errors import InputError
 from goodwork_pipeline.files import atomic_copy, sha256_file
+from goodwork_pipeline.intake.audio import Audio
 from goodwork_pipeline.intake.door import InboxDoor, fingerprint, remove_from_inbox
 from goodwork_pipeline.intake.inbox import kept_in_inbox
 from goodwork_pipeline.intake.recording import load_audio
@@ -31,7 +32,7 @@ class Intake:
     it, so it is decoded once)."""
 
     def __init__(
-        self, context: StepContext, door: InboxDoor, decoded: Callable[[str, object], None]
+        self, context: StepContext, door: InboxDoor, decoded: Callable[[str, Audio], None]
     ):
         self.context = context
         self.door = door

@@ -69,46 +69,62 @@ class Names:
         """Undo a clearance: the names are replaced in published texts again."""
         story = self.context.store.story(story_id)
         undone = self.story_names(story).replace_again(names)
-        if undone:
-            self.context.store.record_event(
-                story.id,
-                "names-replaced",
-                actor=by,
-                source=self.context.source,
-                message=f"{len(undone)} third-party name(s) are replaced again",
-                message_nl=f"Weer vervangen bij publicatie: {', '.join(undone)}",
-                detail={"replaced": undone},
-            )
-        return ThenPublish(
+        return self._names_changed(
             story.id,
-            lambda published: StepResult(
-                published.ok, story.id, published.message, None, published.outputs
-            ),
+            "names-replaced",
+            undone,
+            by=by,
+            source=self.context.source,
+            en=("third-party name(s) are replaced again", "replaced again"),
+            nl=("Weer vervangen bij publicatie", "naam/namen weer vervangen"),
         )
 
     def keep_names(self, story_id: str, names: list[str], *, by: str, source: str) -> ThenPublish:
         """Clear third-party names: they stay as written when published."""
         story = self.context.store.story(story_id)
         kept = self.story_names(story).keep(names)
-        if kept:
+        return self._names_changed(
+            story.id,
+            "names-kept",
+            kept,
+            by=by,
+            source=source,
+            en=("third-party name(s) cleared to stay in published texts", "cleared"),
+            nl=("Vrijgegeven (mag blijven staan)", "naam/namen vrijgegeven"),
+        )
+
+    def _names_changed(
+        self,
+        story_id: str,
+        kind: str,
+        names: list[str],
+        *,
+        by: str,
+        source: str,
+        en: tuple[str, str],
+        nl: tuple[str, str],
+    ) -> ThenPublish:
+        """A change to which names are replaced: its event (when something changed), then
+        publishing; the result says how many names it was, in English and Dutch."""
+        if names:
             self.context.store.record_event(
-                story.id,
-                "names-kept",
+                story_id,
+                kind,
                 actor=by,
                 source=source,
-                message=f"{len(kept)} third-party name(s) cleared to stay in published texts",
-                message_nl=f"Vrijgegeven (mag blijven staan): {', '.join(kept)}",
-                detail={"kept": kept},
+                message=f"{len(names)} {en[0]}",
+                message_nl=f"{nl[0]}: {', '.join(names)}",
+                detail={kind.removeprefix("names-"): names},
             )
         return ThenPublish(
-            story.id,
+            story_id,
             lambda published: StepResult(
                 published.ok,
-                story.id,
-                f"{len(kept)} name(s) cleared; {published.message}",
-                f"{len(kept)} naam/namen vrijgegeven" if kept else "Niets veranderd",
+                story_id,
+                f"{len(names)} name(s) {en[1]}; {published.message}",
+                f"{len(names)} {nl[1]}" if names else "Niets veranderd",
                 published.outputs,
-                {"kept": kept},
+                {kind.removeprefix("names-"): names},
             ),
         )
 

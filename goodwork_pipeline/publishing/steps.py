@@ -89,8 +89,7 @@ class Publishing:
                 continue  # failed earlier (e.g. drafting): 'goodwork retry' is the way on
             consent = consent_rules.consent_for(context.store, story.id)
             folders = story_folders(context.settings.outbox_dir, story.id)
-            wanted = consent is not None and bool(consent.channels)
-            if not wanted:
+            if consent is None or not consent.channels:
                 in_line = not folders
             else:
                 in_line = len(folders) == 1 and _made_for(folders[0], consent.record_id)

@@ -151,11 +151,8 @@ class ReturnedDrafts:
         events = store.events(story_id)
         last = max(i for i, event in enumerate(events) if _about(event, sha))
         sources = {r.id: r.source_ref for r in store.consent_records(story_id)}
-        return any(
-            (event.detail or {}).get("ledger_record") in sources
-            and sources[event.detail["ledger_record"]] != sha
-            for event in events[last + 1 :]
-        )
+        later = [(event.detail or {}).get("ledger_record") for event in events[last + 1 :]]
+        return any(record in sources and sources[record] != sha for record in later)
 
     def _answer(self, path: Path) -> Answer:
         try:
