@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from goodwork_pipeline.privacy.third_parties import KINDS, NameFinder, deduce_cache_dir  # noqa: E402
+from goodwork_pipeline.privacy.name_cues import KINDS  # noqa: E402
+from goodwork_pipeline.privacy.third_parties import NameFinder, deduce_cache_dir  # noqa: E402
 from goodwork_pipeline.settings import load_settings  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "third_parties" / "sentences.txt"

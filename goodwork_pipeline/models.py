@@ -89,9 +89,15 @@ class Word:
     probability: float = 1.0
 
 
+# The two roles in an interview: who asks, and whose story it is (a segment's ``speaker``).
+INTERVIEWER = "interviewer"
+PARTICIPANT = "participant"
+
+
 @dataclass(frozen=True)
 class Segment:
-    """One stretch of speech with its time span; ``speaker`` is a role or a name."""
+    """One stretch of speech with its time span; ``speaker`` is a role (``INTERVIEWER``,
+    ``PARTICIPANT``) or a name."""
 
     id: int
     start: float

@@ -25,10 +25,10 @@ import httpx
 import pytest
 from postgres_server import free_port
 
-from goodwork_pipeline.models import State
+from goodwork_pipeline.models import INTERVIEWER, PARTICIPANT, State
 from goodwork_pipeline.settings import load_settings
 from goodwork_pipeline.store.repository import Store
-from goodwork_pipeline.testing.samples import INTERVIEWER, PARTICIPANT, synthesize
+from goodwork_pipeline.testing.samples import synthesize
 
 pytestmark = [pytest.mark.slow, pytest.mark.scaleout]
 

@@ -8,10 +8,8 @@ import pytest
 
 from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
 from goodwork_pipeline.intake.vad import Span
-from goodwork_pipeline.models import Sidecar, Word
+from goodwork_pipeline.models import INTERVIEWER, PARTICIPANT, Sidecar, Word
 from goodwork_pipeline.transcription.speakers import (
-    INTERVIEWER,
-    PARTICIPANT,
     channel_labels,
     distinct_channels,
     roles_from_conversation,

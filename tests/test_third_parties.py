@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from goodwork_pipeline.models import Channel, NameDisplay
 from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser, assign
+from goodwork_pipeline.privacy.story_names import cleared_by_comments
 from goodwork_pipeline.privacy.third_parties import (
     FoundName,
     NameFinder,
-    cleared_by_comments,
     deduce_cache_dir,
     entries_for,
 )

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from goodwork_pipeline.files import sha256_file
-from goodwork_pipeline.models import State
+from goodwork_pipeline.models import INTERVIEWER, PARTICIPANT, State
 from goodwork_pipeline.settings import load_settings
 from goodwork_pipeline.store.repository import Store
-from goodwork_pipeline.testing.samples import INTERVIEWER, PARTICIPANT, synthesize
+from goodwork_pipeline.testing.samples import synthesize
 
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]
 

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
 from goodwork_pipeline.intake.recording import load_audio
 from goodwork_pipeline.intake.vad import Span, speech_spans
-from goodwork_pipeline.models import Segment
+from goodwork_pipeline.models import PARTICIPANT, Segment
 from goodwork_pipeline.settings import Settings, load_settings
-from goodwork_pipeline.testing.samples import PARTICIPANT, synthesize
+from goodwork_pipeline.testing.samples import synthesize
 from goodwork_pipeline.transcription.chunking import fit_windows, plan_chunks, split_long_spans
 from goodwork_pipeline.transcription.engine import TranscribeOptions
 from goodwork_pipeline.transcription.stage import AUDIO_CACHE, Transcription, TranscriptionPlan

@@ -25,14 +25,8 @@ from typing import Any
 
 from goodwork_pipeline.drafting.cleanup import clean_sentence, sentence_spans, split_long
 from goodwork_pipeline.drafting.guide import Guide
-from goodwork_pipeline.drafting.placement import (
-    INTERVIEWER,
-    PARTICIPANT,
-    Placement,
-    Utterance,
-    contains_phrase,
-    place,
-)
+from goodwork_pipeline.drafting.placement import Placement, contains_phrase, place
+from goodwork_pipeline.drafting.placement_evidence import Utterance
 from goodwork_pipeline.drafting.selection import (
     Candidate,
     choose,
@@ -43,15 +37,22 @@ from goodwork_pipeline.drafting.selection import (
 )
 from goodwork_pipeline.errors import DraftError
 from goodwork_pipeline.intake.transcript_files import format_timestamp
-from goodwork_pipeline.models import Beeld, Section, Segment, Sentence, Sidecar, Transcript
+from goodwork_pipeline.models import (
+    INTERVIEWER,
+    PARTICIPANT,
+    Beeld,
+    Section,
+    Segment,
+    Sentence,
+    Sidecar,
+    Transcript,
+)
 from goodwork_pipeline.text_nl import normal_phrase
 from goodwork_pipeline.transcription.speakers import speaker_role
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "INTERVIEWER",
-    "PARTICIPANT",
     "Draft",
     "beeld_json",
     "build_beeld",

@@ -9,12 +9,14 @@ heading the reader of returned drafts looks for (keep these stable: issue 5 read
    then ``Citaat`` and ``Vraag aan de lezer``. Every sentence carries a comment ``[mm:ss]``
    (author ``goodwork``): where in the recording it was said. A section the conversation did
    not reach stays empty, with a note in the margin;
-3. the consent form (``Jouw toestemming``): real Word content-control checkboxes, each a
-   paragraph of the box and exactly its label from ``consent_wording.py``;
+3. the consent form (``Jouw toestemming``, written by ``draft_consent_form.py``): real Word
+   content-control checkboxes, each a paragraph of the box and exactly its label from
+   ``consent_wording.py``;
 4. a footer with the short story code and the draft version.
 
 The story id and version are also hidden three ways (custom document property,
-``dc:identifier``, a custom XML part), because word processors keep different subsets.
+``dc:identifier``, a custom XML part; ``draft_properties.py``), because word processors keep
+different subsets.
 """
 
 from __future__ import annotations
@@ -22,38 +24,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.section import WD_ORIENT
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.package import Package
+from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from goodwork_pipeline.consent_wording import (
-    APPROVE_HEADING,
-    APPROVE_LABEL,
-    CHANNEL_BOXES,
-    CHANNELS_INTRO,
-    CONSENT_EXPLANATION,
-    CONSENT_HEADING,
-    DATE_LABEL,
-    NAME_BOXES,
-    NAME_INTRO,
-    SIGNATURE_LABEL,
-    WORDING_VERSION,
-)
+from goodwork_pipeline.consent_wording import CONSENT_HEADING
+from goodwork_pipeline.drafting.draft_consent_form import add_consent_form
+from goodwork_pipeline.drafting.draft_properties import drop_foreign_parts, set_properties
 from goodwork_pipeline.drafting.draft_template import TEMPLATE_FILE
 from goodwork_pipeline.drafting.guide import DEFAULT_EMPTY_NOTE
 from goodwork_pipeline.errors import TemplateError
@@ -69,16 +53,7 @@ TITLE_HEADING = "Titel"
 QUOTE_HEADING = "Citaat"
 QUESTION_HEADING = "Vraag aan de lezer"
 
-PROP_STORY = "goodwork_story_id"
-PROP_VERSION = "goodwork_draft_version"
-PROP_WORDING = "goodwork_wording_version"
-CUSTOM_XML_NS = "urn:goodwork-pipeline:draft"
-IDENTIFIER_PREFIX = "goodwork"
 COMMENT_AUTHOR = "goodwork"
-
-CHECKED = "☒"
-UNCHECKED = "☐"
-BOX_FONT = "Segoe UI Symbol"
 
 # Styles the draft needs from the template (staff may restyle them, not remove them).
 REQUIRED_STYLES = (
@@ -169,7 +144,14 @@ def render_draft(beeld: Beeld, info: DraftInfo, *, template: Path | None = None)
     when = info.created or dt.datetime.now(dt.UTC)
     writer = _Writer(document, when, info.name_notes)
     _page_setup(document)
-    _properties(document, info, when)
+    set_properties(
+        document,
+        story_id=info.story_id,
+        version=info.version,
+        programme=info.programme,
+        title=DOC_TITLE,
+        when=when,
+    )
 
     document.add_paragraph(DOC_TITLE, style="Title")
     document.add_paragraph(_subtitle(info), style="Subtitle")
@@ -209,17 +191,7 @@ def render_draft(beeld: Beeld, info: DraftInfo, *, template: Path | None = None)
     document.add_paragraph(beeld.closing_question, style="Slotvraag")
 
     _new_page(document.add_paragraph(CONSENT_HEADING, style="Heading 1"))
-    document.add_paragraph(CONSENT_EXPLANATION, style="Toelichting")
-    document.add_paragraph(APPROVE_HEADING, style="Keuzevraag")
-    _checkbox(document, APPROVE_LABEL, "approve")
-    document.add_paragraph(CHANNELS_INTRO, style="Keuzevraag")
-    for channel, label in CHANNEL_BOXES.items():
-        _checkbox(document, label, f"channel:{channel.value}")
-    document.add_paragraph(NAME_INTRO, style="Keuzevraag")
-    for display, label in NAME_BOXES.items():
-        _checkbox(document, label, f"name:{display.value}")
-    document.add_paragraph(f"{SIGNATURE_LABEL}\t", style="Invulregel")
-    document.add_paragraph(f"{DATE_LABEL}\t", style="Invulregel")
+    add_consent_form(document)
 
     _footer(document, info)
     buffer = io.BytesIO()
@@ -343,7 +315,7 @@ def _open_template(path: Path) -> docx.document.Document:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    _drop_foreign_parts(document)
+    drop_foreign_parts(document)
     return document
 
 
@@ -371,116 +343,3 @@ def _footer(document: docx.document.Document, info: DraftInfo) -> None:
         extra._p.getparent().remove(extra._p)
     paragraph.text = f"{info.programme} · code {info.story_id} · versie {info.version}"
     paragraph.style = document.styles["Footer"]
-
-
-def _checkbox(document: docx.document.Document, label: str, tag: str) -> Paragraph:
-    """A paragraph with a Word content-control checkbox followed by its label."""
-    paragraph = document.add_paragraph(style="Keuze")
-    sdt = parse_xml(
-        f"<w:sdt {nsdecls('w', 'w14')}>"
-        "<w:sdtPr>"
-        f'<w:rPr><w:rFonts w:ascii="{BOX_FONT}" w:hAnsi="{BOX_FONT}"/><w:sz w:val="28"/></w:rPr>'
-        f'<w:alias w:val="{escape(label)}"/>'
-        f'<w:tag w:val="{escape(tag)}"/>'
-        f'<w:id w:val="{zlib.crc32(tag.encode()) % 2_000_000_000}"/>'
-        "<w14:checkbox>"
-        '<w14:checked w14:val="0"/>'
-        f'<w14:checkedState w14:val="2612" w14:font="{BOX_FONT}"/>'
-        f'<w14:uncheckedState w14:val="2610" w14:font="{BOX_FONT}"/>'
-        "</w14:checkbox>"
-        "</w:sdtPr>"
-        "<w:sdtContent><w:r>"
-        f'<w:rPr><w:rFonts w:ascii="{BOX_FONT}" w:hAnsi="{BOX_FONT}"/><w:sz w:val="28"/></w:rPr>'
-        f"<w:t>{UNCHECKED}</w:t>"
-        "</w:r></w:sdtContent>"
-        "</w:sdt>"
-    )
-    paragraph._p.append(sdt)
-    paragraph.add_run(f"\t{label}")
-    return paragraph
-
-
-# Ids ----------------------------------------------------------------------------------------
-
-
-def _properties(document: docx.document.Document, info: DraftInfo, when: dt.datetime) -> None:
-    core = document.core_properties
-    core.identifier = f"{IDENTIFIER_PREFIX}:{info.story_id}:v{info.version}"
-    core.title = DOC_TITLE
-    core.subject = f"{info.programme} · concept versie {info.version}"
-    # Word and LibreOffice copy keywords into a PDF they save: a PDF answer is recognised.
-    core.keywords = f"{IDENTIFIER_PREFIX}, {info.story_id}, v{info.version}"
-    core.author = info.programme
-    core.last_modified_by = info.programme
-    core.comments = ""
-    core.language = "nl-NL"
-    core.revision = info.version
-    core.created = core.modified = when.replace(tzinfo=None, microsecond=0)
-    _set_custom_properties(
-        document.part.package,
-        {
-            PROP_STORY: info.story_id,
-            PROP_VERSION: str(info.version),
-            PROP_WORDING: WORDING_VERSION,
-        },
-    )
-    _add_custom_xml(document, info)
-
-
-def _drop_foreign_parts(document: docx.document.Document) -> None:
-    """Custom XML parts a word processor may have left in the template (e.g. bibliography)."""
-    part = document.part
-    for rel_id, rel in list(part.rels.items()):
-        if rel.reltype == RT.CUSTOM_XML:
-            del part.rels[rel_id]
-
-
-def _set_custom_properties(package: Package, values: dict[str, str]) -> None:
-    fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-    items = "".join(
-        f'<property fmtid="{fmtid}" pid="{pid}" name="{escape(name)}">'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(values.items(), start=2)
-    )
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        "<Properties "
-        'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        f"{items}</Properties>"
-    ).encode()
-    for rel_id, rel in list(package.rels.items()):
-        if rel.reltype == RT.CUSTOM_PROPERTIES:
-            del package.rels[rel_id]  # a template saved by Word may carry its own
-    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml, package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
-
-
-def _add_custom_xml(document: docx.document.Document, info: DraftInfo) -> None:
-    package = document.part.package
-    item = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<goodwork xmlns="{CUSTOM_XML_NS}"><story>{escape(info.story_id)}</story>'
-        f"<version>{info.version}</version><wording>{WORDING_VERSION}</wording></goodwork>"
-    ).encode()
-    props = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
-        '<ds:datastoreItem ds:itemID="{6C3C7E8A-3F0B-4C4B-9E1D-6F0D2B6A9C11}" '
-        'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
-        f'<ds:schemaRefs><ds:schemaRef ds:uri="{CUSTOM_XML_NS}"/></ds:schemaRefs>'
-        "</ds:datastoreItem>"
-    ).encode()
-    item_name = package.next_partname("/customXml/item%d.xml")
-    props_name = PackURI(item_name.replace("/item", "/itemProps"))
-    item_part = Part(item_name, CT.XML, item, package)
-    props_part = Part(
-        props_name,
-        "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
-        props,
-        package,
-    )
-    item_part.relate_to(
-        props_part,
-        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps",
-    )
-    document.part.relate_to(item_part, RT.CUSTOM_XML)

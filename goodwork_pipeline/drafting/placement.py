@@ -7,9 +7,10 @@ Viterbi pass. Three kinds of evidence add up:
 
 1. the interviewer's question just before an answer (questions.py): how close it comes to
    each section's cues, typical questions and paraphrases;
-2. the answer itself (answers.py): what the sentence does (introduce someone, tell what
-   happened, act, weigh, say what matters, define good work), matched with each section's
-   ``answer_kinds``; the section's ``answer_words`` anywhere and ``answer_cues`` at the start;
+2. the answer itself (placement_evidence.py, with answer_kinds.py): what the sentence does
+   (introduce someone, tell what happened, act, weigh, say what matters, define good work),
+   matched with each section's ``answer_kinds``; the section's ``answer_words`` anywhere and
+   ``answer_cues`` at the start;
 3. the guide's order: interviews mostly move forward through the sections; going back costs
    a little, a question that names nothing is more likely the next section than the same one,
    and inside one answer the section only changes on clear evidence (the participant answering
@@ -21,49 +22,42 @@ is making small talk (unless the answer is long: then its question was probably 
 after a closing ("dank je wel voor het gesprek") nothing is placed.
 
 Every placement keeps its evidence (question, answer, order, with their points), so a
-reviewer can see in ``beeld.json`` why a sentence sits where it does. The weights are named
-below; bench/DRAFTS.md says how they were chosen (on the tune/ split only).
+reviewer can see in ``beeld.json`` why a sentence sits where it does. The weights of the
+question and the order are named below, those of the answer in ``placement_evidence.py``;
+bench/DRAFTS.md says how they were chosen (on the tune/ split only).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from goodwork_pipeline.drafting.answer_kinds import KIND_NL, answer_kinds
 from goodwork_pipeline.drafting.guide import Guide
+from goodwork_pipeline.drafting.placement_evidence import (
+    AFTER,
+    BEFORE,
+    Evidence,
+    Unit,
+    Utterance,
+    units_of,
+)
 from goodwork_pipeline.drafting.questions import (
     ENOUGH,
     QuestionMatch,
     contains_phrase,
     match_question,
 )
-from goodwork_pipeline.text_nl import normal_phrase
 
 __all__ = [
-    "INTERVIEWER",
-    "PARTICIPANT",
     "Placement",
     "QuestionMatch",
-    "Utterance",
     "contains_phrase",
     "match_question",
     "place",
 ]
 
-INTERVIEWER = "interviewer"
-PARTICIPANT = "participant"
-
-BEFORE, AFTER = "<voor>", "<na>"  # small talk before the interview, and after its closing
-
 # Weights (points; the best sequence has the most). Chosen on tests/data/interviews/tune.
 QUESTION = 1.6  # per point of question match (a clear cue is ~1-2 points)
-ANSWER = 1.0  # per point of answer evidence (one sign ~0.6, at most 1.5 per kind)
-ANSWER_CUE = 2.5  # a sentence opening with a section's answer cue ("Goed werk is ...")
-ANSWER_CUE_INSIDE = 1.5  # ... or with the cue further on ("als je vraagt wat goed werk is")
-ANSWER_WORD = 0.5  # one of a section's answer words anywhere in the sentence
 NEXT = 0.8  # a question moves on to the next section
 NEXT_UNMATCHED = 0.9  # ... when it names no section at all (likely the next one, reworded)
 NEXT_FOLLOW_UP = 0.3  # ... after a follow-up ("en?"): the answer may move on by itself
@@ -81,26 +75,11 @@ COMBINED = 0.8  # per point of the question's match with the section jumped to i
 CLOSING = 6.0  # a closing ends the interview
 THANKS = 0.5  # thanks without a new question may end it: more than the answer running on
 SMALL_TALK = 0.3  # a sentence with no evidence for any section fits small talk
-SIDE_WORDS = 25  # words: an answer this long without any sign of a section is a side story
 LONG_ANSWER = 18  # words: an answer this long before any recognised question is no small talk
 SMALL_TALK_LONG = 3.0  # ... so small talk pays this much for it
 IMPOSSIBLE = -1e9
 # A participant sentence whose voice the model is less sure of is left out (bench/SPEAKERS.md)
 UNSURE_SPEAKER = 0.5
-
-
-@dataclass(frozen=True)
-class Utterance:
-    """One sentence as spoken, by one speaker, with the stretch of the recording it came from."""
-
-    text: str
-    role: str
-    start: float
-    end: float
-    segment_ids: tuple[int, ...]
-    turn: int
-    # How sure the voice model is of the speaker (None: not decided by voice)
-    speaker_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -112,22 +91,9 @@ class Placement:
     asked: float = 0.0  # how clearly the question this answer followed named its section
 
 
-@dataclass(frozen=True)
-class _Unit:
-    utterance: Utterance
-    question: QuestionMatch | None  # the interviewer's turn before, for a turn's first sentence
-    turn_question: QuestionMatch | None  # the question this answer's turn followed
-    states: tuple[str, ...]
-    question_start: float
-    turn_words: int
-    turn_start: bool
-    answer: dict[str, list[tuple[str, float, str]]]  # state -> answer evidence
-    aside: str = ""  # not for the beeld: a bare "Ja." or a question back to the interviewer
-
-
 def place(utterances: list[Utterance], guide: Guide) -> list[Placement]:
     """Place every participant sentence; the interviewer's sentences only steer."""
-    units = _units(utterances, guide)
+    units = units_of(utterances, guide)
     if not units:
         return []
     states = (BEFORE, *guide.keys, AFTER)
@@ -145,135 +111,10 @@ def _unless_unsure(placement: Placement) -> Placement:
     return Placement(placement.utterance, None, why, placement.evidence, placement.asked)
 
 
-# Evidence ------------------------------------------------------------------------------------
-
-
-def _units(utterances: list[Utterance], guide: Guide) -> list[_Unit]:
-    units: list[_Unit] = []
-    states = (BEFORE, *guide.keys, AFTER)
-    # an answer before any question: as after a question that names nothing
-    question = QuestionMatch(None, 0.0, "none", "geen vraag vooraf", asks=True)
-    question_start = 0.0
-    interrupted: QuestionMatch | None = None  # a question the participant answered with one
-    turns = _turns(utterances)
-    for turn in turns:
-        if turn[0].role == INTERVIEWER:
-            reply = match_question(" ".join(u.text for u in turn), guide)
-            if interrupted is not None and not reply.asks:
-                reply = interrupted  # the answer to a question back: the earlier question holds
-            question, interrupted = reply, None
-            question_start = turn[0].start
-            continue
-        size = sum(len(u.text.split()) for u in turn)
-        bare = all(_only_confirms(u.text, guide) for u in turn)
-        evidence = [_answer_evidence(u.text, guide) for u in turn]
-        # A side story: after 'hm hm' or a question that names no section, an answer with no
-        # sign of any section ("Mijn man zegt altijd dat ik slecht lieg.")
-        side = bool(units) and not any(evidence) and question.score < ENOUGH and size >= SIDE_WORDS
-        for position, utterance in enumerate(turn):
-            aside = "alleen een bevestiging" if bare else _counter_question(utterance.text)
-            if side and not aside:
-                aside = "zijpad: geen vraag naar een onderdeel en geen teken ervan in het antwoord"
-            units.append(
-                _Unit(
-                    utterance=utterance,
-                    question=question if position == 0 else None,
-                    turn_question=question,
-                    states=states,
-                    question_start=question_start,
-                    turn_words=size,
-                    turn_start=position == 0,
-                    answer={} if aside else evidence[position],
-                    aside=aside,
-                )
-            )
-        if all(_counter_question(u.text) for u in turn):
-            interrupted = question
-    return units
-
-
-@lru_cache(maxsize=16)
-def _answer_phrases(guide: Guide) -> dict[str, tuple[tuple[tuple[str, str], ...], ...]]:
-    """Per section: its answer cues and answer words in normal form (computed once)."""
-    return {
-        s.key: (
-            tuple((c, normal_phrase(c)) for c in s.answer_cues),
-            tuple((w, normal_phrase(w)) for w in s.answer_words),
-        )
-        for s in guide.sections
-    }
-
-
-@lru_cache(maxsize=16)
-def _acknowledgements(guide: Guide) -> frozenset[str]:
-    return frozenset(normal_phrase(a) for a in guide.acknowledgements)
-
-
-def _answer_evidence(text: str, guide: Guide) -> dict[str, list[tuple[str, float, str]]]:
-    kinds = answer_kinds(text)
-    phrase = normal_phrase(text)
-    opening = " ".join(phrase.split()[:10])
-    padded = f" {phrase} "
-    evidence: dict[str, list[tuple[str, float, str]]] = {}
-    phrases = _answer_phrases(guide)
-    for section in guide.sections:
-        found: list[tuple[str, float, str]] = []
-        cues, answer_words = phrases[section.key]
-        for kind in section.answer_kinds:
-            if kind in kinds:
-                signs = ", ".join(f"'{s}'" for s in kinds[kind].signs[:3])
-                found.append(("antwoord", ANSWER * kinds[kind].score, f"{KIND_NL[kind]} ({signs})"))
-        cue = next((c for c, normal in cues if _opens_with(opening, normal)), None)
-        inside = next((c for c, normal in cues if f" {normal} " in padded), None)
-        if cue:
-            found.append(("antwoord", ANSWER_CUE, f"begint met '{cue}'"))
-        elif inside:
-            found.append(("antwoord", ANSWER_CUE_INSIDE, f"zegt '{inside}'"))
-        hits = [w for w, normal in answer_words if f" {normal} " in padded]
-        if hits:
-            points = ANSWER_WORD * min(len(hits), 3)
-            found.append(("antwoord", points, "woorden " + ", ".join(f"'{h}'" for h in hits[:3])))
-        if found:
-            evidence[section.key] = found
-    return evidence
-
-
-def _only_confirms(text: str, guide: Guide) -> bool:
-    """'Ja.', 'Klopt.', 'Ja, zo ongeveer.': a confirmation without content."""
-    words = normal_phrase(text).split()
-    acks = _acknowledgements(guide)
-    while words and words[0] in acks:
-        words = words[1:]
-    return not words or " ".join(words) in acks
-
-
-_ASKS_BACK = re.compile(
-    r"(?i)^(?:\w+,\s*)?(?:bedoel|bedoelt|mag ik|moet ik|zal ik|kan ik|wil je|wilt u|heb je|"
-    r"hebt u|heeft u|weet je nog|weet u nog|is het goed|of bedoel)\b"
-)
-
-
-def _counter_question(text: str) -> str:
-    """A question back to the interviewer ("Bedoelt u in het algemeen?"): not for the beeld.
-
-    Questions in the story ("Hij zei: ga je mij nou controleren?", "Was ze moe?") stay.
-    """
-    sentence = text.strip()
-    if not sentence.endswith("?") or len(sentence.split()) > 25:
-        return ""
-    return "een vraag terug aan de interviewer" if _ASKS_BACK.search(sentence) else ""
-
-
-def _opens_with(opening: str, cue: str) -> bool:
-    """The cue at the start, or within the first three words ("en goed werk is ...")."""
-    words = opening.split()
-    return any(" ".join(words[i:]).startswith(cue) for i in range(0, 3)) if cue else False
-
-
 # The best sequence ---------------------------------------------------------------------------
 
 
-def _viterbi(units: Sequence[_Unit], states: tuple[str, ...]) -> list[tuple[int, int]]:
+def _viterbi(units: Sequence[Unit], states: tuple[str, ...]) -> list[tuple[int, int]]:
     """The best path of (section, furthest section reached so far) over all sentences.
 
     Remembering how far the conversation got lets it go back for a moment (a digression to
@@ -315,7 +156,7 @@ def _viterbi(units: Sequence[_Unit], states: tuple[str, ...]) -> list[tuple[int,
     return path[::-1]
 
 
-def _emission(unit: _Unit, state: str) -> float:
+def _emission(unit: Unit, state: str) -> float:
     if state in (BEFORE, AFTER):
         fits = 0.0 if unit.answer else SMALL_TALK
         long = state == BEFORE and unit.turn_words >= LONG_ANSWER
@@ -323,14 +164,11 @@ def _emission(unit: _Unit, state: str) -> float:
     return sum(points for _kind, points, _what in unit.answer.get(state, ()))
 
 
-def _transition(unit: _Unit, a: int, furthest: int, b: int) -> float:
+def _transition(unit: Unit, a: int, furthest: int, b: int) -> float:
     return sum(points for _kind, points, _what in _order(unit, a, furthest, b))
 
 
-Evidence = list[tuple[str, float, str]]
-
-
-def _order(unit: _Unit, a: int, furthest: int, b: int) -> Evidence:
+def _order(unit: Unit, a: int, furthest: int, b: int) -> Evidence:
     """The points for moving from state a to state b at this unit, with what they are for.
 
     States: 0 is small talk before the interview, 1..n the guide's sections, n+1 after the
@@ -396,7 +234,7 @@ def _order(unit: _Unit, a: int, furthest: int, b: int) -> Evidence:
     return [*points, ("volgorde", bonus - cost * skipped, what)]
 
 
-def _within_turn(unit: _Unit, a: int, furthest: int, b: int) -> Evidence:
+def _within_turn(unit: Unit, a: int, furthest: int, b: int) -> Evidence:
     last = len(unit.states) - 1
     if b == a:
         return []
@@ -411,7 +249,7 @@ def _within_turn(unit: _Unit, a: int, furthest: int, b: int) -> Evidence:
     return [("volgorde", points, "binnen een antwoord naar een volgend onderdeel")]
 
 
-def _asked(unit: _Unit, key: str) -> str:
+def _asked(unit: Unit, key: str) -> str:
     assert unit.question is not None
     what = unit.question.evidence_of(key)
     stamp = _stamp(unit.question_start)
@@ -419,7 +257,7 @@ def _asked(unit: _Unit, key: str) -> str:
 
 
 def _placement(
-    unit: _Unit, path: list[tuple[int, int]], t: int, states: tuple[str, ...]
+    unit: Unit, path: list[tuple[int, int]], t: int, states: tuple[str, ...]
 ) -> Placement:
     here = path[t][0]
     state = states[here]
@@ -442,16 +280,6 @@ def _placement(
         )
     asked = unit.turn_question.score_of(section) if section and unit.turn_question else 0.0
     return Placement(unit.utterance, section, reason, tuple(evidence), asked)
-
-
-def _turns(utterances: list[Utterance]) -> list[list[Utterance]]:
-    turns: list[list[Utterance]] = []
-    for utterance in utterances:
-        if turns and turns[-1][-1].role == utterance.role:
-            turns[-1].append(utterance)
-        else:
-            turns.append([utterance])
-    return turns
 
 
 def _stamp(seconds: float) -> str:

@@ -32,7 +32,8 @@ from goodwork_pipeline.pipeline.bookkeeping import Bookkeeping
 from goodwork_pipeline.pipeline.drafts import Drafting
 from goodwork_pipeline.pipeline.sending import Sending, draft_outbox_path
 from goodwork_pipeline.privacy.steps import Names
-from goodwork_pipeline.privacy.third_parties import FoundName, StoryNames
+from goodwork_pipeline.privacy.story_names import StoryNames
+from goodwork_pipeline.privacy.third_parties import FoundName
 from goodwork_pipeline.publishing.booklet_steps import Booklets
 from goodwork_pipeline.publishing.render import Renderer
 from goodwork_pipeline.publishing.steps import Publishing

@@ -18,9 +18,10 @@ from goodwork_pipeline.lifecycle import REVIEWED
 from goodwork_pipeline.logs import fields
 from goodwork_pipeline.models import Beeld, State
 from goodwork_pipeline.pipeline.sending import Sending, draft_outbox_path
+from goodwork_pipeline.privacy.name_cues import name_key
 from goodwork_pipeline.privacy.pseudonymise import Pseudonymiser
 from goodwork_pipeline.privacy.steps import Names
-from goodwork_pipeline.privacy.third_parties import name_key, note_for
+from goodwork_pipeline.privacy.story_names import note_for
 from goodwork_pipeline.results import StepResult
 from goodwork_pipeline.store.context import StepContext
 from goodwork_pipeline.store.repository import Story

@@ -4,14 +4,10 @@ replace or clearing them to stay. Each change ends once the outbox follows (``Th
 from __future__ import annotations
 
 from goodwork_pipeline.models import Beeld
+from goodwork_pipeline.privacy.name_cues import name_key
 from goodwork_pipeline.privacy.pseudonymise import mark_names, own_names_among, staff_names
-from goodwork_pipeline.privacy.third_parties import (
-    FoundName,
-    NameFinder,
-    StoryNames,
-    deduce_cache_dir,
-    name_key,
-)
+from goodwork_pipeline.privacy.story_names import StoryNames
+from goodwork_pipeline.privacy.third_parties import FoundName, NameFinder, deduce_cache_dir
 from goodwork_pipeline.results import StepResult, ThenPublish
 from goodwork_pipeline.store.context import StepContext
 from goodwork_pipeline.store.repository import Story

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from goodwork_pipeline.drafting.draft_document import (
+from goodwork_pipeline.drafting.draft_properties import (
     CUSTOM_XML_NS,
     IDENTIFIER_PREFIX,
     PROP_STORY,

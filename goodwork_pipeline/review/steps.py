@@ -13,7 +13,7 @@ from goodwork_pipeline.files import atomic_copy, atomic_write_text
 from goodwork_pipeline.intake.door import InboxDoor, remove_from_inbox
 from goodwork_pipeline.models import Beeld
 from goodwork_pipeline.privacy.steps import Names
-from goodwork_pipeline.privacy.third_parties import cleared_by_comments
+from goodwork_pipeline.privacy.story_names import cleared_by_comments
 from goodwork_pipeline.results import StepResult
 from goodwork_pipeline.review.answers import Answer, Doubt, plan, resent, saved_time, what_it_says
 from goodwork_pipeline.review.changes import report, summarise

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from goodwork_pipeline.drafting.cleanup import clean_sentence
-from goodwork_pipeline.drafting.placement import PARTICIPANT, Utterance
+from goodwork_pipeline.drafting.placement_evidence import Utterance
 from goodwork_pipeline.errors import EditError
 from goodwork_pipeline.intake.transcript_files import format_timestamp
-from goodwork_pipeline.models import Beeld, Section, Sentence
+from goodwork_pipeline.models import PARTICIPANT, Beeld, Section, Sentence
 
 MAX_TEXT = 2000  # characters of one sentence, title or quote
 ADDED_WHY = "toegevoegd uit het transcript bij de controle door de interviewer"

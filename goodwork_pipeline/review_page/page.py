@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from goodwork_pipeline.drafting.placement import INTERVIEWER, Utterance
+from goodwork_pipeline.drafting.placement_evidence import Utterance
 from goodwork_pipeline.intake.transcript_files import format_timestamp
-from goodwork_pipeline.models import Segment, Sidecar, Transcript
+from goodwork_pipeline.models import INTERVIEWER, Segment, Sidecar, Transcript
 from goodwork_pipeline.review_page.edits import suggested_text
 from goodwork_pipeline.text_nl import fold, words
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from goodwork_pipeline.drafting.draft import prepare_beeld, utterances
 from goodwork_pipeline.drafting.guide import load_guide
 from goodwork_pipeline.drafting.interviewer_check import REVIEW_SOURCE, current_check, record_check
-from goodwork_pipeline.drafting.placement import Utterance
+from goodwork_pipeline.drafting.placement_evidence import Utterance
 from goodwork_pipeline.errors import EditError, StaleDraftError
 from goodwork_pipeline.intake.transcript_files import read_transcript
 from goodwork_pipeline.logs import fields

@@ -29,12 +29,9 @@ from goodwork_pipeline.consent_wording import (
 )
 from goodwork_pipeline.errors import GoodworkError
 from goodwork_pipeline.files import atomic_write_bytes
-from goodwork_pipeline.models import Channel, NameDisplay
+from goodwork_pipeline.models import INTERVIEWER, PARTICIPANT, Channel, NameDisplay
 from goodwork_pipeline.review.tracked_changes import Revisions, delete_run, replace_run, run_text
 from goodwork_pipeline.testing.script_alignment import Script, Span
-
-INTERVIEWER = "interviewer"
-PARTICIPANT = "participant"
 
 # espeak-ng's Dutch voice, slow and with two pitches: robotic, but Whisper 'base' gets the
 # gist. The +f/+m variants are much harder for it, so the speakers differ by pitch.

@@ -28,10 +28,8 @@ import numpy as np
 
 from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
 from goodwork_pipeline.intake.vad import Span
-from goodwork_pipeline.models import Sidecar, Word
+from goodwork_pipeline.models import INTERVIEWER, PARTICIPANT, Sidecar, Word
 
-INTERVIEWER = "interviewer"
-PARTICIPANT = "participant"
 ROLES = (INTERVIEWER, PARTICIPANT)
 # How a sidecar may name the channels: speakers: {left: interviewer, right: Anna}.
 CHANNEL_KEYS = (

@@ -1,0 +1,201 @@
+"""The evidence for placing each of the participant's sentences (``placement.py`` decides).
+
+The conversation is cut into turns; every participant sentence becomes a ``Unit`` that carries
+what speaks for each section of the guide:
+
+1. the interviewer's question just before its turn (``questions.py``), for the sequence
+   decision to weigh;
+2. the answer itself: what the sentence does (introduce someone, tell what happened, act,
+   weigh, say what matters, define good work; ``answer_kinds.py``), matched with each
+   section's ``answer_kinds``; the section's ``answer_words`` anywhere and ``answer_cues`` at
+   the start. The answer weights are named below.
+
+Some sentences are not for the beeld whatever their section (``Unit.aside``): a bare "Ja.", a
+question back to the interviewer, a side story with no sign of any section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from goodwork_pipeline.drafting.answer_kinds import KIND_NL, answer_kinds
+from goodwork_pipeline.drafting.guide import Guide
+from goodwork_pipeline.drafting.questions import ENOUGH, QuestionMatch, match_question
+from goodwork_pipeline.models import INTERVIEWER
+from goodwork_pipeline.text_nl import normal_phrase
+
+BEFORE, AFTER = "<voor>", "<na>"  # small talk before the interview, and after its closing
+
+# Weights of the answer (points; placement.py adds them to the question's and the order's).
+# Chosen on tests/data/interviews/tune.
+ANSWER = 1.0  # per point of answer evidence (one sign ~0.6, at most 1.5 per kind)
+ANSWER_CUE = 2.5  # a sentence opening with a section's answer cue ("Goed werk is ...")
+ANSWER_CUE_INSIDE = 1.5  # ... or with the cue further on ("als je vraagt wat goed werk is")
+ANSWER_WORD = 0.5  # one of a section's answer words anywhere in the sentence
+SIDE_WORDS = 25  # words: an answer this long without any sign of a section is a side story
+
+Evidence = list[tuple[str, float, str]]  # (kind of evidence, points, what)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One sentence as spoken, by one speaker, with the stretch of the recording it came from."""
+
+    text: str
+    role: str
+    start: float
+    end: float
+    segment_ids: tuple[int, ...]
+    turn: int
+    # How sure the voice model is of the speaker (None: not decided by voice)
+    speaker_confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A participant sentence, the question it followed and its answer evidence per section."""
+
+    utterance: Utterance
+    question: QuestionMatch | None  # the interviewer's turn before, for a turn's first sentence
+    turn_question: QuestionMatch | None  # the question this answer's turn followed
+    states: tuple[str, ...]
+    question_start: float
+    turn_words: int
+    turn_start: bool
+    answer: dict[str, Evidence]  # state -> answer evidence
+    aside: str = ""  # not for the beeld: a bare "Ja." or a question back to the interviewer
+
+
+def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
+    """Every participant sentence as a ``Unit``; the interviewer's turns only give questions."""
+    units: list[Unit] = []
+    states = (BEFORE, *guide.keys, AFTER)
+    # an answer before any question: as after a question that names nothing
+    question = QuestionMatch(None, 0.0, "none", "geen vraag vooraf", asks=True)
+    question_start = 0.0
+    interrupted: QuestionMatch | None = None  # a question the participant answered with one
+    turns = _turns(utterances)
+    for turn in turns:
+        if turn[0].role == INTERVIEWER:
+            reply = match_question(" ".join(u.text for u in turn), guide)
+            if interrupted is not None and not reply.asks:
+                reply = interrupted  # the answer to a question back: the earlier question holds
+            question, interrupted = reply, None
+            question_start = turn[0].start
+            continue
+        size = sum(len(u.text.split()) for u in turn)
+        bare = all(_only_confirms(u.text, guide) for u in turn)
+        evidence = [_answer_evidence(u.text, guide) for u in turn]
+        # A side story: after 'hm hm' or a question that names no section, an answer with no
+        # sign of any section ("Mijn man zegt altijd dat ik slecht lieg.")
+        side = bool(units) and not any(evidence) and question.score < ENOUGH and size >= SIDE_WORDS
+        for position, utterance in enumerate(turn):
+            aside = "alleen een bevestiging" if bare else _counter_question(utterance.text)
+            if side and not aside:
+                aside = "zijpad: geen vraag naar een onderdeel en geen teken ervan in het antwoord"
+            units.append(
+                Unit(
+                    utterance=utterance,
+                    question=question if position == 0 else None,
+                    turn_question=question,
+                    states=states,
+                    question_start=question_start,
+                    turn_words=size,
+                    turn_start=position == 0,
+                    answer={} if aside else evidence[position],
+                    aside=aside,
+                )
+            )
+        if all(_counter_question(u.text) for u in turn):
+            interrupted = question
+    return units
+
+
+@lru_cache(maxsize=16)
+def _answer_phrases(guide: Guide) -> dict[str, tuple[tuple[tuple[str, str], ...], ...]]:
+    """Per section: its answer cues and answer words in normal form (computed once)."""
+    return {
+        s.key: (
+            tuple((c, normal_phrase(c)) for c in s.answer_cues),
+            tuple((w, normal_phrase(w)) for w in s.answer_words),
+        )
+        for s in guide.sections
+    }
+
+
+@lru_cache(maxsize=16)
+def _acknowledgements(guide: Guide) -> frozenset[str]:
+    return frozenset(normal_phrase(a) for a in guide.acknowledgements)
+
+
+def _answer_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
+    kinds = answer_kinds(text)
+    phrase = normal_phrase(text)
+    opening = " ".join(phrase.split()[:10])
+    padded = f" {phrase} "
+    evidence: dict[str, list[tuple[str, float, str]]] = {}
+    phrases = _answer_phrases(guide)
+    for section in guide.sections:
+        found: Evidence = []
+        cues, answer_words = phrases[section.key]
+        for kind in section.answer_kinds:
+            if kind in kinds:
+                signs = ", ".join(f"'{s}'" for s in kinds[kind].signs[:3])
+                found.append(("antwoord", ANSWER * kinds[kind].score, f"{KIND_NL[kind]} ({signs})"))
+        cue = next((c for c, normal in cues if _opens_with(opening, normal)), None)
+        inside = next((c for c, normal in cues if f" {normal} " in padded), None)
+        if cue:
+            found.append(("antwoord", ANSWER_CUE, f"begint met '{cue}'"))
+        elif inside:
+            found.append(("antwoord", ANSWER_CUE_INSIDE, f"zegt '{inside}'"))
+        hits = [w for w, normal in answer_words if f" {normal} " in padded]
+        if hits:
+            points = ANSWER_WORD * min(len(hits), 3)
+            found.append(("antwoord", points, "woorden " + ", ".join(f"'{h}'" for h in hits[:3])))
+        if found:
+            evidence[section.key] = found
+    return evidence
+
+
+def _only_confirms(text: str, guide: Guide) -> bool:
+    """'Ja.', 'Klopt.', 'Ja, zo ongeveer.': a confirmation without content."""
+    words = normal_phrase(text).split()
+    acks = _acknowledgements(guide)
+    while words and words[0] in acks:
+        words = words[1:]
+    return not words or " ".join(words) in acks
+
+
+_ASKS_BACK = re.compile(
+    r"(?i)^(?:\w+,\s*)?(?:bedoel|bedoelt|mag ik|moet ik|zal ik|kan ik|wil je|wilt u|heb je|"
+    r"hebt u|heeft u|weet je nog|weet u nog|is het goed|of bedoel)\b"
+)
+
+
+def _counter_question(text: str) -> str:
+    """A question back to the interviewer ("Bedoelt u in het algemeen?"): not for the beeld.
+
+    Questions in the story ("Hij zei: ga je mij nou controleren?", "Was ze moe?") stay.
+    """
+    sentence = text.strip()
+    if not sentence.endswith("?") or len(sentence.split()) > 25:
+        return ""
+    return "een vraag terug aan de interviewer" if _ASKS_BACK.search(sentence) else ""
+
+
+def _opens_with(opening: str, cue: str) -> bool:
+    """The cue at the start, or within the first three words ("en goed werk is ...")."""
+    words = opening.split()
+    return any(" ".join(words[i:]).startswith(cue) for i in range(0, 3)) if cue else False
+
+
+def _turns(utterances: list[Utterance]) -> list[list[Utterance]]:
+    turns: list[list[Utterance]] = []
+    for utterance in utterances:
+        if turns and turns[-1][-1].role == utterance.role:
+            turns[-1].append(utterance)
+        else:
+            turns.append([utterance])
+    return turns
