@@ -104,6 +104,20 @@ _WHERE: dict[str, str] = {
     "status_rows": "status",
     "story_history": "status",
     "story_markdown": "status",
+    "Line": "pipeline.report_lines",
+    "Table": "pipeline.report_lines",
+    "status_report": "pipeline.reports",
+    "groups_report": "pipeline.reports",
+    "names_report": "pipeline.reports",
+    "pseudonyms_report": "pipeline.reports",
+    "purge_report": "pipeline.reports",
+    "settings_report": "pipeline.reports",
+    "profiles_report": "pipeline.reports",
+    "result_notes": "pipeline.reports",
+    "time_left": "pipeline.reports",
+    "transcript_summary": "pipeline.reports",
+    "review_stopped": "pipeline.reports",
+    "PSEUDONYMS_NOTE": "pipeline.reports",
     "ReviewServer": "review_page",
     "ReviewSession": "review_page",
     "SAMPLE_CONVERSATION": "testing.samples",
@@ -183,6 +197,21 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
         Word,
     )
     from goodwork_pipeline.pipeline import Pipeline
+    from goodwork_pipeline.pipeline.report_lines import Line, Table
+    from goodwork_pipeline.pipeline.reports import (
+        PSEUDONYMS_NOTE,
+        groups_report,
+        names_report,
+        profiles_report,
+        pseudonyms_report,
+        purge_report,
+        result_notes,
+        review_stopped,
+        settings_report,
+        status_report,
+        time_left,
+        transcript_summary,
+    )
     from goodwork_pipeline.privacy.pseudonymise import story_pseudonyms
     from goodwork_pipeline.publishing.booklet import groups as story_groups
     from goodwork_pipeline.results import StepResult

@@ -14,17 +14,16 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from flows.boundary import GoodworkGroup, show_error, show_internal_error
 from flows.cli import consent as consent_commands
 from flows.cli import inbox, stories
 from flows.cli.context import PREFECT_FREE, Context
 from flows.cli.interviewer import interviewer
-from flows.cli.output import console, err_console, plain
+from flows.cli.output import console, err_console, show
 from flows.exit_codes import HELP as EXIT_CODES
 from flows.exit_codes import ExitCode, for_error
-from goodwork_pipeline import SETTINGS_FILE, GoodworkError, Settings, __version__, configure_logging
+from goodwork_pipeline import GoodworkError, __version__, configure_logging, settings_report
 
 __all__ = ["Context", "cli", "main"]
 
@@ -76,25 +75,9 @@ def cli(
 @click.pass_obj
 def show_settings(obj: Context) -> None:
     """Show the settings in effect (defaults < goodwork.toml < GOODWORK_* variables)."""
-    settings = obj.settings
-    table = Table(title=f"Settings for {settings.base_dir}", show_lines=False)
-    table.add_column("setting")
-    table.add_column("value", overflow="fold")
-    for name in Settings.model_fields:
-        table.add_row(name, plain(settings.shown(name)))
-    console.print(table)
-    from flows.api_guard import current_api
+    from flows.api_guard import current_api, describe
 
-    api = current_api()
-    if api.url is None:
-        console.print("Prefect: embedded (no server, nothing listens on the network).")
-    else:
-        how = "authenticated" if api.authenticated else "NOT authenticated"
-        where = "this machine" if api.loopback else "another machine"
-        console.print(f"Prefect API: {plain(api.url)} ({where}, {how}).")
-    console.print(
-        f"Edit {settings.base_dir / SETTINGS_FILE} or set GOODWORK_<NAME> to change them."
-    )
+    show(settings_report(obj.settings, prefect=describe(current_api())))
 
 
 @cli.command()
