@@ -86,6 +86,7 @@ _WHERE: dict[str, str] = {
     "TranscriptionPlan": "transcription.stage",
     "transcribe_one": "transcription.standalone",
     "transcript_format": "transcription.standalone",
+    "transcribe_to": "transcription.standalone",
     "needs_transcribing": "transcription.standalone",
     "render_transcript": "intake.transcript_files",
     "make_profile": "transcription.profiles",
@@ -116,10 +117,12 @@ _WHERE: dict[str, str] = {
     "result_notes": "pipeline.reports",
     "time_left": "pipeline.reports",
     "transcript_summary": "pipeline.reports",
+    "review_intro": "pipeline.reports",
     "review_stopped": "pipeline.reports",
     "PSEUDONYMS_NOTE": "pipeline.reports",
     "ReviewServer": "review_page",
     "ReviewSession": "review_page",
+    "open_review": "review_page",
     "SAMPLE_CONVERSATION": "testing.samples",
     "SAMPLE_SIDECAR": "testing.samples",
     "fill_in_as_participant": "testing.samples",
@@ -206,6 +209,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
         pseudonyms_report,
         purge_report,
         result_notes,
+        review_intro,
         review_stopped,
         settings_report,
         status_report,
@@ -217,7 +221,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     from goodwork_pipeline.results import StepResult
     from goodwork_pipeline.review.answers import Doubt
     from goodwork_pipeline.review.returned_document import read_document
-    from goodwork_pipeline.review_page import ReviewServer, ReviewSession
+    from goodwork_pipeline.review_page import ReviewServer, ReviewSession, open_review
     from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
     from goodwork_pipeline.status import StatusRow, status_rows, story_history, story_markdown
     from goodwork_pipeline.store.programme import (
@@ -245,5 +249,6 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     from goodwork_pipeline.transcription.standalone import (
         needs_transcribing,
         transcribe_one,
+        transcribe_to,
         transcript_format,
     )

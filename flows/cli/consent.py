@@ -19,12 +19,22 @@ if TYPE_CHECKING:
 __all__ = ["booklet", "consent", "names", "pseudonymise", "withdraw"]
 
 
+def _channels(ctx: click.Context, param: click.Parameter, value: str) -> list[Channel]:
+    """--channels as channels; an unknown name is a usage error (exit 2)."""
+    from goodwork_pipeline import parse_channels
+
+    try:
+        return sorted(parse_channels([value]))
+    except ConsentError as exc:
+        raise click.BadParameter(f"{exc} {exc.nl}", param_hint="--channels") from exc
+
+
 @command()
 @click.argument("story")
 @click.option(
     "--channels",
     default="",
-    callback=lambda ctx, param, value: _channels(value),
+    callback=_channels,
     help="Where the beeld may be shared, comma-separated: website, social (LinkedIn and "
     "other social media), group (group sessions), internal; 'all' for all four. Empty: nowhere.",
 )
@@ -65,7 +75,7 @@ def consent(obj: Context, story: str, **choices: Any) -> None:
 @click.option(
     "--channels",
     default="",
-    callback=lambda ctx, param, value: _channels(value),
+    callback=_channels,
     help="Withdraw only these channels (website, social, group, internal); default: all.",
 )
 @click.option("--by", "recorded_by", required=True, help="Who records the withdrawal (your name).")
@@ -81,10 +91,9 @@ def withdraw(obj: Context, story: str, channels: list[Channel], **choices: Any) 
     from flows.withdraw_consent import withdraw_consent
 
     folder = str(obj.settings.base_dir)
-    result = withdraw_consent(
-        story, channels=channels or None, **choices, folder=folder, via_cli=True
+    report(
+        [withdraw_consent(story, channels=channels or None, **choices, folder=folder, via_cli=True)]
     )
-    report([result])
 
 
 @command()
@@ -101,14 +110,12 @@ def pseudonymise(obj: Context, story: str, names: tuple[str, ...]) -> None:
     """
     from goodwork_pipeline import PSEUDONYMS_NOTE, pseudonyms_report
 
-    settings = obj.settings
-    story_id = known_story(settings, story)
+    story_id = known_story(obj.settings, story)
     if not names:
-        show(pseudonyms_report(settings, story_id))
-        return
+        return show(pseudonyms_report(obj.settings, story_id))
     from flows.pseudonymise_story import pseudonymise_story
 
-    result = pseudonymise_story(story, list(names), str(settings.base_dir))
+    result = pseudonymise_story(story, list(names), str(obj.settings.base_dir))
     print_result(result, outputs=False)
     show([PSEUDONYMS_NOTE])
     finish([result])
@@ -116,7 +123,7 @@ def pseudonymise(obj: Context, story: str, names: tuple[str, ...]) -> None:
 
 @command()
 @click.argument("story")
-@click.option("--keep", "keep", multiple=True, help="A found name that may stay (repeatable).")
+@click.option("--keep", multiple=True, help="A found name that may stay (repeatable).")
 @click.option("--replace", "replace_", multiple=True, help="Undo --keep: replace this name again.")
 @click.option("--by", default="", help="Who decides (recorded in the story's history).")
 @click.pass_obj
@@ -131,8 +138,7 @@ def names(
     """
     from goodwork_pipeline import names_report
 
-    pipeline = obj.pipeline()
-    actor = by or obj.settings.actor
+    pipeline, actor = obj.pipeline(), by or obj.settings.actor
     if keep:
         print_result(asdict(pipeline.keep_names(story, list(keep), by=actor, source="cli")))
     if replace_:
@@ -154,18 +160,7 @@ def booklet(obj: Context, group: str | None) -> None:
     from goodwork_pipeline import groups_report
 
     if group is None:
-        show(groups_report(obj.settings))
-        return
+        return show(groups_report(obj.settings))
     from flows.build_booklet import build_booklet
 
     report([build_booklet(group, str(obj.settings.base_dir))], story=False)
-
-
-def _channels(value: str) -> list[Channel]:
-    """--channels as channels; an unknown name is a usage error (exit 2)."""
-    from goodwork_pipeline import parse_channels
-
-    try:
-        return sorted(parse_channels([value]))
-    except ConsentError as exc:
-        raise click.BadParameter(f"{exc} {exc.nl}", param_hint="--channels") from exc

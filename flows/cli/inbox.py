@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,10 +36,9 @@ def run(obj: Context) -> None:
     """
     from flows.process_inbox import run_inbox
 
-    settings = obj.settings
-    results = run_inbox(settings)
+    results = run_inbox(obj.settings)
     if not results:
-        console.print(f"Niets te doen: de inbox ({plain(settings.inbox_dir)}) is leeg.")
+        console.print(f"Niets te doen: de inbox ({plain(obj.settings.inbox_dir)}) is leeg.")
     for result in results:
         print_result(result)
     console.print("\nOverzicht: goodwork status")
@@ -68,15 +68,13 @@ def watch(obj: Context, rescan: float) -> None:
     from flows.watch_inbox import watch as watch_inbox
     from goodwork_pipeline import ensure_folders
 
-    settings = obj.settings
-    ensure_folders(settings)
+    ensure_folders(obj.settings)
     where = os.environ.get("PREFECT_API_URL") if server_mode() else "in dit proces (embedded)"
-    console.print(
-        f"goodwork houdt {plain(settings.inbox_dir)} in de gaten; Prefect: {plain(where)}."
-    )
+    inbox = plain(obj.settings.inbox_dir)
+    console.print(f"goodwork houdt {inbox} in de gaten; Prefect: {plain(where)}.")
     console.print("Stoppen: Ctrl-C.")
     with contextlib.suppress(KeyboardInterrupt):
-        watch_inbox(settings, report=print_result, rescan_seconds=rescan)
+        watch_inbox(obj.settings, report=print_result, rescan_seconds=rescan)
     console.print("Gestopt. Wat half af was, gaat verder bij de volgende start.")
 
 
@@ -135,9 +133,7 @@ def purge(obj: Context, dry_run: bool) -> None:
 )
 @click.option("--language", help="Language spoken (default: the sidecar's, else the setting).")
 @click.pass_obj
-def transcribe(
-    obj: Context, file: Path, fmt: str | None, output: Path | None, language: str | None
-) -> None:
+def transcribe(obj: Context, file: Path, **how: Any) -> None:
     """Transcribe one recording FILE without creating a story (for researchers).
 
     Same engine, settings and safeguards as the pipeline: the recording is checked, nothing
@@ -146,21 +142,11 @@ def transcribe(
     vocabulary, language). A .vtt, .srt or .txt transcript is converted instead.
     Progress goes to stderr, so the transcript can be piped.
     """
-    from goodwork_pipeline import (
-        atomic_write_text,
-        needs_transcribing,
-        render_transcript,
-        transcribe_one,
-        transcript_format,
-        transcript_summary,
-    )
+    from goodwork_pipeline import needs_transcribing, transcribe_to, transcript_summary
 
     progress = progress_bar(file.name) if needs_transcribing(file) else None
     with progress or contextlib.nullcontext() as update:
-        transcript = transcribe_one(obj.settings, file, language=language, progress=update)
-    text = render_transcript(transcript, fmt or transcript_format(output))
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    atomic_write_text(output, text)
-    err_console.print(result_line(True, transcript_summary(output, transcript)))
+        transcript, text = transcribe_to(obj.settings, file, **how, progress=update)
+    if how["output"] is None:
+        return click.echo(text, nl=False)
+    err_console.print(result_line(True, transcript_summary(how["output"], transcript)))

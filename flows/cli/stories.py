@@ -11,8 +11,7 @@ from typing import Any
 import click
 
 from flows.cli.context import Context
-from flows.cli.output import command, console, report, result_line, show
-from flows.exit_codes import ExitCode
+from flows.cli.output import command, console, report, show
 from goodwork_pipeline import known_story
 
 __all__ = ["draft", "retry", "review", "send", "sent", "status"]
@@ -86,8 +85,8 @@ def draft(obj: Context, story: str, force: bool) -> None:
 
 @command()
 @click.argument("story")
-@click.option("--by", "by", default="", help="Who sends it (your name; default: 'actor').")
-@click.option("--to", "to", help="Another address than the one in the sidecar.")
+@click.option("--by", default="", help="Who sends it (your name; default: 'actor').")
+@click.option("--to", help="Another address than the one in the sidecar.")
 @click.pass_obj
 def send(obj: Context, story: str, by: str, to: str | None) -> None:
     """E-mail STORY's newest draft to the participant through the configured SMTP server.
@@ -102,7 +101,7 @@ def send(obj: Context, story: str, by: str, to: str | None) -> None:
 
 @command()
 @click.argument("story")
-@click.option("--by", "by", required=True, help="Who sent it (your name).")
+@click.option("--by", required=True, help="Who sent it (your name).")
 @click.option("--note", default="", help="E.g. 'sent by e-mail from my own mailbox'.")
 @click.pass_obj
 def sent(obj: Context, story: str, by: str, note: str) -> None:
@@ -115,7 +114,6 @@ def sent(obj: Context, story: str, by: str, note: str) -> None:
 @click.argument("story")
 @click.option(
     "--by",
-    "by",
     default="",
     help="Your name, recorded with every change (default: the sidecar's interviewer, else "
     "'actor').",
@@ -129,7 +127,7 @@ def sent(obj: Context, story: str, by: str, note: str) -> None:
     help="Stop after this long without the page asking anything.",
 )
 @click.pass_obj
-def review(obj: Context, story: str, by: str, no_browser: bool, idle_minutes: float) -> None:
+def review(obj: Context, story: str, no_browser: bool, **how: Any) -> None:
     """Check STORY's newest draft against the recording in your browser, and correct it.
 
     A page on this computer only (127.0.0.1, a secret address): every sentence with its time
@@ -139,21 +137,12 @@ def review(obj: Context, story: str, by: str, no_browser: bool, idle_minutes: fl
     """
     import webbrowser
 
-    from goodwork_pipeline import ReviewServer, ReviewSession, review_stopped
+    from goodwork_pipeline import StepResult, open_review, review_intro, review_stopped
 
-    pipeline = obj.pipeline(source="review")
-    found = pipeline.store.story(story)
-    session = ReviewSession(
-        pipeline, found.id, by=by or found.sidecar.interviewer or obj.settings.actor
-    )
-    if found.draft_version == 0:
-        console.print(
-            result_line(False, f"{found.id} heeft nog geen concept; start eerst 'goodwork run'.")
-        )
-        sys.exit(ExitCode.ATTENTION)
-    server = ReviewServer(session, idle_seconds=idle_minutes * 60)
-    console.print(f"Controlepagina van {found.id} (versie {found.draft_version}), alleen op deze")
-    console.print("computer. Stoppen: 'Sluiten' op de pagina, of Ctrl-C. Het adres:")
+    server = open_review(obj.pipeline(source="review"), story, **how)
+    if isinstance(server, StepResult):  # no draft yet: exit 1
+        return report([asdict(server)], story=False)
+    show(review_intro(server))
     click.echo(server.url)  # one line, never wrapped: a script may read it
     sys.stdout.flush()
     if not no_browser and not webbrowser.open(server.url):

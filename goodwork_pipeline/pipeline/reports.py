@@ -27,6 +27,7 @@ from goodwork_pipeline.transcription.profiles import load_profiles
 if TYPE_CHECKING:
     from goodwork_pipeline import ProgressMeter, Store, Transcript
     from goodwork_pipeline.pipeline.core import Pipeline
+    from goodwork_pipeline.review_page import ReviewServer
     from goodwork_pipeline.store.retention import Deletion
 
 WIDE = 120  # terminal columns from which the story list is one table
@@ -281,6 +282,13 @@ def time_left(meter: ProgressMeter) -> str:
 def transcript_summary(output: Path, transcript: Transcript) -> str:
     gaps = f", {len(transcript.gaps)} passage(s) not understood" if transcript.gaps else ""
     return f"{output} ({len(transcript.segments)} segments, {transcript.duration:.0f} s{gaps})"
+
+
+def review_intro(server: ReviewServer) -> Report:
+    """What 'goodwork review' says before the page's address."""
+    found = server.session.story()
+    yield line(f"Controlepagina van {found.id} (versie {found.draft_version}), alleen op deze")
+    yield line("computer. Stoppen: 'Sluiten' op de pagina, of Ctrl-C. Het adres:")
 
 
 def review_stopped(reason: str) -> str:
