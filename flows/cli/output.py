@@ -16,10 +16,9 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from flows.exit_codes import HELP, finish
-from goodwork_pipeline import Line, Table, result_notes
 
 if TYPE_CHECKING:
-    from goodwork_pipeline import ProgressMeter
+    from goodwork_pipeline import Line, ProgressMeter, Table
 
 console = Console()
 err_console = Console(stderr=True)
@@ -50,7 +49,10 @@ def print_result(
     console.print(result_line(result["ok"], code + (result["message_nl"] or result["message"])))
     for output in result.get("outputs") or () if outputs else ():
         console.print(f"    → {plain(output)}")
-    show(result_notes(result) if notes else ())
+    if notes:
+        from goodwork_pipeline import result_notes
+
+        show(result_notes(result))
 
 
 def report(results: Iterable[Mapping[str, Any]], **how: bool) -> None:
@@ -63,6 +65,8 @@ def report(results: Iterable[Mapping[str, Any]], **how: bool) -> None:
 
 def show(blocks: Iterable[Line | Table]) -> None:
     """An engine report (``goodwork_pipeline.reports``), block by block as it comes."""
+    from goodwork_pipeline import Line
+
     for block in blocks:
         if isinstance(block, Line):
             console.print(Text.assemble(*block.spans), soft_wrap=block.unbroken)
