@@ -78,6 +78,15 @@ def current_api() -> ApiCheck:
     )
 
 
+def describe(check: ApiCheck) -> str:
+    """One line for 'goodwork settings': where the Prefect API is and how it is protected."""
+    if check.url is None:
+        return "Prefect: embedded (no server, nothing listens on the network)."
+    how = "authenticated" if check.authenticated else "NOT authenticated"
+    where = "this machine" if check.loopback else "another machine"
+    return f"Prefect API: {check.url} ({where}, {how})."
+
+
 def _reveal(secret: SecretStr | None) -> str | None:
     return secret.get_secret_value() if secret is not None else None
 
@@ -96,6 +105,15 @@ def require_safe_api(insecure: bool = False) -> ApiCheck:
             "(or set insecure_api = true)."
         )
     return check
+
+
+def refuse_unsafe_api(insecure: bool) -> str | None:
+    """Before any command that may reach Prefect: refuse an unauthenticated remote API (unless
+    ``insecure``, which the flows it starts, here or in a child process, inherit); the
+    warning to show for a setup that is allowed but weak."""
+    if insecure:
+        os.environ["GOODWORK_INSECURE_API"] = "true"
+    return warning_for(require_safe_api(insecure), insecure)
 
 
 def warning_for(check: ApiCheck, insecure: bool) -> str | None:

@@ -9,7 +9,8 @@
 - keeps tracebacks out of log lines on the terminal (Prefect logs a failed flow run with its
   traceback): the line stays, the traceback goes to the same log file.
 
-Where the tracebacks go: ``flows/error_log.py``.
+``run_command_line`` does the same around the group (parsing, Ctrl-C). Where the tracebacks
+go: ``flows/error_log.py``.
 """
 
 from __future__ import annotations
@@ -82,6 +83,28 @@ class GoodworkGroup(click.Group):
                 command = ctx.meta.get("goodwork.command") or "(command)"
                 show_internal_error(command, error, _workspace(ctx))
                 sys.exit(int(ExitCode.INTERNAL))
+
+
+def run_command_line(group: click.Group) -> None:
+    """The console script: errors inside a command are handled by ``GoodworkGroup``; this
+    catches what happens around it (parsing, Ctrl-C) with the same exit codes."""
+    try:
+        group.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        err_console.print("Afgebroken.")
+        sys.exit(ExitCode.INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except GoodworkError as exc:
+        show_error(exc)
+        sys.exit(for_error(exc))
+    except KeyboardInterrupt:
+        err_console.print("Gestopt.")
+        sys.exit(ExitCode.INTERRUPTED)
+    except Exception as exc:
+        show_internal_error("(start-up)", exc, None)
+        sys.exit(ExitCode.INTERNAL)
 
 
 def _workspace(ctx: click.Context) -> Path | None:

@@ -7,6 +7,7 @@ finished. Every file is its own task, so one bad file never stops the others.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -14,7 +15,7 @@ from prefect.states import State
 
 from flows._artifacts import story_artifacts
 from flows._prefect_env import flow_settings
-from flows._states import end_state
+from flows._states import end_state, results_of
 from flows._steps import (
     publish_story,
     receive_recording,
@@ -24,7 +25,8 @@ from flows._steps import (
     story_steps,
     value,
 )
-from goodwork_pipeline import Kind, Pipeline, Step, StepResult
+from flows.concurrency import ensure_transcription_limit
+from goodwork_pipeline import Kind, Pipeline, Settings, Step, StepResult, ensure_folders
 
 
 @flow(name="process-inbox")
@@ -79,3 +81,15 @@ def run_once(pipeline: Pipeline, seen: list[Path] | None = None) -> list[StepRes
     done = sum(1 for r in results if r.ok)
     logger.info("inbox processed: %d step(s) done, %d problem(s)", done, len(results) - done)
     return results
+
+
+def run_inbox(settings: Settings) -> list[dict[str, object]]:
+    """'goodwork run': the folders made, the transcription limit set, the flow run once; its
+    results (as dicts) whatever state the run ended in."""
+    ensure_folders(settings)
+    # Embedded: a run killed during transcription (kill -9, power cut) still holds its slot in
+    # Prefect's database (PREFECT_HOME) and nothing would ever free it. Resetting can let one
+    # more transcription start beside an embedded watcher on the same PREFECT_HOME: slower,
+    # never wrong (each story step runs under its own lock, see Pipeline.story_lock).
+    ensure_transcription_limit(settings, reset=not os.environ.get("PREFECT_API_URL"))
+    return results_of(process_inbox(str(settings.base_dir), return_state=True))

@@ -86,6 +86,7 @@ _WHERE: dict[str, str] = {
     "TranscriptionPlan": "transcription.stage",
     "transcribe_one": "transcription.standalone",
     "transcript_format": "transcription.standalone",
+    "transcribe_to": "transcription.standalone",
     "needs_transcribing": "transcription.standalone",
     "render_transcript": "intake.transcript_files",
     "make_profile": "transcription.profiles",
@@ -104,8 +105,24 @@ _WHERE: dict[str, str] = {
     "status_rows": "status",
     "story_history": "status",
     "story_markdown": "status",
+    "Line": "pipeline.report_lines",
+    "Table": "pipeline.report_lines",
+    "status_report": "pipeline.reports",
+    "groups_report": "pipeline.reports",
+    "names_report": "pipeline.reports",
+    "pseudonyms_report": "pipeline.reports",
+    "purge_report": "pipeline.reports",
+    "settings_report": "pipeline.reports",
+    "profiles_report": "pipeline.reports",
+    "result_notes": "pipeline.reports",
+    "time_left": "pipeline.reports",
+    "transcript_summary": "pipeline.reports",
+    "review_intro": "pipeline.reports",
+    "review_stopped": "pipeline.reports",
+    "PSEUDONYMS_NOTE": "pipeline.reports",
     "ReviewServer": "review_page",
     "ReviewSession": "review_page",
+    "open_review": "review_page",
     "SAMPLE_CONVERSATION": "testing.samples",
     "SAMPLE_SIDECAR": "testing.samples",
     "fill_in_as_participant": "testing.samples",
@@ -183,12 +200,28 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
         Word,
     )
     from goodwork_pipeline.pipeline import Pipeline
+    from goodwork_pipeline.pipeline.report_lines import Line, Table
+    from goodwork_pipeline.pipeline.reports import (
+        PSEUDONYMS_NOTE,
+        groups_report,
+        names_report,
+        profiles_report,
+        pseudonyms_report,
+        purge_report,
+        result_notes,
+        review_intro,
+        review_stopped,
+        settings_report,
+        status_report,
+        time_left,
+        transcript_summary,
+    )
     from goodwork_pipeline.privacy.pseudonymise import story_pseudonyms
     from goodwork_pipeline.publishing.booklet import groups as story_groups
     from goodwork_pipeline.results import StepResult
     from goodwork_pipeline.review.answers import Doubt
     from goodwork_pipeline.review.returned_document import read_document
-    from goodwork_pipeline.review_page import ReviewServer, ReviewSession
+    from goodwork_pipeline.review_page import ReviewServer, ReviewSession, open_review
     from goodwork_pipeline.settings import SETTINGS_FILE, Settings, load_settings
     from goodwork_pipeline.status import StatusRow, status_rows, story_history, story_markdown
     from goodwork_pipeline.store.programme import (
@@ -216,5 +249,6 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     from goodwork_pipeline.transcription.standalone import (
         needs_transcribing,
         transcribe_one,
+        transcribe_to,
         transcript_format,
     )

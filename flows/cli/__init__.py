@@ -10,21 +10,17 @@ sent, review), ``consent`` (consent, withdraw, pseudonymise, names, booklet), ``
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from flows.boundary import GoodworkGroup, show_error, show_internal_error
-from flows.cli import consent as consent_commands
-from flows.cli import inbox, stories
+from flows.boundary import GoodworkGroup, run_command_line
+from flows.cli import consent, inbox, stories
 from flows.cli.context import PREFECT_FREE, Context
 from flows.cli.interviewer import interviewer
-from flows.cli.output import console, err_console, plain
+from flows.cli.output import console, show
 from flows.exit_codes import HELP as EXIT_CODES
-from flows.exit_codes import ExitCode, for_error
-from goodwork_pipeline import SETTINGS_FILE, GoodworkError, Settings, __version__, configure_logging
+from goodwork_pipeline import __version__, configure_logging
 
 __all__ = ["Context", "cli", "main"]
 
@@ -66,9 +62,8 @@ def cli(
     outbox/concepten/ to the participant, and find publish-ready files in outbox/ once they
     have said yes. Everything stays on this machine.
     """
-    configure_logging(
-        level=logging.INFO if verbose else logging.WARNING, json_lines=log_format == "json"
-    )
+    level = logging.INFO if verbose else logging.WARNING
+    configure_logging(level=level, json_lines=log_format == "json")
     ctx.obj = Context(folder, insecure_api, checks_api=ctx.invoked_subcommand not in PREFECT_FREE)
 
 
@@ -76,25 +71,10 @@ def cli(
 @click.pass_obj
 def show_settings(obj: Context) -> None:
     """Show the settings in effect (defaults < goodwork.toml < GOODWORK_* variables)."""
-    settings = obj.settings
-    table = Table(title=f"Settings for {settings.base_dir}", show_lines=False)
-    table.add_column("setting")
-    table.add_column("value", overflow="fold")
-    for name in Settings.model_fields:
-        table.add_row(name, plain(settings.shown(name)))
-    console.print(table)
-    from flows.api_guard import current_api
+    from flows.api_guard import current_api, describe
+    from goodwork_pipeline import settings_report
 
-    api = current_api()
-    if api.url is None:
-        console.print("Prefect: embedded (no server, nothing listens on the network).")
-    else:
-        how = "authenticated" if api.authenticated else "NOT authenticated"
-        where = "this machine" if api.loopback else "another machine"
-        console.print(f"Prefect API: {plain(api.url)} ({where}, {how}).")
-    console.print(
-        f"Edit {settings.base_dir / SETTINGS_FILE} or set GOODWORK_<NAME> to change them."
-    )
+    show(settings_report(obj.settings, prefect=describe(current_api())))
 
 
 @cli.command()
@@ -121,32 +101,15 @@ def demo(obj: Context, demo_folder: Path) -> None:
     run_demo(demo_folder.resolve(), console)
 
 
-for module in (inbox, stories, consent_commands):
+for module in (inbox, stories, consent):
     for name in module.__all__:
         cli.add_command(getattr(module, name))
 cli.add_command(interviewer)  # goodwork interviewer add/list/remove (voice profiles)
 
 
 def main() -> None:
-    """The console script. Errors inside a command are handled by ``GoodworkGroup``; this
-    catches what happens around it (parsing, Ctrl-C) with the same exit codes."""
-    try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        err_console.print("Afgebroken.")
-        sys.exit(ExitCode.INTERRUPTED)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except GoodworkError as exc:
-        show_error(exc)
-        sys.exit(for_error(exc))
-    except KeyboardInterrupt:
-        err_console.print("Gestopt.")
-        sys.exit(ExitCode.INTERRUPTED)
-    except Exception as exc:
-        show_internal_error("(start-up)", exc, None)
-        sys.exit(ExitCode.INTERNAL)
+    """The console script (see ``flows.boundary.run_command_line``)."""
+    run_command_line(cli)
 
 
 if __name__ == "__main__":

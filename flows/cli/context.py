@@ -1,13 +1,16 @@
 """What every ``goodwork`` command is handed (``click``'s ``obj``): the programme folder and
-its settings, loaded on first use."""
+its settings, loaded on first use, and a pipeline on them."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.cli.output import err_console
 from goodwork_pipeline import Settings, load_settings
+
+if TYPE_CHECKING:
+    from goodwork_pipeline import Pipeline
 
 # Commands that only read the store or the settings never talk to Prefect.
 PREFECT_FREE = frozenset({"settings", "status", "transcribe"})
@@ -25,21 +28,17 @@ class Context:
         """The settings, loaded when a command first needs them; a command that may reach
         Prefect is refused here, before any connection, if that API is not safe."""
         if self._settings is None:
-            self._settings = load_settings(
-                self.folder, insecure_api=True if self.insecure_api else None
-            )
+            insecure = True if self.insecure_api else None
+            self._settings = load_settings(self.folder, insecure_api=insecure)
             if self.checks_api:
-                refuse_unsafe_api(self)
+                from flows.api_guard import refuse_unsafe_api
+
+                warning = refuse_unsafe_api(self._settings.insecure_api)
+                if warning:
+                    err_console.print(warning, markup=False, highlight=False)
         return self._settings
 
+    def pipeline(self, source: str = "cli") -> Pipeline:
+        from goodwork_pipeline import Pipeline
 
-def refuse_unsafe_api(obj: Context) -> None:
-    """Before any command that may reach Prefect: refuse an unauthenticated remote API."""
-    from flows.api_guard import require_safe_api, warning_for
-
-    insecure = obj.settings.insecure_api
-    if insecure:  # flows started from here (in this process or a child) inherit the choice
-        os.environ["GOODWORK_INSECURE_API"] = "true"
-    warning = warning_for(require_safe_api(insecure), insecure)
-    if warning:
-        err_console.print(warning, markup=False, highlight=False)
+        return Pipeline(self.settings, source=source)

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import click
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
-from rich.table import Table
 
 from flows.cli.context import Context
-from flows.cli.output import command, console, day, err_console, plain, print_result, result_line
+from flows.cli.output import (
+    command,
+    console,
+    err_console,
+    plain,
+    print_result,
+    progress_bar,
+    result_line,
+    show,
+)
 from flows.exit_codes import finish
-from goodwork_pipeline import atomic_write_text
-
-if TYPE_CHECKING:
-    from goodwork_pipeline import ProgressMeter
 
 __all__ = ["purge", "run", "serve", "transcribe", "watch"]
 
@@ -32,21 +34,11 @@ def run(obj: Context) -> None:
     Runs the 'process-inbox' Prefect flow (embedded: no server needed; set PREFECT_API_URL to
     use a running Prefect server). Prints what happened to each file.
     """
-    settings = obj.settings
-    from flows._states import results_of
-    from flows.concurrency import ensure_transcription_limit
-    from flows.process_inbox import process_inbox
-    from goodwork_pipeline import ensure_folders
+    from flows.process_inbox import run_inbox
 
-    ensure_folders(settings)
-    # Embedded: a run killed during transcription (kill -9, power cut) still holds its slot in
-    # Prefect's database (PREFECT_HOME) and nothing would ever free it. Resetting can let one
-    # more transcription start beside an embedded watcher on the same PREFECT_HOME: slower,
-    # never wrong (each story step runs under its own lock, see Pipeline.story_lock).
-    ensure_transcription_limit(settings, reset=not os.environ.get("PREFECT_API_URL"))
-    results = results_of(process_inbox(str(settings.base_dir), return_state=True))
+    results = run_inbox(obj.settings)
     if not results:
-        console.print(f"Niets te doen: de inbox ({plain(settings.inbox_dir)}) is leeg.")
+        console.print(f"Niets te doen: de inbox ({plain(obj.settings.inbox_dir)}) is leeg.")
     for result in results:
         print_result(result)
     console.print("\nOverzicht: goodwork status")
@@ -76,15 +68,13 @@ def watch(obj: Context, rescan: float) -> None:
     from flows.watch_inbox import watch as watch_inbox
     from goodwork_pipeline import ensure_folders
 
-    settings = obj.settings
-    ensure_folders(settings)
+    ensure_folders(obj.settings)
     where = os.environ.get("PREFECT_API_URL") if server_mode() else "in dit proces (embedded)"
-    console.print(
-        f"goodwork houdt {plain(settings.inbox_dir)} in de gaten; Prefect: {plain(where)}."
-    )
+    inbox = plain(obj.settings.inbox_dir)
+    console.print(f"goodwork houdt {inbox} in de gaten; Prefect: {plain(where)}.")
     console.print("Stoppen: Ctrl-C.")
     with contextlib.suppress(KeyboardInterrupt):
-        watch_inbox(settings, report=print_result, rescan_seconds=rescan)
+        watch_inbox(obj.settings, report=print_result, rescan_seconds=rescan)
     console.print("Gestopt. Wat half af was, gaat verder bij de volgende start.")
 
 
@@ -118,34 +108,13 @@ def purge(obj: Context, dry_run: bool) -> None:
     transcripts too when 'keep_transcripts' is false. Every deletion is recorded in the
     story's history ('goodwork status STORY'). Recordings of open stories are never deleted.
     """
-    from goodwork_pipeline import SystemClock, open_store, purge_recordings
+    from goodwork_pipeline import SystemClock, open_store, purge_recordings, purge_report
 
     settings = obj.settings
     store = open_store(settings)
-    if store is None:
-        console.print("Nog geen verhalen: er is niets te verwijderen.")
-        return
-    deletions = purge_recordings(store, settings, SystemClock(), dry_run=dry_run)
-    if not deletions:
-        console.print(
-            f"Niets te verwijderen (bewaartermijn: {settings.keep_recordings_days} dagen na "
-            "goedkeuring of afwijzing)."
-        )
-        return
-    table = Table(
-        title="Zou verwijderd worden (--dry-run)" if dry_run else "Verwijderd", expand=False
-    )
-    for header in ("Code", "Besluit", "Verwijderen vanaf", "Bestanden", "MB"):
-        table.add_column(header)
-    for deletion in deletions:
-        table.add_row(
-            deletion.story_id,
-            day(deletion.decided_at),
-            day(deletion.due_at),
-            plain(", ".join(p.name for p in deletion.paths)),
-            f"{deletion.bytes / 1e6:.1f}" if dry_run else "",
-        )
-    console.print(table)
+    clock = SystemClock()
+    done = None if store is None else purge_recordings(store, settings, clock, dry_run=dry_run)
+    show(purge_report(settings, done, dry_run=dry_run))
 
 
 @command()
@@ -164,9 +133,7 @@ def purge(obj: Context, dry_run: bool) -> None:
 )
 @click.option("--language", help="Language spoken (default: the sidecar's, else the setting).")
 @click.pass_obj
-def transcribe(
-    obj: Context, file: Path, fmt: str | None, output: Path | None, language: str | None
-) -> None:
+def transcribe(obj: Context, file: Path, **how: Any) -> None:
     """Transcribe one recording FILE without creating a story (for researchers).
 
     Same engine, settings and safeguards as the pipeline: the recording is checked, nothing
@@ -175,50 +142,11 @@ def transcribe(
     vocabulary, language). A .vtt, .srt or .txt transcript is converted instead.
     Progress goes to stderr, so the transcript can be piped.
     """
-    from goodwork_pipeline import (
-        needs_transcribing,
-        render_transcript,
-        transcribe_one,
-        transcript_format,
-    )
+    from goodwork_pipeline import needs_transcribing, transcribe_to, transcript_summary
 
-    settings = obj.settings
-    progress = _transcription_progress(file.name) if needs_transcribing(file) else None
+    progress = progress_bar(file.name) if needs_transcribing(file) else None
     with progress or contextlib.nullcontext() as update:
-        transcript = transcribe_one(settings, file, language=language, progress=update)
-    text = render_transcript(transcript, fmt or transcript_format(output))
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    atomic_write_text(output, text)
-    gaps = f", {len(transcript.gaps)} passage(s) not understood" if transcript.gaps else ""
-    summary = f"{output} ({len(transcript.segments)} segments, {transcript.duration:.0f} s{gaps})"
-    err_console.print(result_line(True, summary))
-
-
-@contextlib.contextmanager
-def _transcription_progress(name: str) -> Iterator[Callable[[ProgressMeter], None]]:
-    """A rich progress bar on stderr: percentage of the speech done and the time left."""
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[left]}"),
-    )
-    with Progress(*columns, console=err_console, transient=False) as bar:
-        task = bar.add_task(f"{name}: transcribing", total=None, left="")
-
-        def update(meter: ProgressMeter) -> None:
-            left = meter.seconds_left()
-            bar.update(
-                task,
-                total=max(meter.total, 0.001),
-                completed=meter.done,
-                left="" if left is None else f"about {_minutes(left)} left",
-            )
-
-        yield update
-
-
-def _minutes(seconds: float) -> str:
-    return f"{round(seconds)} s" if seconds < 90 else f"{round(seconds / 60)} min"
+        transcript, text = transcribe_to(obj.settings, file, **how, progress=update)
+    if how["output"] is None:
+        return click.echo(text, nl=False)
+    err_console.print(result_line(True, transcript_summary(how["output"], transcript)))

@@ -1,17 +1,24 @@
-"""What every ``goodwork`` command prints with: the consoles, the one ✓/✗ result line, and
-text from files and messages shown as it is (never read as Rich markup)."""
+"""What every ``goodwork`` command prints with: the consoles, the one ✓/✗ result line (and the
+exit code its results call for), the engine's reports drawn with Rich, a progress bar.
+Text from files and messages is shown as it is (never read as Rich markup)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import Any
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from rich.table import Table as RichTable
+from rich.text import Text
 
-from flows.exit_codes import HELP
+from flows.exit_codes import HELP, finish
+
+if TYPE_CHECKING:
+    from goodwork_pipeline import Line, ProgressMeter, Table
 
 console = Console()
 err_console = Console(stderr=True)
@@ -34,16 +41,59 @@ def result_line(ok: bool, text: str) -> str:
 
 
 def print_result(
-    result: Mapping[str, Any], *, story: bool = True, outputs: bool = True, indent: str = ""
+    result: Mapping[str, Any], *, story: bool = True, outputs: bool = True, notes: bool = False
 ) -> None:
     """A step result (``asdict(StepResult)``): its line (with ``story``, the story code
-    first), then (with ``outputs``) the files it made."""
+    first), then (with ``outputs``) the files it made, (with ``notes``) what its details say."""
     code = f"{result['story_id']}: " if story and result.get("story_id") else ""
-    text = code + (result["message_nl"] or result["message"])
-    console.print(indent + result_line(result["ok"], text))
+    console.print(result_line(result["ok"], code + (result["message_nl"] or result["message"])))
     for output in result.get("outputs") or () if outputs else ():
         console.print(f"    → {plain(output)}")
+    if notes:
+        from goodwork_pipeline import result_notes
+
+        show(result_notes(result))
 
 
-def day(moment: dt.datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d")
+def report(results: Iterable[Mapping[str, Any]], **how: bool) -> None:
+    """Print every step result, then end with the exit code they call for (0 returns)."""
+    results = list(results)
+    for result in results:
+        print_result(result, **how)
+    finish(results)
+
+
+def show(blocks: Iterable[Line | Table]) -> None:
+    """An engine report (``goodwork_pipeline.reports``), block by block as it comes."""
+    from goodwork_pipeline import Line
+
+    for block in blocks:
+        if isinstance(block, Line):
+            console.print(Text.assemble(*block.spans), soft_wrap=block.unbroken)
+            continue
+        table = RichTable(title=Text(block.title) if block.title else None, expand=False)
+        for name in block.columns:
+            table.add_column(
+                name, overflow="fold", justify="right" if name in block.numeric else "left"
+            )
+        for row in block.rows:
+            table.add_row(
+                *(Text.assemble(*c.spans) if isinstance(c, Line) else Text(c) for c in row)
+            )
+        console.print(table)
+
+
+@contextlib.contextmanager
+def progress_bar(name: str) -> Iterator[Callable[[ProgressMeter], None]]:
+    """A progress bar on stderr: the percentage of the speech done and the time left."""
+    from goodwork_pipeline import time_left
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+    with Progress(*columns, TextColumn("{task.fields[left]}"), console=err_console) as bar:
+        task = bar.add_task(f"{name}: transcribing", total=None, left="")
+
+        def update(meter: ProgressMeter) -> None:
+            total = max(meter.total, 0.001)
+            bar.update(task, total=total, completed=meter.done, left=time_left(meter))
+
+        yield update

@@ -1,7 +1,7 @@
 """The review page: the interviewer checks a draft against the recording before it goes out.
 
-``goodwork review STORY`` starts a ``ReviewServer`` (server.py) on 127.0.0.1 for one
-``ReviewSession`` (session.py). The page (static/: plain HTML, CSS and JavaScript, no build
+``goodwork review STORY`` starts a ``ReviewServer`` (server.py, ``open_review``) on 127.0.0.1
+for one ``ReviewSession`` (session.py). The page (static/: plain HTML, CSS and JavaScript, no build
 step, nothing from the network) shows the newest draft by section with every sentence's time
 and the words Whisper was unsure of (page.py), plays the recording from any sentence, shows
 the whole transcript, and saves corrections (edits.py) as a new draft version through the
@@ -16,7 +16,7 @@ from goodwork_pipeline.review_page.edits import (
     parse_edit,
 )
 from goodwork_pipeline.review_page.page import UNSURE_BELOW
-from goodwork_pipeline.review_page.server import ReviewServer, make_app
+from goodwork_pipeline.review_page.server import ReviewServer, make_app, open_review
 from goodwork_pipeline.review_page.session import ReviewSession, SaveOutcome
 
 __all__ = [
@@ -29,5 +29,6 @@ __all__ = [
     "SentenceEdit",
     "apply_edit",
     "make_app",
+    "open_review",
     "parse_edit",
 ]

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -38,8 +38,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from goodwork_pipeline.errors import EditError, GoodworkError, StaleDraftError
+from goodwork_pipeline.results import StepResult
 from goodwork_pipeline.review_page.edits import parse_edit
 from goodwork_pipeline.review_page.session import ReviewSession
+
+if TYPE_CHECKING:
+    from goodwork_pipeline.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +245,7 @@ class ReviewServer:
     """The review page of one story on 127.0.0.1 at a free port; ``run`` blocks until it ends."""
 
     def __init__(self, session: ReviewSession, *, idle_seconds: float = 1800.0):
+        self.session = session
         self.token = secrets.token_urlsafe(24)
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.bind((HOST, 0))
@@ -281,3 +286,19 @@ class ReviewServer:
                 self.stop(reason)
                 return
             self.lifetime.closed.wait(0.2)
+
+
+def open_review(
+    pipeline: Pipeline, story: str, *, by: str = "", idle_minutes: float = 30.0
+) -> ReviewServer | StepResult:
+    """'goodwork review': the page's server for STORY's newest draft, checked by ``by``
+    (default: the sidecar's interviewer, else the actor); a failed result (to show as it
+    is) while the story has no draft yet."""
+    found = pipeline.store.story(story)
+    who = by or found.sidecar.interviewer or pipeline.settings.actor
+    session = ReviewSession(pipeline, found.id, by=who)
+    if found.draft_version == 0:
+        text = f"{found.id} has no draft yet; run 'goodwork run' first."
+        text_nl = f"{found.id} heeft nog geen concept; start eerst 'goodwork run'."
+        return StepResult(False, found.id, message=text, message_nl=text_nl)
+    return ReviewServer(session, idle_seconds=idle_minutes * 60)

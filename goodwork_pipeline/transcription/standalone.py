@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from goodwork_pipeline.files import atomic_write_text
 from goodwork_pipeline.intake.sidecar import read_sidecar, sidecar_for
 from goodwork_pipeline.intake.transcript_files import (
     is_transcript_file,
     read_transcript_file,
+    render,
 )
 from goodwork_pipeline.models import Transcript
 from goodwork_pipeline.settings import Settings
@@ -45,3 +47,21 @@ def transcribe_one(
     return Transcription(settings).transcribe_file(
         file, sidecar=replace(sidecar, language=language), progress=progress
     )
+
+
+def transcribe_to(
+    settings: Settings,
+    file: Path,
+    *,
+    fmt: str | None = None,
+    output: Path | None = None,
+    language: str | None = None,
+    progress: Callable[[ProgressMeter], None] | None = None,
+) -> tuple[Transcript, str]:
+    """FILE's transcript and its text in ``fmt`` (default: what ``output``'s extension asks
+    for), written to ``output`` when one is given."""
+    transcript = transcribe_one(settings, file, language=language, progress=progress)
+    text = render(transcript, fmt or transcript_format(output))
+    if output is not None:
+        atomic_write_text(output, text)
+    return transcript, text
