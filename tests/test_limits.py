@@ -28,15 +28,12 @@ EXEMPT: set[str] = set()
 
 # Over the limit today, with their size now (split them, then remove them from here).
 STILL_OVER: dict[str, int] = {
-    "goodwork_pipeline/drafting/draft_document.py": 486,
-    "goodwork_pipeline/drafting/placement.py": 459,
-    "goodwork_pipeline/privacy/third_parties.py": 584,
     "goodwork_pipeline/review/decision.py": 604,
     "goodwork_pipeline/review/returned_document.py": 745,
     "goodwork_pipeline/store/repository.py": 654,
     "goodwork_pipeline/transcription/stage.py": 733,
 }
-CLI_LINES_TODAY = 1133  # the CLI's total now: it may only shrink, down to CLI_LINES
+CLI_LINES_TODAY = 803  # the CLI's total now: it may only shrink, down to CLI_LINES
 
 
 def lines(path: Path) -> int:
