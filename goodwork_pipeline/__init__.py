@@ -82,7 +82,7 @@ _WHERE: dict[str, str] = {
     "TRANSCRIPT_SUFFIXES": "intake.inbox",
     "InboxWatcher": "intake.watch",
     "ChunkResult": "transcription.stage",
-    "ProgressMeter": "transcription.stage",
+    "ProgressMeter": "transcription.progress",
     "TranscriptionPlan": "transcription.stage",
     "transcribe_one": "transcription.standalone",
     "transcript_format": "transcription.standalone",
@@ -245,7 +245,8 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
         remove_profile,
         save_profile,
     )
-    from goodwork_pipeline.transcription.stage import ChunkResult, ProgressMeter, TranscriptionPlan
+    from goodwork_pipeline.transcription.progress import ProgressMeter
+    from goodwork_pipeline.transcription.stage import ChunkResult, TranscriptionPlan
     from goodwork_pipeline.transcription.standalone import (
         needs_transcribing,
         transcribe_one,

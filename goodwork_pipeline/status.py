@@ -17,7 +17,8 @@ from goodwork_pipeline.review.paper_answers import (
     pending_paper_answer,
 )
 from goodwork_pipeline.settings import Settings
-from goodwork_pipeline.store.repository import InputOutcome, Store, Story
+from goodwork_pipeline.store.inputs import InputOutcome
+from goodwork_pipeline.store.repository import Store, Story
 
 
 @dataclass(frozen=True)

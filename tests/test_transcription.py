@@ -21,15 +21,11 @@ from goodwork_pipeline.models import Segment, Sidecar, Word
 from goodwork_pipeline.settings import Settings
 from goodwork_pipeline.transcription import repetition
 from goodwork_pipeline.transcription.chunking import MAX_WINDOW_S, Packing, plan_chunks
+from goodwork_pipeline.transcription.decoding import LOOP_CUT, NOT_UNDERSTOOD
 from goodwork_pipeline.transcription.engine import TranscribeOptions
-from goodwork_pipeline.transcription.stage import (
-    LOOP_CUT,
-    NOT_UNDERSTOOD,
-    ChunkResult,
-    ProgressMeter,
-    Transcription,
-    join_words,
-)
+from goodwork_pipeline.transcription.progress import ProgressMeter
+from goodwork_pipeline.transcription.segments import join_words
+from goodwork_pipeline.transcription.stage import ChunkResult, Transcription
 
 # Fakes ------------------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ from goodwork_pipeline.intake.transcript_files import (
 )
 from goodwork_pipeline.models import Transcript
 from goodwork_pipeline.settings import Settings
-from goodwork_pipeline.transcription.stage import ProgressMeter, Transcription
+from goodwork_pipeline.transcription.progress import ProgressMeter
+from goodwork_pipeline.transcription.stage import Transcription
 
 FORMATS = ("txt", "json", "srt", "vtt")
 
