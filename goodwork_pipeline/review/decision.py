@@ -39,7 +39,9 @@ from goodwork_pipeline.consent_wording import (
 )
 from goodwork_pipeline.drafting.draft_document import QUESTION_HEADING, QUOTE_HEADING, TITLE_HEADING
 from goodwork_pipeline.models import Beeld, Channel, ConsentChoices, NameDisplay, Section, Sentence
-from goodwork_pipeline.review.returned_document import Comment, Paragraph, RawDocument
+from goodwork_pipeline.review.returned_comments import Comment
+from goodwork_pipeline.review.returned_document import RawDocument
+from goodwork_pipeline.review.returned_paragraphs import Paragraph
 
 _SPLIT = re.compile(r"(?<=[.!?…])\s+")
 K = TypeVar("K")
