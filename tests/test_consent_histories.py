@@ -80,7 +80,8 @@ from goodwork_pipeline.publishing.outbox import (
 )
 from goodwork_pipeline.publishing.render import Renderer, SketchRenderer
 from goodwork_pipeline.review import steps as review_steps
-from goodwork_pipeline.review.returned_document import Comment, RawDocument, read_document
+from goodwork_pipeline.review.returned_comments import Comment
+from goodwork_pipeline.review.returned_document import RawDocument, read_document
 from goodwork_pipeline.settings import load_settings
 from goodwork_pipeline.transcription.engine import ScriptedTranscriber
 

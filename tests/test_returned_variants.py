@@ -264,7 +264,7 @@ def test_name_and_date_filled_in_and_instructions_edited_are_fine(draft, tmp_pat
 def test_placeholder_text_of_an_empty_content_control_is_not_text(draft, tmp_path) -> None:
     from lxml import etree
 
-    from goodwork_pipeline.review.returned_document import W
+    from goodwork_pipeline.review.returned_text import W
 
     def placeholder(d: Docx) -> None:
         p = d.paragraph("Ik ging met de dochter")

@@ -90,7 +90,7 @@ def test_a_role_before_a_name_stays_and_the_name_goes() -> None:
 
 
 def test_only_a_yes_on_the_name_itself_clears_it() -> None:
-    from goodwork_pipeline.review.returned_document import Comment
+    from goodwork_pipeline.review.returned_comments import Comment
 
     karin = FoundName("Karin", "persoon", "de dochter", "dochter")
     priya = FoundName("Priya", "persoon", "de collega", "collega")
