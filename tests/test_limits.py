@@ -27,12 +27,7 @@ STAGE_PACKAGES = 5
 EXEMPT: set[str] = set()
 
 # Over the limit today, with their size now (split them, then remove them from here).
-STILL_OVER: dict[str, int] = {
-    "goodwork_pipeline/review/decision.py": 604,
-    "goodwork_pipeline/review/returned_document.py": 745,
-    "goodwork_pipeline/store/repository.py": 654,
-    "goodwork_pipeline/transcription/stage.py": 733,
-}
+STILL_OVER: dict[str, int] = {}
 CLI_LINES_TODAY = 803  # the CLI's total now: it may only shrink, down to CLI_LINES
 
 
