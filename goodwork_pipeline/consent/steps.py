@@ -111,7 +111,8 @@ class Consent:
 
         ``via`` names the channel it was recorded through (e.g. a Prefect flow run id); the
         ledger keeps it beside the text the consent is bound to. Raises ``ConsentError``
-        when nobody is named or there is no such text (the flows and the CLI say so)."""
+        when nobody is named or there is no such text (``Pipeline`` returns it as the step's
+        failed result: ``bad_input_as_result``)."""
         if not by.strip():
             raise ConsentError(
                 "Say who records this consent (--by NAME).",

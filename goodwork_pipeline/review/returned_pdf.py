@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from goodwork_pipeline.errors import DocumentError
+from goodwork_pipeline.review.returned_package import refused
 
 PDF_SUFFIX = ".pdf"
 MAX_PDF_BYTES = 60 * 1024 * 1024  # a scan of a few pages at 300 dpi
@@ -83,9 +84,9 @@ def _contents(path: Path) -> tuple[str, str]:
 
     size = path.stat().st_size
     if size == 0:
-        raise _refused(path, "is empty", "is leeg. Vraag de deelnemer het opnieuw te sturen")
+        raise refused(path, "is empty", "is leeg. Vraag de deelnemer het opnieuw te sturen")
     if size > MAX_PDF_BYTES:
-        raise _refused(
+        raise refused(
             path,
             f"is {size // (1024 * 1024)} MB, larger than a returned draft can be",
             "is veel groter dan een teruggestuurd concept kan zijn",
@@ -94,13 +95,13 @@ def _contents(path: Path) -> tuple[str, str]:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == _PASSWORD_ERROR:
-            raise _refused(
+            raise refused(
                 path,
                 "is protected with a password",
                 "is beveiligd met een wachtwoord. Vraag de deelnemer het zonder wachtwoord "
                 "te sturen",
             ) from exc
-        raise _refused(
+        raise refused(
             path,
             "cannot be opened as a PDF (damaged, or not a PDF)",
             "kan niet worden geopend als PDF (beschadigd, of geen PDF). Vraag de deelnemer "
@@ -116,7 +117,7 @@ def _contents(path: Path) -> tuple[str, str]:
             page.close()
         metadata = " ".join(str(v) for v in document.get_metadata_dict().values() if v)
     except pdfium.PdfiumError as exc:
-        raise _refused(
+        raise refused(
             path,
             "cannot be read (a damaged PDF)",
             "kan niet worden gelezen (een beschadigde PDF). Vraag de deelnemer het opnieuw te "
@@ -162,13 +163,5 @@ def _mixed(path: Path, codes: list[str]) -> DocumentError:
         "meer dan één concept in één PDF. Er is niets vastgelegd. Maak er één PDF per verhaal "
         "van, of leg de keuzes per deelnemer vast met 'goodwork consent'. Het bestand blijft "
         "in de inbox staan.",
-        path=path,
-    )
-
-
-def _refused(path: Path, problem_en: str, problem_nl: str) -> DocumentError:
-    return DocumentError(
-        f"{path.name} {problem_en}. The file stays in the inbox.",
-        nl=f"{path.name} {problem_nl}. Het bestand blijft in de inbox staan.",
         path=path,
     )
