@@ -2,8 +2,8 @@
 
     0   everything asked was done
     1   a file or story needs attention (the message says which and what to do)
-    2   a usage or settings error (a wrong argument, an unknown story code, goodwork.toml,
-        the model, the database URL)
+    2   a usage or settings error (a wrong argument, an unknown story code or voice profile,
+        goodwork.toml, the model, the database URL)
     70  an internal error: goodwork itself failed (the full traceback is in a log file)
     130 interrupted (Ctrl-C)
 
@@ -22,6 +22,7 @@ from goodwork_pipeline import (
     GoodworkError,
     GuideError,
     ModelError,
+    ProfileError,
     SettingsError,
     StoreError,
     TemplateError,
@@ -46,7 +47,7 @@ class ExitCode(IntEnum):
 
 
 # Errors an operator fixes in the command, the settings or the installation.
-_USAGE_ERRORS = (SettingsError, ModelError, GuideError, TemplateError, StoreError)
+_USAGE_ERRORS = (SettingsError, ModelError, GuideError, TemplateError, StoreError, ProfileError)
 
 
 def for_result(result: Mapping[str, object]) -> ExitCode:

@@ -12,6 +12,7 @@
     ├── MailError                 the draft e-mail cannot be built or sent (SMTP, address)
     ├── EditError                 a correction from the review page cannot be applied
     │   └── StaleDraftError       ... because the draft moved on (a newer version, sent back)
+    ├── ProfileError              an interviewer's voice profile name that is unusable or unknown
     └── InputError                a file dropped in the inbox cannot be used (staff)
         ├── SidecarError          <stem>.yaml: invalid YAML, unknown key, wrong type
         ├── AudioError            empty, not audio, truncated, too short, silent
@@ -95,6 +96,10 @@ class EditError(GoodworkError):
 
 class StaleDraftError(EditError):
     """The review page shows a version that is no longer the one to change."""
+
+
+class ProfileError(GoodworkError):
+    """An interviewer's voice profile that cannot be named so, or that does not exist."""
 
 
 class InputError(GoodworkError):

@@ -112,3 +112,13 @@ def test_overlapping_folders_stop_every_command(
     assert "'outbox' (" in err and "is the same folder as 'inbox'" in err, err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gesprek.wav", "goodwork.toml"]
+
+
+def test_the_command_table_refuses_a_misspelt_key() -> None:
+    """commands.yaml is data: a typo in an option's keys must not be ignored silently."""
+    from flows.cli import table
+
+    with pytest.raises(ValueError, match="unknown keys"):
+        table.parameters({"options": {"--by": {"help": "Who.", "requierd": True}}})
+    with pytest.raises(ValueError, match="unknown keys"):
+        table.parameters({"arguments": {"story": {"requierd": False}}})

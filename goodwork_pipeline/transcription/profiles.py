@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from goodwork_pipeline.errors import InputError
+from goodwork_pipeline.errors import InputError, ProfileError
 from goodwork_pipeline.files import atomic_write_text
 
 FOLDER = "voice-profiles"
@@ -60,7 +60,7 @@ def _slug(name: str) -> str:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     if not slug:
-        raise InputError(
+        raise ProfileError(
             f"'{name}' cannot be used as an interviewer's name: give letters or digits.",
             nl=f"'{name}' kan niet als naam van een interviewer: gebruik letters of cijfers.",
         )
@@ -152,12 +152,16 @@ def load_profiles(workspace: Path) -> dict[str, Profile]:
     return profiles
 
 
-def remove_profile(workspace: Path, name: str) -> bool:
+def remove_profile(workspace: Path, name: str) -> Path:
+    """Delete interviewer ``name``'s profile; a ``ProfileError`` when there is none."""
     path = profile_path(workspace, name)
     if not path.is_file():
-        return False
+        raise ProfileError(
+            f"There is no voice profile named '{name}' (see: goodwork interviewer list).",
+            nl=f"Er is geen stemprofiel met de naam '{name}' (zie: goodwork interviewer list).",
+        )
     path.unlink()
-    return True
+    return path
 
 
 def match_profile(

@@ -1,0 +1,93 @@
+"""The ``goodwork`` commands, built from ``commands.yaml``: one table of every command, its
+arguments, options and help text, read as data (a reviewer or translator needs no Python). A
+command's ``do: inbox.run`` is the handler ``flows.cli.inbox.run``, called with the
+``Context`` and the parsed values; every command's --help ends with the exit codes."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from flows.boundary import GoodworkGroup
+from flows.exit_codes import HELP
+
+TABLE = Path(__file__).with_name("commands.yaml")
+TYPES: dict[str, click.ParamType] = {
+    "folder": click.Path(file_okay=False, path_type=Path),
+    "file": click.Path(dir_okay=False, path_type=Path),
+    "existing-file": click.Path(exists=True, dir_okay=False, path_type=Path),
+    "int": click.INT,
+}
+
+
+def load() -> dict[str, Any]:
+    """The table's top entry: the ``goodwork`` group."""
+    table = yaml.safe_load(TABLE.read_text(encoding="utf-8"))
+    return table["goodwork"]  # type: ignore[no-any-return]
+
+
+def handler(reference: str) -> Callable[..., Any]:
+    """``inbox.run`` -> ``flows.cli.inbox.run``."""
+    module, _, name = reference.rpartition(".")
+    return getattr(importlib.import_module(f"flows.cli.{module}"), name)  # type: ignore[no-any-return]
+
+
+def group(name: str, spec: dict[str, Any], **attrs: Any) -> click.Group:
+    """A group and, recursively, its commands (``attrs``: Click's, e.g. the callback)."""
+    made = GoodworkGroup(name, help=spec["help"], params=parameters(spec), **attrs)
+    for sub, sub_spec in spec["commands"].items():
+        made.add_command(group(sub, sub_spec) if "commands" in sub_spec else command(sub, sub_spec))
+    return made
+
+
+def command(name: str, spec: dict[str, Any]) -> click.Command:
+    run = click.pass_obj(handler(spec["do"]))
+    return click.Command(
+        name, callback=run, params=parameters(spec), help=spec["help"], epilog=HELP
+    )
+
+
+def parameters(spec: dict[str, Any]) -> list[click.Parameter]:
+    made: list[click.Parameter] = []
+    for name, how in (spec.get("arguments") or {}).items():
+        many = {"nargs": -1} if how.get("many") else {"required": how.get("required", True)}
+        made.append(click.Argument([name], type=param_type(how), **many))
+        if set(how) - KEYS:
+            raise ValueError(f"{TABLE.name}: {name}: unknown keys {sorted(set(how) - KEYS)}")
+    for decls, how in (spec.get("options") or {}).items():
+        made.append(option(decls.split() + ([how["dest"]] if "dest" in how else []), how))
+    return made
+
+
+KEYS = {"dest", "flag", "multiple", "required", "default", "show_default", "choices", "min"}
+KEYS |= {"type", "callback", "help", "many"}
+
+
+def option(decls: list[str], how: dict[str, Any]) -> click.Option:
+    if set(how) - KEYS:  # a misspelt key would be ignored silently: refuse it
+        raise ValueError(f"{TABLE.name}: {decls[0]}: unknown keys {sorted(set(how) - KEYS)}")
+    given: dict[str, Any] = {
+        key: how[key] for key in ("default", "required", "multiple", "show_default") if key in how
+    }
+    if "callback" in how:
+        given["callback"] = handler(how["callback"])
+    if how.get("flag"):
+        given["is_flag"] = True
+    return click.Option(decls, type=param_type(how), help=how["help"], **given)
+
+
+def param_type(how: dict[str, Any]) -> click.ParamType | None:
+    if "choices" in how:
+        return click.Choice(how["choices"])
+    if "min" in how:
+        return (
+            click.IntRange(min=how["min"])
+            if how.get("type") == "int"
+            else click.FloatRange(min=how["min"])
+        )
+    return TYPES[how["type"]] if "type" in how else None
