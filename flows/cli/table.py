@@ -56,9 +56,7 @@ def parameters(spec: dict[str, Any]) -> list[click.Parameter]:
     made: list[click.Parameter] = []
     for name, how in (spec.get("arguments") or {}).items():
         many = {"nargs": -1} if how.get("many") else {"required": how.get("required", True)}
-        made.append(click.Argument([name], type=param_type(how), **many))
-        if set(how) - KEYS:
-            raise ValueError(f"{TABLE.name}: {name}: unknown keys {sorted(set(how) - KEYS)}")
+        made.append(click.Argument([name], type=param_type(checked(name, how)), **many))
     for decls, how in (spec.get("options") or {}).items():
         made.append(option(decls.split() + ([how["dest"]] if "dest" in how else []), how))
     return made
@@ -69,8 +67,7 @@ KEYS |= {"type", "callback", "help", "many"}
 
 
 def option(decls: list[str], how: dict[str, Any]) -> click.Option:
-    if set(how) - KEYS:  # a misspelt key would be ignored silently: refuse it
-        raise ValueError(f"{TABLE.name}: {decls[0]}: unknown keys {sorted(set(how) - KEYS)}")
+    checked(decls[0], how)
     given: dict[str, Any] = {
         key: how[key] for key in ("default", "required", "multiple", "show_default") if key in how
     }
@@ -81,13 +78,17 @@ def option(decls: list[str], how: dict[str, Any]) -> click.Option:
     return click.Option(decls, type=param_type(how), help=how["help"], **given)
 
 
+def checked(name: str, how: dict[str, Any]) -> dict[str, Any]:
+    """A misspelt key would be ignored silently: refuse it."""
+    if set(how) - KEYS:
+        raise ValueError(f"{TABLE.name}: {name}: unknown keys {sorted(set(how) - KEYS)}")
+    return how
+
+
 def param_type(how: dict[str, Any]) -> click.ParamType | None:
     if "choices" in how:
         return click.Choice(how["choices"])
     if "min" in how:
-        return (
-            click.IntRange(min=how["min"])
-            if how.get("type") == "int"
-            else click.FloatRange(min=how["min"])
-        )
+        kind = click.IntRange if how.get("type") == "int" else click.FloatRange
+        return kind(min=how["min"])
     return TYPES[how["type"]] if "type" in how else None

@@ -31,10 +31,10 @@ from pathlib import Path
 import regex
 import yaml
 
-from goodwork_pipeline.errors import NamesFileError
 from goodwork_pipeline.files import atomic_write_text
 from goodwork_pipeline.models import Beeld, NameDisplay, Sidecar
 from goodwork_pipeline.own_name import OwnName, same_name_key
+from goodwork_pipeline.privacy.name_lists import read_name_list
 from goodwork_pipeline.store.repository import Store
 from goodwork_pipeline.store.workspace import Workspace
 
@@ -356,28 +356,11 @@ def staff_file(story_dir: Path) -> Path:
 
 def staff_names(story_dir: Path) -> list[str]:
     """The names staff marked for this story (``pseudoniemen.yaml``), in the order marked."""
-    path = staff_file(story_dir)
-    if not path.is_file():
-        return []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise NamesFileError(
-            f"{path} is not a valid YAML list of names ({exc.__class__.__name__}). "
-            "Fix it, or remove it and mark the names again with 'goodwork pseudonymise'.",
-            nl=f"{path.name} is geen geldige lijst met namen. Herstel het bestand of verwijder "
-            "het en geef de namen opnieuw op met 'goodwork pseudonymise'.",
-            path=path,
-        ) from exc
-    if data is None:
-        return []
-    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
-        raise NamesFileError(
-            f"{path} must be a YAML list of names, one '- Naam' per line.",
-            nl=f"{path.name} moet een lijst met namen zijn, één '- Naam' per regel.",
-            path=path,
-        )
-    return [item.strip() for item in data if item.strip()]
+    return read_name_list(
+        staff_file(story_dir),
+        redo="mark the names again with 'goodwork pseudonymise'",
+        redo_nl="geef de namen opnieuw op met 'goodwork pseudonymise'",
+    )
 
 
 def own_names_among(entries: Iterable[str], sidecar: Sidecar) -> list[str]:

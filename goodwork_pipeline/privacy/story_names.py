@@ -18,10 +18,10 @@ from pathlib import Path
 import regex
 import yaml
 
-from goodwork_pipeline.errors import NamesFileError
 from goodwork_pipeline.files import atomic_write_text
 from goodwork_pipeline.models import Beeld
 from goodwork_pipeline.privacy.name_cues import name_key
+from goodwork_pipeline.privacy.name_lists import read_name_list
 from goodwork_pipeline.privacy.third_parties import FoundName, NameFinder, entries_for
 
 FOUND_FILE = "derden.json"  # every third party found in the story's drafts and approved texts
@@ -65,25 +65,11 @@ class StoryNames:
         return [FoundName(**item) for item in json.loads(path.read_text(encoding="utf-8"))]
 
     def kept(self) -> list[str]:
-        path = self.story_dir / KEPT_FILE
-        if not path.is_file():
-            return []
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise NamesFileError(
-                f"{path} is not a valid YAML list of names ({exc.__class__.__name__}). Fix it, "
-                "or remove it and clear the names again with 'goodwork names STORY --keep'.",
-                nl=f"{path.name} is geen geldige lijst met namen. Herstel of verwijder het.",
-                path=path,
-            ) from exc
-        if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
-            raise NamesFileError(
-                f"{path} must be a YAML list of names, one '- Naam' per line.",
-                nl=f"{path.name} moet een lijst met namen zijn, één '- Naam' per regel.",
-                path=path,
-            )
-        return [item.strip() for item in data if item.strip()]
+        return read_name_list(
+            self.story_dir / KEPT_FILE,
+            redo="clear the names again with 'goodwork names STORY --keep'",
+            redo_nl="geef de namen opnieuw vrij met 'goodwork names VERHAAL --keep'",
+        )
 
     def keep(self, names: Iterable[str]) -> list[str]:
         """Clear names: publishing leaves them as written. Returns the newly cleared ones."""
