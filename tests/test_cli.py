@@ -122,3 +122,11 @@ def test_the_command_table_refuses_a_misspelt_key() -> None:
         table.parameters({"options": {"--by": {"help": "Who.", "requierd": True}}})
     with pytest.raises(ValueError, match="unknown keys"):
         table.parameters({"arguments": {"story": {"requierd": False}}})
+
+
+def test_an_unknown_state_is_a_usage_error_also_before_anything_was_processed(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(cli, ["-C", str(tmp_path), "status", "--state", "bogus"])
+    assert result.exit_code == 2, result.output
+    assert "unknown state 'bogus'" in result.output

@@ -20,7 +20,7 @@ from goodwork_pipeline.pipeline.report_lines import Line, Report, Table, line
 from goodwork_pipeline.privacy.pseudonymise import story_pseudonyms
 from goodwork_pipeline.publishing.booklet import groups
 from goodwork_pipeline.settings import SETTINGS_FILE, Settings
-from goodwork_pipeline.status import StatusRow, status_rows, story_history
+from goodwork_pipeline.status import StatusRow, parse_state, status_rows, story_history
 from goodwork_pipeline.store.programme import open_store, workspace_is_open
 from goodwork_pipeline.transcription.profiles import load_profiles
 
@@ -55,7 +55,9 @@ def status_report(
     width: int = WIDE,
 ) -> Report:
     """Where every story stands (filtered), or one STORY's history, consent and changes; an
-    unknown state is a ``ValueError``."""
+    unknown state is a ``ValueError``, also before anything was processed."""
+    for state in states:
+        parse_state(state)
     store = open_store(settings)
     if store is None:
         yield line(
