@@ -6,6 +6,8 @@ runs them: this process on one machine, or workers of the ``goodwork-process`` p
 
 from __future__ import annotations
 
+import os
+
 from prefect import serve
 
 from flows._prefect_env import deployment
@@ -18,12 +20,18 @@ from flows.publish import publish_story
 from flows.purge import purge
 from flows.record_consent import record_consent
 from flows.withdraw_consent import withdraw_consent
-from goodwork_pipeline import Settings
+from goodwork_pipeline import Settings, SettingsError
 
 NAME = "goodwork"
 
 
 def serve_all(settings: Settings) -> None:
+    """Serve every deployment until stopped; without a Prefect server a settings error."""
+    if not os.environ.get("PREFECT_API_URL"):
+        raise SettingsError(
+            "goodwork serve needs a Prefect server: start one ('prefect server start') and "
+            "set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)."
+        )
     folder = {"folder": str(settings.base_dir)}
     ensure_transcription_limit(settings)
     serve(

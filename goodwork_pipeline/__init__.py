@@ -73,6 +73,7 @@ _WHERE: dict[str, str] = {
     "retry_steps": "lifecycle",
     "Store": "store.repository",
     "purge_recordings": "store.retention",
+    "purge_programme": "store.retention",
     "has_database": "store.programme",
     "open_store": "store.programme",
     "known_story": "store.programme",
@@ -235,6 +236,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     )
     from goodwork_pipeline.store.repository import Store
     from goodwork_pipeline.store.retention import purge as purge_recordings
+    from goodwork_pipeline.store.retention import purge_programme
     from goodwork_pipeline.testing.samples import (
         SAMPLE_CONVERSATION,
         SAMPLE_SIDECAR,

@@ -130,3 +130,17 @@ def test_an_unknown_state_is_a_usage_error_also_before_anything_was_processed(
     result = CliRunner().invoke(cli, ["-C", str(tmp_path), "status", "--state", "bogus"])
     assert result.exit_code == 2, result.output
     assert "unknown state 'bogus'" in result.output
+
+
+def test_serve_without_a_prefect_server_is_a_settings_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """'goodwork serve' needs PREFECT_API_URL: without it, exit 2 and what to do."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr(sys, "argv", ["goodwork", "-C", str(tmp_path), "serve"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    err = " ".join(capsys.readouterr().err.split())
+    assert done.value.code == 2, err
+    assert "PREFECT_API_URL" in err and "prefect server start" in err, err
+    assert "Traceback" not in err

@@ -2,10 +2,8 @@
 
 Every command, its options and help text are in ``commands.yaml``, built by ``table``. Commands
 that run the pipeline go through Prefect flows; commands that only read (status, settings) use
-the engine directly so they answer at once. The handlers, by group: ``programme`` (settings,
-demo), ``inbox`` (run, watch, serve, purge, transcribe), ``stories`` (status, retry, draft,
-send, sent, review), ``consent`` (consent, withdraw, pseudonymise, names, booklet),
-``interviewer``; ``output`` prints, ``context`` holds the settings.
+the engine directly so they answer at once. The handlers are in ``commands``, by group and in
+the table's order; ``output`` prints, ``context`` holds the settings.
 """
 
 from __future__ import annotations

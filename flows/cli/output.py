@@ -8,25 +8,19 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from flows.exit_codes import HELP, finish
+from flows.exit_codes import finish
 
 if TYPE_CHECKING:
     from goodwork_pipeline import Line, ProgressMeter, Table
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def command(name: str | None = None) -> Callable[[Callable[..., Any]], click.Command]:
-    """A ``goodwork`` command: its --help ends with the exit codes (as the group's own)."""
-    return click.command(name, epilog=HELP)
 
 
 def plain(value: object) -> str:

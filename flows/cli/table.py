@@ -1,7 +1,7 @@
 """The ``goodwork`` commands, built from ``commands.yaml``: one table of every command, its
 arguments, options and help text, read as data (a reviewer or translator needs no Python). A
-command's ``do: inbox.run`` is the handler ``flows.cli.inbox.run``, called with the
-``Context`` and the parsed values; every command's --help ends with the exit codes."""
+command's ``do: run`` is the handler ``flows.cli.commands.run``, called with the ``Context``
+and the parsed values; every command's --help ends with the exit codes."""
 
 from __future__ import annotations
 
@@ -31,10 +31,9 @@ def load() -> dict[str, Any]:
     return table["goodwork"]  # type: ignore[no-any-return]
 
 
-def handler(reference: str) -> Callable[..., Any]:
-    """``inbox.run`` -> ``flows.cli.inbox.run``."""
-    module, _, name = reference.rpartition(".")
-    return getattr(importlib.import_module(f"flows.cli.{module}"), name)  # type: ignore[no-any-return]
+def handler(name: str) -> Callable[..., Any]:
+    """``run`` -> ``flows.cli.commands.run``."""
+    return getattr(importlib.import_module("flows.cli.commands"), name)  # type: ignore[no-any-return]
 
 
 def group(name: str, spec: dict[str, Any], **attrs: Any) -> click.Group:

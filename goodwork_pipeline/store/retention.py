@@ -26,6 +26,7 @@ from goodwork_pipeline.clock import Clock
 from goodwork_pipeline.logs import fields
 from goodwork_pipeline.models import State
 from goodwork_pipeline.settings import Settings
+from goodwork_pipeline.store.programme import open_store
 from goodwork_pipeline.store.repository import Store, Story
 from goodwork_pipeline.store.workspace import Workspace
 
@@ -116,6 +117,20 @@ def purge(
             extra=fields(story=story.id, event="purged", count=len(removed)),
         )
     return deletions
+
+
+def purge_programme(
+    settings: Settings, clock: Clock, *, dry_run: bool = False
+) -> list[Deletion] | None:
+    """``purge`` on the programme's store, opened and closed here; None: nothing has been
+    processed in this folder yet (no database, and none is made)."""
+    store = open_store(settings)
+    if store is None:
+        return None
+    try:
+        return purge(store, settings, clock, dry_run=dry_run)
+    finally:
+        store.close()
 
 
 def was_purged(store: Store, story_id: str) -> bool:
