@@ -11,6 +11,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+# pytest-xdist's workers (scripts/check runs two) start with COLUMNS=80 and LINES set, which
+# would fix the width of the CLI's Rich consoles when flows.cli is imported; a test asks for
+# the width it needs (CliRunner env={"COLUMNS": ...}), as in a plain run.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
 from helpers import IN_CI, SCRIPT, make_tone, require_tool
 from postgres_server import PostgresServer, find_bindir
 
