@@ -64,6 +64,9 @@ NEXT_UNMATCHED = 0.9  # ... when it names no section at all (likely the next one
 # follow-ups per section, so a question that names nothing is more often one of them. The
 # bonus is full up to PACE participant sentences per section and shrinks in proportion above.
 PACE = 8.0
+# With fewer questions than sections, changing section inside an answer costs less, in
+# proportion (to at least this share): the participant tells the story without prompts.
+FEW_QUESTIONS = 0.25
 NEXT_FOLLOW_UP = 0.3  # ... after a follow-up ("en?"): the answer may move on by itself
 STAY_FOLLOW_UP = 1.5  # a follow-up ("en toen?") keeps the section
 STAY_QUESTION = 0.3  # any other question keeps the section
@@ -75,6 +78,7 @@ IN_TURN_JUMP = 2.2  # changing section inside one answer
 SKIP_FROM_START = 0.2  # per section skipped by the first question of the interview
 SKIP_IN_TURN = 1.2  # per section skipped inside one answer
 IN_TURN_BACK = 8.0  # going back inside one answer
+TURN_ASKED = 0.2  # per sentence of an answer that stays in the section its question named
 COMBINED = 0.8  # per point of the question's match with the section jumped to in a turn
 CLOSING = 6.0  # a closing ends the interview
 THANKS = 0.5  # thanks without a new question may end it: more than the answer running on
@@ -101,11 +105,25 @@ def place(utterances: list[Utterance], guide: Guide) -> list[Placement]:
     if not units:
         return []
     states = (BEFORE, *guide.keys, AFTER)
-    unmatched = NEXT_UNMATCHED * pace_scale(len(units), len(guide.keys))
-    path = _viterbi(units, states, unmatched)
-    return [
-        _unless_unsure(_placement(unit, path, t, states, unmatched)) for t, unit in enumerate(units)
-    ]
+    pace = _pace(units, len(guide.keys))
+    path = _viterbi(units, states, pace)
+    return [_unless_unsure(_placement(unit, path, t, states, pace)) for t, unit in enumerate(units)]
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How the conversation's pace scales the order's weights."""
+
+    unmatched: float  # the 'next section' bonus of a question that names nothing
+    in_turn: float  # the cost of changing section inside one answer
+
+
+def _pace(units: Sequence[Unit], sections: int) -> Pace:
+    """A long interview has many questions per section; a silent interviewer fewer questions
+    than sections, so that the answers must move through the sections by themselves."""
+    questions = sum(1 for u in units if u.question is not None and u.question.asks)
+    asked = min(1.0, max(FEW_QUESTIONS, questions / max(1, sections)))
+    return Pace(NEXT_UNMATCHED * pace_scale(len(units), sections), asked)
 
 
 def pace_scale(sentences: int, sections: int) -> float:
@@ -131,7 +149,7 @@ def _unless_unsure(placement: Placement) -> Placement:
 State = tuple[int, int, bool]  # (section, furthest reached, asked for and stayed with since)
 
 
-def _viterbi(units: Sequence[Unit], states: tuple[str, ...], unmatched: float) -> list[State]:
+def _viterbi(units: Sequence[Unit], states: tuple[str, ...], pace: Pace) -> list[State]:
     """The best path of (section, furthest section reached so far, asked for) over all
     sentences.
 
@@ -145,7 +163,7 @@ def _viterbi(units: Sequence[Unit], states: tuple[str, ...], unmatched: float) -
     pairs = [(0, 0)] + [(c, f) for f in range(1, last) for c in range(1, f + 1)] + [(last, last)]
     starts = [pair for pair in pairs if pair[0] == pair[1]]
     best: dict[State, float] = {
-        (c, f, False): _transition(units[0], 0, 0, c, unmatched) + _emission(units[0], states[c])
+        (c, f, False): _transition(units[0], 0, 0, c, pace) + _emission(units[0], states[c])
         for c, f in starts
     }
     back: list[dict[State, State]] = [{}]
@@ -165,7 +183,7 @@ def _viterbi(units: Sequence[Unit], states: tuple[str, ...], unmatched: float) -
                     fb = last
                 key = (a, fa if b > a else 0, b)
                 if key not in cache:
-                    cache[key] = _transition(unit, a, fa, b, unmatched)
+                    cache[key] = _transition(unit, a, fa, b, pace)
                 total = score + cache[key]
                 if total <= IMPOSSIBLE / 2:
                     continue
@@ -207,16 +225,16 @@ def _later(unit: Unit, state: str) -> float:
     return sum(points for _kind, points, _what in unit.later.get(state, ()))
 
 
-def _transition(unit: Unit, a: int, furthest: int, b: int, unmatched: float) -> float:
-    return sum(points for _kind, points, _what in _order(unit, a, furthest, b, unmatched))
+def _transition(unit: Unit, a: int, furthest: int, b: int, pace: Pace) -> float:
+    return sum(points for _kind, points, _what in _order(unit, a, furthest, b, pace))
 
 
-def _order(unit: Unit, a: int, furthest: int, b: int, unmatched_bonus: float) -> Evidence:
+def _order(unit: Unit, a: int, furthest: int, b: int, pace: Pace) -> Evidence:
     """The points for moving from state a to state b at this unit, with what they are for.
 
     States: 0 is small talk before the interview, 1..n the guide's sections, n+1 after the
     closing. ``furthest``: the furthest section the conversation reached before (>= a).
-    ``unmatched_bonus``: NEXT_UNMATCHED scaled by the conversation's pace.
+    ``pace``: how the conversation's pace scales some of the weights.
     """
     states = unit.states
     last = len(states) - 1
@@ -224,7 +242,7 @@ def _order(unit: Unit, a: int, furthest: int, b: int, unmatched_bonus: float) ->
         return [] if b == last else [("volgorde", IMPOSSIBLE, "na de afsluiting")]
     question = unit.question
     if question is None:  # the same answer runs on
-        return _within_turn(unit, a, furthest, b)
+        return _within_turn(unit, a, furthest, b, pace)
     if question.kind == "closing":
         if b == last:
             return [("vraag", CLOSING, question.evidence)]
@@ -243,7 +261,7 @@ def _order(unit: Unit, a: int, furthest: int, b: int, unmatched_bonus: float) ->
         # 'hm hm', 'oké', a summary: the answer runs on
         if b == a:
             return [("volgorde", STAY_ACK, question.evidence + "; antwoord loopt door")]
-        return _within_turn(unit, a, furthest, b)
+        return _within_turn(unit, a, furthest, b, pace)
     points: Evidence = [("vraag", QUESTION * question.score_of(states[b]), _asked(unit, states[b]))]
     if b == a:
         stay = STAY_FOLLOW_UP if question.kind == "follow-up" else STAY_QUESTION
@@ -265,7 +283,7 @@ def _order(unit: Unit, a: int, furthest: int, b: int, unmatched_bonus: float) ->
     if unmatched:
         # a question that names nothing moves on to the next section, but it does not end
         # the small talk before the interview: that takes a named question or a long answer
-        bonus = unmatched_bonus if a != 0 else 0.0
+        bonus = pace.unmatched if a != 0 else 0.0
     elif question.kind == "follow-up":
         bonus = NEXT_FOLLOW_UP
     else:
@@ -278,15 +296,18 @@ def _order(unit: Unit, a: int, furthest: int, b: int, unmatched_bonus: float) ->
     return [*points, ("volgorde", bonus - cost * skipped, what)]
 
 
-def _within_turn(unit: Unit, a: int, furthest: int, b: int) -> Evidence:
+def _within_turn(unit: Unit, a: int, furthest: int, b: int, pace: Pace) -> Evidence:
     last = len(unit.states) - 1
     if b == a:
-        return []
+        asked = unit.turn_question.score_of(unit.states[b]) if unit.turn_question else 0.0
+        if asked < ENOUGH or not TURN_ASKED:
+            return []
+        return [("vraag", TURN_ASKED * min(asked, 2.0), "het antwoord op de vraag loopt door")]
     if a == 0 or b in (0, last):
         return [("volgorde", IMPOSSIBLE, "binnen een antwoord")]
     if b < a:
         return [("volgorde", -IN_TURN_BACK, "terug binnen een antwoord")]
-    points = -IN_TURN_JUMP - SKIP_IN_TURN * max(0, b - max(a, furthest) - 1)
+    points = -pace.in_turn * (IN_TURN_JUMP + SKIP_IN_TURN * max(0, b - max(a, furthest) - 1))
     asked = unit.turn_question.score_of(unit.states[b]) if unit.turn_question else 0.0
     if asked:  # a combined question ("wat deed je, en waarom?") asked for this one too
         points += COMBINED * min(asked, 2.0)
@@ -301,12 +322,12 @@ def _asked(unit: Unit, key: str) -> str:
 
 
 def _placement(
-    unit: Unit, path: list[State], t: int, states: tuple[str, ...], unmatched: float
+    unit: Unit, path: list[State], t: int, states: tuple[str, ...], pace: Pace
 ) -> Placement:
     here, _furthest, reached = path[t]
     state = states[here]
     previous, furthest, _ready = path[t - 1] if t else (0, 0, False)
-    order = _order(unit, previous, furthest, here, unmatched)
+    order = _order(unit, previous, furthest, here, pace)
     evidence = list(order)
     if state not in (BEFORE, AFTER):
         evidence += unit.answer.get(state, [])

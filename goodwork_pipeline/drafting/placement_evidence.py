@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from goodwork_pipeline.drafting.answer_kinds import KIND_NL, answer_kinds
+from goodwork_pipeline.drafting.cleanup import remove_fillers
 from goodwork_pipeline.drafting.guide import Guide
 from goodwork_pipeline.drafting.questions import ENOUGH, QuestionMatch, match_question
 from goodwork_pipeline.models import INTERVIEWER
@@ -137,7 +138,7 @@ def _acknowledgements(guide: Guide) -> frozenset[str]:
 
 def _answer_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
     kinds = answer_kinds(text)
-    phrase = normal_phrase(text)
+    phrase = normal_phrase(remove_fillers(text))  # "ik heb, eh, eerst" opens "ik heb eerst"
     opening = " ".join(phrase.split()[:10])
     padded = f" {phrase} "
     evidence: dict[str, list[tuple[str, float, str]]] = {}
