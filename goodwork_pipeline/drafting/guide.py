@@ -49,6 +49,7 @@ SECTION_KEYS = (
     "cues",
     "answer_cues",
     "answer_kinds",
+    "later_kinds",
     "answer_words",
     "words",
 )
@@ -65,6 +66,8 @@ class GuideSection:
     paraphrases: tuple[str, ...] = ()  # other ways interviewers ask for this section
     answer_kinds: tuple[str, ...] = ()  # what an answer here does (answers.ANSWER_KINDS)
     answer_words: tuple[str, ...] = ()  # words anywhere in an answer that point here
+    # kinds that count here (less) only once the conversation has reached this section
+    later_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,16 +252,17 @@ def _section(node: yaml.Node, path: Path) -> GuideSection:
             f"sectie '{key}' heeft geen 'questions' en geen 'cues'; zo kan geen vraag bij deze "
             "sectie horen",
         )
-    kinds = _texts(entries.get("answer_kinds"), path, f"section '{key}': 'answer_kinds'")
-    unknown = [k for k in kinds if k not in ANSWER_KINDS]
-    if unknown:
+    kinds = _kinds(entries, "answer_kinds", key, path)
+    later = _kinds(entries, "later_kinds", key, path)
+    both = [k for k in later if k in kinds]
+    if both:
         raise _error(
             path,
-            _line(entries["answer_kinds"][1]),
-            f"section '{key}': unknown answer kind '{unknown[0]}' (known: "
-            f"{', '.join(ANSWER_KINDS)})",
-            f"sectie '{key}': onbekende soort antwoord '{unknown[0]}' (bekend: "
-            f"{', '.join(ANSWER_KINDS)})",
+            _line(entries["later_kinds"][1]),
+            f"section '{key}': '{both[0]}' is in both 'answer_kinds' and 'later_kinds' "
+            "(keep it in one of them)",
+            f"sectie '{key}': '{both[0]}' staat in 'answer_kinds' en in 'later_kinds' "
+            "(laat het in één van beide staan)",
         )
     return GuideSection(
         key=key,
@@ -271,11 +275,28 @@ def _section(node: yaml.Node, path: Path) -> GuideSection:
         ),
         paraphrases=_texts(entries.get("paraphrases"), path, f"section '{key}': 'paraphrases'"),
         answer_kinds=kinds,
+        later_kinds=later,
         answer_words=tuple(
             c.lower()
             for c in _texts(entries.get("answer_words"), path, f"section '{key}': 'answer_words'")
         ),
     )
+
+
+def _kinds(entries: dict[str, Entry], field: str, key: str, path: Path) -> tuple[str, ...]:
+    """A section's list of answer kinds (``answer_kinds.ANSWER_KINDS``), each known."""
+    kinds = _texts(entries.get(field), path, f"section '{key}': '{field}'")
+    unknown = [k for k in kinds if k not in ANSWER_KINDS]
+    if unknown:
+        raise _error(
+            path,
+            _line(entries[field][1]),
+            f"section '{key}': unknown answer kind '{unknown[0]}' in '{field}' (known: "
+            f"{', '.join(ANSWER_KINDS)})",
+            f"sectie '{key}': onbekende soort antwoord '{unknown[0]}' in '{field}' (bekend: "
+            f"{', '.join(ANSWER_KINDS)})",
+        )
+    return kinds
 
 
 def _synonyms(entry: Entry | None, path: Path) -> tuple[tuple[str, ...], ...]:

@@ -60,6 +60,13 @@ __all__ = [
 QUESTION = 1.6  # per point of question match (a clear cue is ~1-2 points)
 NEXT = 0.8  # a question moves on to the next section
 NEXT_UNMATCHED = 0.9  # ... when it names no section at all (likely the next one, reworded)
+# ... scaled by the conversation's pace: in a long interview the interviewer asks many
+# follow-ups per section, so a question that names nothing is more often one of them. The
+# bonus is full up to PACE participant sentences per section and shrinks in proportion above.
+PACE = 8.0
+# With fewer questions than sections, changing section inside an answer costs less, in
+# proportion (to at least this share): the participant tells the story without prompts.
+FEW_QUESTIONS = 0.25
 NEXT_FOLLOW_UP = 0.3  # ... after a follow-up ("en?"): the answer may move on by itself
 STAY_FOLLOW_UP = 1.5  # a follow-up ("en toen?") keeps the section
 STAY_QUESTION = 0.3  # any other question keeps the section
@@ -71,6 +78,7 @@ IN_TURN_JUMP = 2.2  # changing section inside one answer
 SKIP_FROM_START = 0.2  # per section skipped by the first question of the interview
 SKIP_IN_TURN = 1.2  # per section skipped inside one answer
 IN_TURN_BACK = 8.0  # going back inside one answer
+TURN_ASKED = 0.2  # per sentence of an answer that stays in the section its question named
 COMBINED = 0.8  # per point of the question's match with the section jumped to in a turn
 CLOSING = 6.0  # a closing ends the interview
 THANKS = 0.5  # thanks without a new question may end it: more than the answer running on
@@ -97,8 +105,32 @@ def place(utterances: list[Utterance], guide: Guide) -> list[Placement]:
     if not units:
         return []
     states = (BEFORE, *guide.keys, AFTER)
-    path = _viterbi(units, states)
-    return [_unless_unsure(_placement(unit, path, t, states)) for t, unit in enumerate(units)]
+    pace = _pace(units, len(guide.keys))
+    path = _viterbi(units, states, pace)
+    return [_unless_unsure(_placement(unit, path, t, states, pace)) for t, unit in enumerate(units)]
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How the conversation's pace scales the order's weights."""
+
+    unmatched: float  # the 'next section' bonus of a question that names nothing
+    in_turn: float  # the cost of changing section inside one answer
+
+
+def _pace(units: Sequence[Unit], sections: int) -> Pace:
+    """A long interview has many questions per section; a silent interviewer fewer questions
+    than sections, so that the answers must move through the sections by themselves."""
+    questions = sum(1 for u in units if u.question is not None and u.question.asks)
+    asked = min(1.0, max(FEW_QUESTIONS, questions / max(1, sections)))
+    return Pace(NEXT_UNMATCHED * pace_scale(len(units), sections), asked)
+
+
+def pace_scale(sentences: int, sections: int) -> float:
+    """How much of the 'next section' bonus a question that names nothing keeps: all of it
+    in a conversation of up to PACE participant sentences per section, less in a longer one."""
+    pace = sentences / max(1, sections)
+    return min(1.0, PACE / pace) if pace > 0 else 1.0
 
 
 def _unless_unsure(placement: Placement) -> Placement:
@@ -114,23 +146,35 @@ def _unless_unsure(placement: Placement) -> Placement:
 # The best sequence ---------------------------------------------------------------------------
 
 
-def _viterbi(units: Sequence[Unit], states: tuple[str, ...]) -> list[tuple[int, int]]:
-    """The best path of (section, furthest section reached so far) over all sentences.
+State = tuple[int, int, bool]  # (section, furthest reached, asked for and stayed with since)
+
+
+def _viterbi(units: Sequence[Unit], states: tuple[str, ...], pace: Pace) -> list[State]:
+    """The best path of (section, furthest section reached so far, asked for) over all
+    sentences.
 
     Remembering how far the conversation got lets it go back for a moment (a digression to
-    an earlier section) and return without paying for the sections in between twice.
+    an earlier section) and return without paying for the sections in between twice. The
+    third part says whether the interviewer asked for the section and the conversation
+    stayed there since: only then do its ``later_kinds`` count (an answer that runs on from
+    the puzzle into what was done does not get them for the puzzle's sentences).
     """
     last = len(states) - 1
     pairs = [(0, 0)] + [(c, f) for f in range(1, last) for c in range(1, f + 1)] + [(last, last)]
-    best = {pair: _transition(units[0], 0, 0, pair[0]) for pair in pairs if pair[0] == pair[1]}
-    best = {pair: score + _emission(units[0], states[pair[0]]) for pair, score in best.items()}
-    back: list[dict[tuple[int, int], tuple[int, int]]] = [{}]
+    starts = [pair for pair in pairs if pair[0] == pair[1]]
+    best: dict[State, float] = {
+        (c, f, False): _transition(units[0], 0, 0, c, pace) + _emission(units[0], states[c])
+        for c, f in starts
+    }
+    back: list[dict[State, State]] = [{}]
     for unit in units[1:]:
         emissions = [_emission(unit, state) for state in states]
+        later = [_later(unit, state) for state in states]
+        named = [_names(unit, state) for state in states]
         cache: dict[tuple[int, int, int], float] = {}
-        step: dict[tuple[int, int], float] = {}
-        pointers: dict[tuple[int, int], tuple[int, int]] = {}
-        for (a, fa), score in best.items():
+        step: dict[State, float] = {}
+        pointers: dict[State, State] = {}
+        for (a, fa, ready), score in best.items():
             for b in range(len(states)):
                 fb = b if b in (0, last) else max(fa, b)
                 if fb < fa and b != last:
@@ -139,16 +183,22 @@ def _viterbi(units: Sequence[Unit], states: tuple[str, ...]) -> list[tuple[int, 
                     fb = last
                 key = (a, fa if b > a else 0, b)
                 if key not in cache:
-                    cache[key] = _transition(unit, a, fa, b)
+                    cache[key] = _transition(unit, a, fa, b, pace)
                 total = score + cache[key]
                 if total <= IMPOSSIBLE / 2:
                     continue
-                if total > step.get((b, fb), IMPOSSIBLE):
-                    step[(b, fb)] = total
-                    pointers[(b, fb)] = (a, fa)
-        best = {pair: score + emissions[pair[0]] for pair, score in step.items()}
+                # the section was asked for (by this question or one before it that the
+                # conversation has stayed with since); not when an answer ran into it
+                reached = (ready and a == b) or (unit.turn_start and named[b])
+                if reached:
+                    total += later[b]
+                target = (b, fb, reached)
+                if total > step.get(target, IMPOSSIBLE):
+                    step[target] = total
+                    pointers[target] = (a, fa, ready)
+        best = {target: score + emissions[target[0]] for target, score in step.items()}
         back.append(pointers)
-    state = max(best, key=lambda pair: best[pair])
+    state = max(best, key=lambda target: best[target])
     path = [state]
     for t in range(len(units) - 1, 0, -1):
         state = back[t][state]
@@ -164,15 +214,27 @@ def _emission(unit: Unit, state: str) -> float:
     return sum(points for _kind, points, _what in unit.answer.get(state, ()))
 
 
-def _transition(unit: Unit, a: int, furthest: int, b: int) -> float:
-    return sum(points for _kind, points, _what in _order(unit, a, furthest, b))
+def _names(unit: Unit, state: str) -> bool:
+    """The question before this unit asks for this section."""
+    question = unit.question
+    return question is not None and question.asks and question.score_of(state) >= ENOUGH
 
 
-def _order(unit: Unit, a: int, furthest: int, b: int) -> Evidence:
+def _later(unit: Unit, state: str) -> float:
+    """Points of the section's later_kinds: they count once the section was reached."""
+    return sum(points for _kind, points, _what in unit.later.get(state, ()))
+
+
+def _transition(unit: Unit, a: int, furthest: int, b: int, pace: Pace) -> float:
+    return sum(points for _kind, points, _what in _order(unit, a, furthest, b, pace))
+
+
+def _order(unit: Unit, a: int, furthest: int, b: int, pace: Pace) -> Evidence:
     """The points for moving from state a to state b at this unit, with what they are for.
 
     States: 0 is small talk before the interview, 1..n the guide's sections, n+1 after the
     closing. ``furthest``: the furthest section the conversation reached before (>= a).
+    ``pace``: how the conversation's pace scales some of the weights.
     """
     states = unit.states
     last = len(states) - 1
@@ -180,7 +242,7 @@ def _order(unit: Unit, a: int, furthest: int, b: int) -> Evidence:
         return [] if b == last else [("volgorde", IMPOSSIBLE, "na de afsluiting")]
     question = unit.question
     if question is None:  # the same answer runs on
-        return _within_turn(unit, a, furthest, b)
+        return _within_turn(unit, a, furthest, b, pace)
     if question.kind == "closing":
         if b == last:
             return [("vraag", CLOSING, question.evidence)]
@@ -199,7 +261,7 @@ def _order(unit: Unit, a: int, furthest: int, b: int) -> Evidence:
         # 'hm hm', 'oké', a summary: the answer runs on
         if b == a:
             return [("volgorde", STAY_ACK, question.evidence + "; antwoord loopt door")]
-        return _within_turn(unit, a, furthest, b)
+        return _within_turn(unit, a, furthest, b, pace)
     points: Evidence = [("vraag", QUESTION * question.score_of(states[b]), _asked(unit, states[b]))]
     if b == a:
         stay = STAY_FOLLOW_UP if question.kind == "follow-up" else STAY_QUESTION
@@ -221,7 +283,7 @@ def _order(unit: Unit, a: int, furthest: int, b: int) -> Evidence:
     if unmatched:
         # a question that names nothing moves on to the next section, but it does not end
         # the small talk before the interview: that takes a named question or a long answer
-        bonus = NEXT_UNMATCHED if a != 0 else 0.0
+        bonus = pace.unmatched if a != 0 else 0.0
     elif question.kind == "follow-up":
         bonus = NEXT_FOLLOW_UP
     else:
@@ -234,15 +296,18 @@ def _order(unit: Unit, a: int, furthest: int, b: int) -> Evidence:
     return [*points, ("volgorde", bonus - cost * skipped, what)]
 
 
-def _within_turn(unit: Unit, a: int, furthest: int, b: int) -> Evidence:
+def _within_turn(unit: Unit, a: int, furthest: int, b: int, pace: Pace) -> Evidence:
     last = len(unit.states) - 1
     if b == a:
-        return []
+        asked = unit.turn_question.score_of(unit.states[b]) if unit.turn_question else 0.0
+        if asked < ENOUGH or not TURN_ASKED:
+            return []
+        return [("vraag", TURN_ASKED * min(asked, 2.0), "het antwoord op de vraag loopt door")]
     if a == 0 or b in (0, last):
         return [("volgorde", IMPOSSIBLE, "binnen een antwoord")]
     if b < a:
         return [("volgorde", -IN_TURN_BACK, "terug binnen een antwoord")]
-    points = -IN_TURN_JUMP - SKIP_IN_TURN * max(0, b - max(a, furthest) - 1)
+    points = -pace.in_turn * (IN_TURN_JUMP + SKIP_IN_TURN * max(0, b - max(a, furthest) - 1))
     asked = unit.turn_question.score_of(unit.states[b]) if unit.turn_question else 0.0
     if asked:  # a combined question ("wat deed je, en waarom?") asked for this one too
         points += COMBINED * min(asked, 2.0)
@@ -257,15 +322,17 @@ def _asked(unit: Unit, key: str) -> str:
 
 
 def _placement(
-    unit: Unit, path: list[tuple[int, int]], t: int, states: tuple[str, ...]
+    unit: Unit, path: list[State], t: int, states: tuple[str, ...], pace: Pace
 ) -> Placement:
-    here = path[t][0]
+    here, _furthest, reached = path[t]
     state = states[here]
-    previous, furthest = path[t - 1] if t else (0, 0)
-    order = _order(unit, previous, furthest, here)
+    previous, furthest, _ready = path[t - 1] if t else (0, 0, False)
+    order = _order(unit, previous, furthest, here, pace)
     evidence = list(order)
     if state not in (BEFORE, AFTER):
         evidence += unit.answer.get(state, [])
+        if reached:
+            evidence += unit.later.get(state, [])
     evidence = [(kind, round(points, 2), what) for kind, points, what in evidence]
     section = None if state in (BEFORE, AFTER) or unit.aside else state
     if unit.aside:

@@ -17,10 +17,11 @@ question back to the interviewer, a side story with no sign of any section.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from goodwork_pipeline.drafting.answer_kinds import KIND_NL, answer_kinds
+from goodwork_pipeline.drafting.cleanup import remove_fillers
 from goodwork_pipeline.drafting.guide import Guide
 from goodwork_pipeline.drafting.questions import ENOUGH, QuestionMatch, match_question
 from goodwork_pipeline.models import INTERVIEWER
@@ -34,6 +35,7 @@ ANSWER = 1.0  # per point of answer evidence (one sign ~0.6, at most 1.5 per kin
 ANSWER_CUE = 2.5  # a sentence opening with a section's answer cue ("Goed werk is ...")
 ANSWER_CUE_INSIDE = 1.5  # ... or with the cue further on ("als je vraagt wat goed werk is")
 ANSWER_WORD = 0.5  # one of a section's answer words anywhere in the sentence
+LATER_KIND = 0.6  # per point of a section's later_kinds, once the section was reached
 SIDE_WORDS = 25  # words: an answer this long without any sign of a section is a side story
 
 Evidence = list[tuple[str, float, str]]  # (kind of evidence, points, what)
@@ -65,6 +67,8 @@ class Unit:
     turn_words: int
     turn_start: bool
     answer: dict[str, Evidence]  # state -> answer evidence
+    # state -> evidence that counts only when the conversation reached that section before
+    later: dict[str, Evidence] = field(default_factory=dict)
     aside: str = ""  # not for the beeld: a bare "Ja." or a question back to the interviewer
 
 
@@ -88,6 +92,7 @@ def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
         size = sum(len(u.text.split()) for u in turn)
         bare = all(_only_confirms(u.text, guide) for u in turn)
         evidence = [_answer_evidence(u.text, guide) for u in turn]
+        later = [_later_evidence(u.text, guide) for u in turn]
         # A side story: after 'hm hm' or a question that names no section, an answer with no
         # sign of any section ("Mijn man zegt altijd dat ik slecht lieg.")
         side = bool(units) and not any(evidence) and question.score < ENOUGH and size >= SIDE_WORDS
@@ -105,6 +110,7 @@ def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
                     turn_words=size,
                     turn_start=position == 0,
                     answer={} if aside else evidence[position],
+                    later={} if aside else later[position],
                     aside=aside,
                 )
             )
@@ -132,7 +138,7 @@ def _acknowledgements(guide: Guide) -> frozenset[str]:
 
 def _answer_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
     kinds = answer_kinds(text)
-    phrase = normal_phrase(text)
+    phrase = normal_phrase(remove_fillers(text))  # "ik heb, eh, eerst" opens "ik heb eerst"
     opening = " ".join(phrase.split()[:10])
     padded = f" {phrase} "
     evidence: dict[str, list[tuple[str, float, str]]] = {}
@@ -154,6 +160,23 @@ def _answer_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
         if hits:
             points = ANSWER_WORD * min(len(hits), 3)
             found.append(("antwoord", points, "woorden " + ", ".join(f"'{h}'" for h in hits[:3])))
+        if found:
+            evidence[section.key] = found
+    return evidence
+
+
+def _later_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
+    """A section's ``later_kinds``: "Wat ik deed" may go on telling what happened next."""
+    if not any(s.later_kinds for s in guide.sections):
+        return {}
+    kinds = answer_kinds(text)
+    evidence: dict[str, Evidence] = {}
+    for section in guide.sections:
+        found: Evidence = []
+        for kind in section.later_kinds:
+            if kind in kinds:
+                what = f"{KIND_NL[kind]}, na de start van dit onderdeel"
+                found.append(("antwoord", LATER_KIND * kinds[kind].score, what))
         if found:
             evidence[section.key] = found
     return evidence

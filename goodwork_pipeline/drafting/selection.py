@@ -17,6 +17,7 @@ from goodwork_pipeline.text_nl import FIRST_PERSON, content_stems, fold, normal_
 QUOTE_MIN, QUOTE_MAX = 8, 30
 TITLE_MIN, TITLE_MAX = 3, 9
 MIN_SENTENCE_WORDS = 3
+GROWTH = 1.5  # a section may grow to this times its budget to reach the beeld's minimum
 DUPLICATE = 0.6  # share of content words in common above which a sentence repeats another
 
 
@@ -155,7 +156,8 @@ def choose(
 
     A section gets its best sentences until its budget is used (its best sentence always,
     even if long). If the beeld is then shorter than ``min_words``, more sentences are added
-    (a section may grow to 1.5 times its budget); if longer than ``max_words``, the
+    (a section may grow to 1.5 times its budget, and beyond when the beeld is still short:
+    a participant may have said most under one heading); if longer than ``max_words``, the
     weakest go. Repeats of a chosen sentence and fragments are never chosen.
     """
     pool = [c for c in candidates if c.words >= MIN_SENTENCE_WORDS]
@@ -169,18 +171,21 @@ def choose(
             chosen.append(candidate)
             used[candidate.section] += candidate.words
     total = sum(used.values())
-    for candidate in sorted(pool, key=lambda c: -c.score):
-        if total >= min_words:
-            break
-        if candidate in chosen or _repeats(candidate, chosen):
-            continue
-        limit = int(budgets.get(candidate.section, 0) * 1.5)
-        if used[candidate.section] + candidate.words <= limit and total + candidate.words <= (
-            max_words
-        ):
-            chosen.append(candidate)
-            used[candidate.section] += candidate.words
-            total += candidate.words
+    # short of the minimum: sections may grow to 1.5 times their budget, then (when most was
+    # said under one or two headings) as far as the beeld needs
+    for growth in (GROWTH, None):
+        for candidate in sorted(pool, key=lambda c: -c.score):
+            if total >= min_words:
+                break
+            if candidate in chosen or _repeats(candidate, chosen):
+                continue
+            limit = budgets.get(candidate.section, 0) * growth if growth else max_words
+            if used[candidate.section] + candidate.words <= limit and (
+                total + candidate.words <= max_words
+            ):
+                chosen.append(candidate)
+                used[candidate.section] += candidate.words
+                total += candidate.words
     while total > max_words and len(chosen) > 1:
         weakest = min(chosen, key=lambda c: c.score)
         chosen.remove(weakest)
