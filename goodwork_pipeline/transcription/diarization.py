@@ -12,6 +12,9 @@
 5. Every piece goes to its nearest voice, smoothed over time (a change of voice between two
    pieces without a pause costs ``SWITCH_COST``); voices are recomputed once and assigned again.
 6. **Confidence** per piece: how much closer the piece is to its own voice than to the next.
+7. **Edges** (``refine_edges``): the word on each side of a change of voice is embedded on its
+   own and moved to the voice it matches better (a turn's first word that Whisper timed into
+   the turn before).
 
 The number of voices (one, two or three) comes from the audio. Thresholds were tuned on the
 tune half of the development set in ``bench/speakers.py`` (see ``bench/SPEAKERS.md``).
@@ -51,6 +54,9 @@ SPLIT_ROUNDS = 1
 SPLIT_GAP_S = 0.08
 SPLIT_CANDIDATES = 2  # boundaries tried per piece
 CONFIDENT_MARGIN = 0.15  # margin (cosine) at which a piece's voice is certain
+EDGE_MARGIN = 0.02  # a word at a change of voice moves when it is this much closer to the other
+EDGE_STEPS = 2  # words moved at most per side of one change
+EDGE_MIN_S = 0.25  # a word shorter than this is embedded with this much audio around its middle
 
 
 @dataclass(frozen=True)
@@ -290,6 +296,65 @@ def split_changes(
     return result, np.array(rows)
 
 
+def _changes(voices: Sequence[int | None]) -> list[int]:
+    """Word indices i where word i and word i + 1 have different (known) voices."""
+    return [
+        i
+        for i in range(len(voices) - 1)
+        if voices[i] is not None and voices[i + 1] is not None and voices[i] != voices[i + 1]
+    ]
+
+
+def _word_span(word: Word) -> tuple[float, float]:
+    if word.end - word.start >= EDGE_MIN_S:
+        return word.start, word.end
+    middle = (word.start + word.end) / 2
+    return middle - EDGE_MIN_S / 2, middle + EDGE_MIN_S / 2
+
+
+def refine_edges(
+    audio: Audio,
+    words: Sequence[Word],
+    voices: Sequence[int | None],
+    centroids: np.ndarray,
+    encoder: VoiceEncoder,
+) -> tuple[list[int | None], dict[int, float]]:
+    """Words at each change of voice re-embedded on their own and moved to the voice they
+    match better: Whisper's word times often put a turn's first word at the end of the one
+    before (or the other way round). At most ``EDGE_STEPS`` words per side of a change.
+    Returns the voices and, per moved word, how much better it fits its new voice."""
+    result = list(voices)
+    moves: dict[int, float] = {}
+    if len(centroids) < 2:
+        return result, moves
+    cache: dict[int, np.ndarray] = {}
+    for _step in range(EDGE_STEPS):
+        changes = _changes(result)
+        wanted = sorted({j for i in changes for j in (i, i + 1)} - set(cache))
+        if not wanted:
+            break
+        spans = [_word_span(words[j]) for j in wanted]
+        for j, row in zip(wanted, embed_spans(audio, spans, encoder), strict=True):
+            cache[j] = row @ centroids.T
+        moved = False
+        for i in changes:
+            left, right = result[i], result[i + 1]
+            assert left is not None and right is not None
+            # how much better each edge word fits the voice across the change
+            gain_left = cache[i][right] - cache[i][left]
+            gain_right = cache[i + 1][left] - cache[i + 1][right]
+            if max(gain_left, gain_right) < EDGE_MARGIN:
+                continue
+            if gain_left >= gain_right:
+                result[i], moves[i] = right, float(gain_left)
+            else:
+                result[i + 1], moves[i + 1] = left, float(gain_right)
+            moved = True
+        if not moved:
+            break
+    return result, moves
+
+
 def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diarization:
     """A voice and a confidence for every word of a mono (or mixed) recording."""
     pieces = [p for p in pieces_from_words(words) if p.end > p.start]
@@ -311,5 +376,8 @@ def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diari
         sure = float(np.clip(m / CONFIDENT_MARGIN, 0.0, 1.0))
         for i in range(piece.first, piece.last):
             voices[i], confidence[i] = int(label), round(sure, 3)
+    voices, moves = refine_edges(audio, words, voices, centroids, encoder)
+    for i, gain in moves.items():  # a word moved at an edge: as sure as its own margin
+        confidence[i] = round(float(np.clip(gain / CONFIDENT_MARGIN, 0.0, 1.0)), 3)
     speech = tuple(float(weights[labels == k].sum()) for k in range(len(centroids)))
     return Diarization(tuple(voices), tuple(confidence), centroids, speech)
