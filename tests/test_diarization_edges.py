@@ -11,8 +11,9 @@ import pytest
 
 from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
 from goodwork_pipeline.models import Word
-from goodwork_pipeline.transcription.diarization import embed_spans, refine_edges
+from goodwork_pipeline.transcription.diarization import refine_edges
 from goodwork_pipeline.transcription.voice_encoder import VoiceEncoder
+from goodwork_pipeline.transcription.voiceprints import embed_spans
 
 SHARED_VOICES = Path(__file__).resolve().parents[1].parent / "shared" / "voices" / "audio"
 TURN_S = 3.2

@@ -29,34 +29,25 @@ import numpy as np
 
 from goodwork_pipeline.intake.audio import Audio
 from goodwork_pipeline.models import Word
-from goodwork_pipeline.transcription.voice_encoder import (
-    EMBEDDING_SIZE,
-    N_MELS,
-    PARTIAL_FRAMES,
-    VoiceEncoder,
-    mel_spectrogram,
-)
+from goodwork_pipeline.transcription.edges import refine_edges
+from goodwork_pipeline.transcription.voice_encoder import VoiceEncoder
+from goodwork_pipeline.transcription.voiceprints import embed_spans
 
 PIECE_GAP_S = 0.2  # a pause this long ends a piece
 PIECE_MAX_S = 2.4  # longer stretches are cut at their widest gap between words
 PIECE_MIN_CUT_S = 0.8  # ... but no cut leaves a piece shorter than this
-PAD_S = 0.05  # audio taken around a piece's words
 LINK = 0.62  # average cosine similarity at which pieces are grouped
 SAME_VOICE = 0.80  # two groups whose voiceprints are this alike are one voice
 MIN_VOICE_S = 4.0  # a voice needs this much speech (and MIN_VOICE_SHARE) to count
 MIN_VOICE_SHARE = 0.03
 MAX_VOICES = 3
 SWITCH_COST = 0.05  # cost (in cosine) of changing voice between pieces without a pause
-BATCH = 16
 SPLIT_MIN_S = 0.25  # each side of a split piece has at least this much speech
 SPLIT_MARGIN = 0.04  # each side is this much closer to its own voice than to the other
 SPLIT_ROUNDS = 1
 SPLIT_GAP_S = 0.08
 SPLIT_CANDIDATES = 2  # boundaries tried per piece
 CONFIDENT_MARGIN = 0.15  # margin (cosine) at which a piece's voice is certain
-EDGE_MARGIN = 0.02  # a word at a change of voice moves when it is this much closer to the other
-EDGE_STEPS = 2  # words moved at most per side of one change
-EDGE_MIN_S = 0.25  # a word shorter than this is embedded with this much audio around its middle
 
 
 @dataclass(frozen=True)
@@ -112,38 +103,6 @@ def _cut(words: Sequence[Word], a: int, b: int) -> list[Piece]:
     if best is None:
         return [Piece(start, end, a, b)]
     return _cut(words, a, best) + _cut(words, best, b)
-
-
-def embed_spans(
-    audio: Audio, spans: Sequence[tuple[float, float]], encoder: VoiceEncoder
-) -> np.ndarray:
-    """One voiceprint per stretch of audio: the model run over the stretch itself (no zero
-    padding; stretches longer than two windows: the normed mean of 1.6 s windows)."""
-    windows: list[np.ndarray] = []
-    owner: list[int] = []
-    for index, (start, end) in enumerate(spans):
-        mel = mel_spectrogram(audio.mono(max(0.0, start - PAD_S), end + PAD_S))
-        if len(mel) <= 2 * PARTIAL_FRAMES:
-            windows.append(mel)
-            owner.append(index)
-            continue
-        for first in range(0, len(mel) - PARTIAL_FRAMES // 2, PARTIAL_FRAMES):
-            windows.append(mel[first : first + PARTIAL_FRAMES])
-            owner.append(index)
-    sums = np.zeros((len(spans), EMBEDDING_SIZE), dtype=np.float64)
-    order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
-    for batch_start in range(0, len(order), BATCH):
-        batch = order[batch_start : batch_start + BATCH]
-        longest = len(windows[batch[-1]])
-        stacked = np.zeros((len(batch), longest, N_MELS), dtype=np.float32)
-        for row, i in enumerate(batch):
-            stacked[row, : len(windows[i])] = windows[i]
-        lengths = np.array([len(windows[i]) for i in batch], dtype=np.int32)
-        embedded = encoder.forward(stacked, lengths)
-        for row, i in enumerate(batch):
-            sums[owner[i]] += embedded[row]
-    norms = np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-    return (sums / norms).astype(np.float32)
 
 
 def embed_pieces(audio: Audio, pieces: Sequence[Piece], encoder: VoiceEncoder) -> np.ndarray:
@@ -294,65 +253,6 @@ def split_changes(
         result.append(Piece(words[i].start, piece.end, i, piece.last))
         rows += [embedded[2 * k], embedded[2 * k + 1]]
     return result, np.array(rows)
-
-
-def _changes(voices: Sequence[int | None]) -> list[int]:
-    """Word indices i where word i and word i + 1 have different (known) voices."""
-    return [
-        i
-        for i in range(len(voices) - 1)
-        if voices[i] is not None and voices[i + 1] is not None and voices[i] != voices[i + 1]
-    ]
-
-
-def _word_span(word: Word) -> tuple[float, float]:
-    if word.end - word.start >= EDGE_MIN_S:
-        return word.start, word.end
-    middle = (word.start + word.end) / 2
-    return middle - EDGE_MIN_S / 2, middle + EDGE_MIN_S / 2
-
-
-def refine_edges(
-    audio: Audio,
-    words: Sequence[Word],
-    voices: Sequence[int | None],
-    centroids: np.ndarray,
-    encoder: VoiceEncoder,
-) -> tuple[list[int | None], dict[int, float]]:
-    """Words at each change of voice re-embedded on their own and moved to the voice they
-    match better: Whisper's word times often put a turn's first word at the end of the one
-    before (or the other way round). At most ``EDGE_STEPS`` words per side of a change.
-    Returns the voices and, per moved word, how much better it fits its new voice."""
-    result = list(voices)
-    moves: dict[int, float] = {}
-    if len(centroids) < 2:
-        return result, moves
-    cache: dict[int, np.ndarray] = {}
-    for _step in range(EDGE_STEPS):
-        changes = _changes(result)
-        wanted = sorted({j for i in changes for j in (i, i + 1)} - set(cache))
-        if not wanted:
-            break
-        spans = [_word_span(words[j]) for j in wanted]
-        for j, row in zip(wanted, embed_spans(audio, spans, encoder), strict=True):
-            cache[j] = row @ centroids.T
-        moved = False
-        for i in changes:
-            left, right = result[i], result[i + 1]
-            assert left is not None and right is not None
-            # how much better each edge word fits the voice across the change
-            gain_left = cache[i][right] - cache[i][left]
-            gain_right = cache[i + 1][left] - cache[i + 1][right]
-            if max(gain_left, gain_right) < EDGE_MARGIN:
-                continue
-            if gain_left >= gain_right:
-                result[i], moves[i] = right, float(gain_left)
-            else:
-                result[i + 1], moves[i + 1] = left, float(gain_right)
-            moved = True
-        if not moved:
-            break
-    return result, moves
 
 
 def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diarization:
