@@ -1,5 +1,6 @@
-"""diarization.refine_edges on real recorded speech of two people (../shared/voices; skipped
-where it is absent): a word put on the wrong side of a change of voice goes back."""
+"""diarization.refine_edges and edges.free_backchannels on real recorded speech of two people
+(../shared/voices; skipped where it is absent): a word put on the wrong side of a change of
+voice goes back, a short turn glued inside the other voice is freed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
 from goodwork_pipeline.models import Word
 from goodwork_pipeline.transcription.diarization import refine_edges
+from goodwork_pipeline.transcription.edges import free_backchannels
 from goodwork_pipeline.transcription.voice_encoder import VoiceEncoder
 from goodwork_pipeline.transcription.voiceprints import embed_spans
 
@@ -63,3 +65,24 @@ def test_a_right_change_of_voice_stays_where_it_is(two_voices: Setup) -> None:
     assert voices == truth and not moves
     one_voice = refine_edges(audio, words, truth, centroids[:1], encoder)
     assert one_voice == (truth, {})
+
+
+def test_a_short_turn_glued_inside_the_other_voice_is_freed(two_voices: Setup) -> None:
+    """0.8 s of the man between two stretches of the woman, no pause, all labelled hers."""
+    audio, _words, _truth, centroids, encoder = two_voices
+    pcm = audio.pcm[0]
+    woman, man = pcm[: int(TURN_S * SAMPLE_RATE)], pcm[int(TURN_S * SAMPLE_RATE) :]
+    half, back = int(2.4 * SAMPLE_RATE), int(0.8 * SAMPLE_RATE)
+    glued = np.concatenate([woman[:half], man[:back], woman[-half:]])
+    mixed = Audio(glued[None, :], 1, SAMPLE_RATE, "pcm_s16le")
+    words = [Word(i * WORD_S, (i + 1) * WORD_S - 0.02, f"w{i}") for i in range(14)]
+    voices, moves = free_backchannels(mixed, words, [0] * 14, centroids, encoder)
+    assert voices == [0] * 6 + [1] * 2 + [0] * 6 and sorted(moves) == [6, 7]
+
+
+def test_one_voice_throughout_frees_nothing(two_voices: Setup) -> None:
+    audio, words, truth, centroids, encoder = two_voices
+    count = truth.index(1)
+    woman = Audio(audio.pcm[:, : int(TURN_S * SAMPLE_RATE)], 1, SAMPLE_RATE, "pcm_s16le")
+    voices, moves = free_backchannels(woman, words[:count], truth[:count], centroids, encoder)
+    assert voices == truth[:count] and not moves

@@ -12,9 +12,9 @@
 5. Every piece goes to its nearest voice, smoothed over time (a change of voice between two
    pieces without a pause costs ``SWITCH_COST``); voices are recomputed once and assigned again.
 6. **Confidence** per piece: how much closer the piece is to its own voice than to the next.
-7. **Edges** (``refine_edges``): the word on each side of a change of voice is embedded on its
-   own and moved to the voice it matches better (a turn's first word that Whisper timed into
-   the turn before).
+7. **Word by word** (``edges.py``): a short turn glued inside the other voice's talk is freed
+   (a three-way split), and the word on each side of a change of voice moves to the voice
+   it matches better on its own (a turn's first word that Whisper timed into the one before).
 
 The number of voices (one, two or three) comes from the audio. Thresholds were tuned on the
 tune half of the development set in ``bench/speakers.py`` (see ``bench/SPEAKERS.md``).
@@ -29,7 +29,7 @@ import numpy as np
 
 from goodwork_pipeline.intake.audio import Audio
 from goodwork_pipeline.models import Word
-from goodwork_pipeline.transcription.edges import refine_edges
+from goodwork_pipeline.transcription.edges import free_backchannels, refine_edges
 from goodwork_pipeline.transcription.voice_encoder import VoiceEncoder
 from goodwork_pipeline.transcription.voiceprints import embed_spans
 
@@ -276,8 +276,9 @@ def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diari
         sure = float(np.clip(m / CONFIDENT_MARGIN, 0.0, 1.0))
         for i in range(piece.first, piece.last):
             voices[i], confidence[i] = int(label), round(sure, 3)
+    voices, freed = free_backchannels(audio, words, voices, centroids, encoder)
     voices, moves = refine_edges(audio, words, voices, centroids, encoder)
-    for i, gain in moves.items():  # a word moved at an edge: as sure as its own margin
+    for i, gain in (freed | moves).items():  # a word moved at an edge: as sure as its own margin
         confidence[i] = round(float(np.clip(gain / CONFIDENT_MARGIN, 0.0, 1.0)), 3)
     speech = tuple(float(weights[labels == k].sum()) for k in range(len(centroids)))
     return Diarization(tuple(voices), tuple(confidence), centroids, speech)
