@@ -31,7 +31,7 @@ from goodwork_pipeline.intake.audio import Audio
 from goodwork_pipeline.models import Word
 from goodwork_pipeline.transcription.edges import free_backchannels, refine_edges
 from goodwork_pipeline.transcription.voice_encoder import VoiceEncoder
-from goodwork_pipeline.transcription.voiceprints import embed_spans
+from goodwork_pipeline.transcription.voiceprints import WordPrints, embed_spans
 
 PIECE_GAP_S = 0.2  # a pause this long ends a piece
 PIECE_MAX_S = 2.4  # longer stretches are cut at their widest gap between words
@@ -276,8 +276,9 @@ def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diari
         sure = float(np.clip(m / CONFIDENT_MARGIN, 0.0, 1.0))
         for i in range(piece.first, piece.last):
             voices[i], confidence[i] = int(label), round(sure, 3)
-    voices, freed = free_backchannels(audio, words, voices, centroids, encoder)
-    voices, moves = refine_edges(audio, words, voices, centroids, encoder)
+    prints = WordPrints(audio, words, encoder)
+    voices, freed = free_backchannels(audio, words, voices, centroids, encoder, prints)
+    voices, moves = refine_edges(audio, words, voices, centroids, encoder, prints)
     for i, gain in (freed | moves).items():  # a word moved at an edge: as sure as its own margin
         confidence[i] = round(float(np.clip(gain / CONFIDENT_MARGIN, 0.0, 1.0)), 3)
     speech = tuple(float(weights[labels == k].sum()) for k in range(len(centroids)))

@@ -22,7 +22,7 @@ import numpy as np
 from goodwork_pipeline.intake.audio import Audio
 from goodwork_pipeline.models import Word
 from goodwork_pipeline.transcription.voice_encoder import VoiceEncoder
-from goodwork_pipeline.transcription.voiceprints import embed_spans, word_span
+from goodwork_pipeline.transcription.voiceprints import WordPrints, embed_spans
 
 EDGE_MARGIN = 0.02  # a word at a change of voice moves when it is this much closer to the other
 EDGE_STEPS = 2  # words moved at most per side of one change
@@ -47,6 +47,7 @@ def refine_edges(
     voices: Sequence[int | None],
     centroids: np.ndarray,
     encoder: VoiceEncoder,
+    prints: WordPrints | None = None,
 ) -> tuple[list[int | None], dict[int, float]]:
     """Words at each change of voice re-embedded on their own and moved to the voice they
     match better: Whisper's word times often put a turn's first word at the end of the one
@@ -56,15 +57,14 @@ def refine_edges(
     moves: dict[int, float] = {}
     if len(centroids) < 2:
         return result, moves
+    prints = prints or WordPrints(audio, words, encoder)
     cache: dict[int, np.ndarray] = {}
     for _step in range(EDGE_STEPS):
         changes = _changes(result)
         wanted = sorted({j for i in changes for j in (i, i + 1)} - set(cache))
         if not wanted:
             break
-        spans = [word_span(words[j]) for j in wanted]
-        for j, row in zip(wanted, embed_spans(audio, spans, encoder), strict=True):
-            cache[j] = row @ centroids.T
+        cache.update(zip(wanted, prints.of(wanted) @ centroids.T, strict=True))
         moved = False
         for i in changes:
             left, right = result[i], result[i + 1]
@@ -101,6 +101,7 @@ def free_backchannels(
     voices: Sequence[int | None],
     centroids: np.ndarray,
     encoder: VoiceEncoder,
+    prints: WordPrints | None = None,
 ) -> tuple[list[int | None], dict[int, float]]:
     """Short turns of another voice inside a stretch of talk, moved to that voice (see the
     module's docstring). Returns the voices and, per moved word, its margin."""
@@ -110,7 +111,7 @@ def free_backchannels(
     if len(centroids) < 2 or not stretches:
         return result, moves
     inner = [i for a, b in stretches for i in range(a + 1, b - 1)]
-    similarity = embed_spans(audio, [word_span(words[i]) for i in inner], encoder) @ centroids.T
+    similarity = (prints or WordPrints(audio, words, encoder)).of(inner) @ centroids.T
     row = {i: similarity[k] for k, i in enumerate(inner)}
     candidates: list[tuple[int, int, int]] = []  # first, after last, other voice
     for a, b in stretches:

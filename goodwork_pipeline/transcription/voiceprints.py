@@ -60,3 +60,22 @@ def word_span(word: Word) -> tuple[float, float]:
         return word.start, word.end
     middle = (word.start + word.end) / 2
     return middle - WORD_MIN_S / 2, middle + WORD_MIN_S / 2
+
+
+class WordPrints:
+    """Each word's own voiceprint (``word_span``), embedded once, when first asked for."""
+
+    def __init__(self, audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> None:
+        self.audio, self.words, self.encoder = audio, words, encoder
+        self._rows: dict[int, np.ndarray] = {}
+
+    def of(self, indices: Sequence[int]) -> np.ndarray:
+        """(len(indices), 256) voiceprints of these words."""
+        missing = [i for i in dict.fromkeys(indices) if i not in self._rows]
+        if missing:
+            spans = [word_span(self.words[i]) for i in missing]
+            rows = embed_spans(self.audio, spans, self.encoder)
+            self._rows.update(zip(missing, rows, strict=True))
+        if not indices:
+            return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
+        return np.array([self._rows[i] for i in indices])
