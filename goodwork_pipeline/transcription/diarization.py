@@ -46,7 +46,9 @@ SPLIT_MIN_S = 0.25  # each side of a split piece has at least this much speech
 SPLIT_MARGIN = 0.04  # each side is this much closer to its own voice than to the other
 SPLIT_ROUNDS = 1
 SPLIT_GAP_S = 0.08
-SPLIT_CANDIDATES = 2  # boundaries tried per piece
+SPLIT_CANDIDATES = 2  # boundaries tried per piece (without the words' own voiceprints)
+SPLIT_BY_PRINTS = True  # choose the boundary from each word's own voiceprint
+SPLIT_HINT = 0.5  # ... when they lean to a change by more than this (summed over the words)
 CONFIDENT_MARGIN = 0.15  # margin (cosine) at which a piece's voice is certain
 
 
@@ -212,6 +214,26 @@ def _split_points(words: Sequence[Word], piece: Piece) -> list[int]:
     return [i for _ends, _gap, i in sorted(options, reverse=True)[:SPLIT_CANDIDATES]]
 
 
+def _split_by_prints(
+    words: Sequence[Word], piece: Piece, similarity: np.ndarray, first: int
+) -> list[int]:
+    """The word boundary inside a piece where the words' own voiceprints most suggest a change
+    of voice (one voice before, another after), if any does. ``similarity``: each word's
+    similarity to each voice, row ``i - first`` for word ``i``."""
+    best, best_score = None, SPLIT_HINT
+    rows = similarity[piece.first - first : piece.last - first]
+    for i in range(piece.first + 1, piece.last):
+        if words[i - 1].end - piece.start < SPLIT_MIN_S or piece.end - words[i].start < SPLIT_MIN_S:
+            continue
+        before, after = rows[: i - piece.first].sum(axis=0), rows[i - piece.first :].sum(axis=0)
+        for a in range(len(before)):
+            for b in range(len(before)):
+                score = before[a] - before[b] + after[b] - after[a]
+                if a != b and score > best_score:
+                    best, best_score = i, float(score)
+    return [] if best is None else [best]
+
+
 def split_changes(
     audio: Audio,
     words: Sequence[Word],
@@ -219,10 +241,22 @@ def split_changes(
     embeddings: np.ndarray,
     centroids: np.ndarray,
     encoder: VoiceEncoder,
+    prints: WordPrints | None = None,
 ) -> tuple[list[Piece], np.ndarray]:
     """Pieces cut where the voice changes inside them (a quick "ja" joined to an answer):
-    both sides embedded on their own, cut when they are clearly different voices."""
-    candidates = [(n, i) for n, piece in enumerate(pieces) for i in _split_points(words, piece)]
+    both sides embedded on their own, cut when they are clearly different voices. With the
+    words' own voiceprints (``prints``) the likeliest boundary per piece is the one they
+    point to, and only pieces where they point to one are tried; without, the two likeliest
+    by gaps and sentence ends."""
+    if prints is not None and len(centroids) >= 2:
+        similarity = prints.of(range(len(words))) @ centroids.T
+        candidates = [
+            (n, i)
+            for n, piece in enumerate(pieces)
+            for i in _split_by_prints(words, piece, similarity, 0)
+        ]
+    else:
+        candidates = [(n, i) for n, p in enumerate(pieces) for i in _split_points(words, p)]
     if not candidates or len(centroids) < 2:
         return pieces, embeddings
     spans = []
@@ -263,8 +297,11 @@ def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diari
     embeddings = embed_pieces(audio, pieces, encoder)
     weights = np.array([max(p.duration, 0.1) for p in pieces])
     centroids = voices_of(embeddings, weights)
+    prints = WordPrints(audio, words, encoder) if SPLIT_BY_PRINTS else None
     for _round in range(SPLIT_ROUNDS):  # a second round finds a "ja" inside an answer
-        pieces, embeddings = split_changes(audio, words, pieces, embeddings, centroids, encoder)
+        pieces, embeddings = split_changes(
+            audio, words, pieces, embeddings, centroids, encoder, prints
+        )
     weights = np.array([max(p.duration, 0.1) for p in pieces])
     labels, margin = assign(embeddings, centroids, pieces)
     if len(centroids) > 1 and len(set(labels.tolist())) == len(centroids):
@@ -276,7 +313,7 @@ def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diari
         sure = float(np.clip(m / CONFIDENT_MARGIN, 0.0, 1.0))
         for i in range(piece.first, piece.last):
             voices[i], confidence[i] = int(label), round(sure, 3)
-    prints = WordPrints(audio, words, encoder)
+    prints = prints or WordPrints(audio, words, encoder)
     voices, freed = free_backchannels(audio, words, voices, centroids, encoder, prints)
     voices, moves = refine_edges(audio, words, voices, centroids, encoder, prints)
     for i, gain in (freed | moves).items():  # a word moved at an edge: as sure as its own margin
