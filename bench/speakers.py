@@ -16,6 +16,7 @@ name in the sidecar (the profile has to match); and with the sidecar naming the 
     .venv/bin/python bench/speakers.py --cached   # re-score the speaker step on the words
                                                   # of the last run (for tuning, no Whisper)
     .venv/bin/python bench/speakers.py --ami      # also DER on the AMI meeting clips
+    .venv/bin/python bench/speakers.py --cached --split tune   # one split only
 
 Prints a markdown table per split; ``SPEAKERS.md`` keeps the last figures.
 """
@@ -201,6 +202,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cached", action="store_true")
     parser.add_argument("--ami", action="store_true")
+    parser.add_argument("--split", choices=("tune", "test"), help="score one split only")
     args = parser.parse_args()
     if not dev.available():
         print(f"SKIP: real voices not found at {dev.VOICES} (they sit beside the project)")
@@ -214,6 +216,7 @@ def main() -> None:
     else:
         cached = transcribe(conversations)
         words_file.write_text(json.dumps(cached))
+    conversations = [c for c in conversations if args.split in (None, c.spec.split)]
     from goodwork_pipeline.transcription.voice_encoder import shared_encoder
 
     shared_encoder(2)
@@ -251,7 +254,8 @@ def main() -> None:
         "| with a profile | DER | profile + sidecar name | DER | speakers × real time "
         "| Whisper × real time |\n|---|---|---|---|---|---|---|---|---|---|"
     )
-    for split in ("test", "tune"):
+    splits = [s for s in ("test", "tune") if args.split in (None, s)]
+    for split in splits:
         print(f"\n### {split}\n\n{header}")
         print("\n".join(rows[split]))
     print()
@@ -260,7 +264,7 @@ def main() -> None:
             print(f"{key}: lowest right {min(values):.1%}, mean {np.mean(values):.1%}")
     print("\n| split | confidence below | wrong participant words left out | right ones left out |")
     print("|---|---|---|---|")
-    for split in ("test", "tune"):
+    for split in splits:
         for threshold in UNSURE:
             wrong_all, wrong_out, right_all, right_out = (
                 sum(totals.get(f"unsure {split} {threshold} {part}", [0]))

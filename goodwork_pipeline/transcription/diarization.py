@@ -12,6 +12,9 @@
 5. Every piece goes to its nearest voice, smoothed over time (a change of voice between two
    pieces without a pause costs ``SWITCH_COST``); voices are recomputed once and assigned again.
 6. **Confidence** per piece: how much closer the piece is to its own voice than to the next.
+7. **Word by word** (``edges.py``): a short turn glued inside the other voice's talk is freed
+   (a three-way split), and the word on each side of a change of voice moves to the voice
+   it matches better on its own (a turn's first word that Whisper timed into the one before).
 
 The number of voices (one, two or three) comes from the audio. Thresholds were tuned on the
 tune half of the development set in ``bench/speakers.py`` (see ``bench/SPEAKERS.md``).
@@ -26,30 +29,26 @@ import numpy as np
 
 from goodwork_pipeline.intake.audio import Audio
 from goodwork_pipeline.models import Word
-from goodwork_pipeline.transcription.voice_encoder import (
-    EMBEDDING_SIZE,
-    N_MELS,
-    PARTIAL_FRAMES,
-    VoiceEncoder,
-    mel_spectrogram,
-)
+from goodwork_pipeline.transcription.edges import free_backchannels, refine_edges
+from goodwork_pipeline.transcription.voice_encoder import VoiceEncoder
+from goodwork_pipeline.transcription.voiceprints import WordPrints, embed_spans
 
 PIECE_GAP_S = 0.2  # a pause this long ends a piece
 PIECE_MAX_S = 2.4  # longer stretches are cut at their widest gap between words
 PIECE_MIN_CUT_S = 0.8  # ... but no cut leaves a piece shorter than this
-PAD_S = 0.05  # audio taken around a piece's words
 LINK = 0.62  # average cosine similarity at which pieces are grouped
 SAME_VOICE = 0.80  # two groups whose voiceprints are this alike are one voice
 MIN_VOICE_S = 4.0  # a voice needs this much speech (and MIN_VOICE_SHARE) to count
 MIN_VOICE_SHARE = 0.03
 MAX_VOICES = 3
 SWITCH_COST = 0.05  # cost (in cosine) of changing voice between pieces without a pause
-BATCH = 16
 SPLIT_MIN_S = 0.25  # each side of a split piece has at least this much speech
 SPLIT_MARGIN = 0.04  # each side is this much closer to its own voice than to the other
 SPLIT_ROUNDS = 1
 SPLIT_GAP_S = 0.08
-SPLIT_CANDIDATES = 2  # boundaries tried per piece
+SPLIT_CANDIDATES = 2  # boundaries tried per piece (without the words' own voiceprints)
+SPLIT_BY_PRINTS = True  # choose the boundary from each word's own voiceprint
+SPLIT_HINT = 0.5  # ... when they lean to a change by more than this (summed over the words)
 CONFIDENT_MARGIN = 0.15  # margin (cosine) at which a piece's voice is certain
 
 
@@ -106,38 +105,6 @@ def _cut(words: Sequence[Word], a: int, b: int) -> list[Piece]:
     if best is None:
         return [Piece(start, end, a, b)]
     return _cut(words, a, best) + _cut(words, best, b)
-
-
-def embed_spans(
-    audio: Audio, spans: Sequence[tuple[float, float]], encoder: VoiceEncoder
-) -> np.ndarray:
-    """One voiceprint per stretch of audio: the model run over the stretch itself (no zero
-    padding; stretches longer than two windows: the normed mean of 1.6 s windows)."""
-    windows: list[np.ndarray] = []
-    owner: list[int] = []
-    for index, (start, end) in enumerate(spans):
-        mel = mel_spectrogram(audio.mono(max(0.0, start - PAD_S), end + PAD_S))
-        if len(mel) <= 2 * PARTIAL_FRAMES:
-            windows.append(mel)
-            owner.append(index)
-            continue
-        for first in range(0, len(mel) - PARTIAL_FRAMES // 2, PARTIAL_FRAMES):
-            windows.append(mel[first : first + PARTIAL_FRAMES])
-            owner.append(index)
-    sums = np.zeros((len(spans), EMBEDDING_SIZE), dtype=np.float64)
-    order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
-    for batch_start in range(0, len(order), BATCH):
-        batch = order[batch_start : batch_start + BATCH]
-        longest = len(windows[batch[-1]])
-        stacked = np.zeros((len(batch), longest, N_MELS), dtype=np.float32)
-        for row, i in enumerate(batch):
-            stacked[row, : len(windows[i])] = windows[i]
-        lengths = np.array([len(windows[i]) for i in batch], dtype=np.int32)
-        embedded = encoder.forward(stacked, lengths)
-        for row, i in enumerate(batch):
-            sums[owner[i]] += embedded[row]
-    norms = np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-    return (sums / norms).astype(np.float32)
 
 
 def embed_pieces(audio: Audio, pieces: Sequence[Piece], encoder: VoiceEncoder) -> np.ndarray:
@@ -247,6 +214,26 @@ def _split_points(words: Sequence[Word], piece: Piece) -> list[int]:
     return [i for _ends, _gap, i in sorted(options, reverse=True)[:SPLIT_CANDIDATES]]
 
 
+def _split_by_prints(
+    words: Sequence[Word], piece: Piece, similarity: np.ndarray, first: int
+) -> list[int]:
+    """The word boundary inside a piece where the words' own voiceprints most suggest a change
+    of voice (one voice before, another after), if any does. ``similarity``: each word's
+    similarity to each voice, row ``i - first`` for word ``i``."""
+    best, best_score = None, SPLIT_HINT
+    rows = similarity[piece.first - first : piece.last - first]
+    for i in range(piece.first + 1, piece.last):
+        if words[i - 1].end - piece.start < SPLIT_MIN_S or piece.end - words[i].start < SPLIT_MIN_S:
+            continue
+        before, after = rows[: i - piece.first].sum(axis=0), rows[i - piece.first :].sum(axis=0)
+        for a in range(len(before)):
+            for b in range(len(before)):
+                score = before[a] - before[b] + after[b] - after[a]
+                if a != b and score > best_score:
+                    best, best_score = i, float(score)
+    return [] if best is None else [best]
+
+
 def split_changes(
     audio: Audio,
     words: Sequence[Word],
@@ -254,10 +241,22 @@ def split_changes(
     embeddings: np.ndarray,
     centroids: np.ndarray,
     encoder: VoiceEncoder,
+    prints: WordPrints | None = None,
 ) -> tuple[list[Piece], np.ndarray]:
     """Pieces cut where the voice changes inside them (a quick "ja" joined to an answer):
-    both sides embedded on their own, cut when they are clearly different voices."""
-    candidates = [(n, i) for n, piece in enumerate(pieces) for i in _split_points(words, piece)]
+    both sides embedded on their own, cut when they are clearly different voices. With the
+    words' own voiceprints (``prints``) the likeliest boundary per piece is the one they
+    point to, and only pieces where they point to one are tried; without, the two likeliest
+    by gaps and sentence ends."""
+    if prints is not None and len(centroids) >= 2:
+        similarity = prints.of(range(len(words))) @ centroids.T
+        candidates = [
+            (n, i)
+            for n, piece in enumerate(pieces)
+            for i in _split_by_prints(words, piece, similarity, 0)
+        ]
+    else:
+        candidates = [(n, i) for n, p in enumerate(pieces) for i in _split_points(words, p)]
     if not candidates or len(centroids) < 2:
         return pieces, embeddings
     spans = []
@@ -298,8 +297,11 @@ def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diari
     embeddings = embed_pieces(audio, pieces, encoder)
     weights = np.array([max(p.duration, 0.1) for p in pieces])
     centroids = voices_of(embeddings, weights)
+    prints = WordPrints(audio, words, encoder) if SPLIT_BY_PRINTS else None
     for _round in range(SPLIT_ROUNDS):  # a second round finds a "ja" inside an answer
-        pieces, embeddings = split_changes(audio, words, pieces, embeddings, centroids, encoder)
+        pieces, embeddings = split_changes(
+            audio, words, pieces, embeddings, centroids, encoder, prints
+        )
     weights = np.array([max(p.duration, 0.1) for p in pieces])
     labels, margin = assign(embeddings, centroids, pieces)
     if len(centroids) > 1 and len(set(labels.tolist())) == len(centroids):
@@ -311,5 +313,10 @@ def diarize(audio: Audio, words: Sequence[Word], encoder: VoiceEncoder) -> Diari
         sure = float(np.clip(m / CONFIDENT_MARGIN, 0.0, 1.0))
         for i in range(piece.first, piece.last):
             voices[i], confidence[i] = int(label), round(sure, 3)
+    prints = prints or WordPrints(audio, words, encoder)
+    voices, freed = free_backchannels(audio, words, voices, centroids, encoder, prints)
+    voices, moves = refine_edges(audio, words, voices, centroids, encoder, prints)
+    for i, gain in (freed | moves).items():  # a word moved at an edge: as sure as its own margin
+        confidence[i] = round(float(np.clip(gain / CONFIDENT_MARGIN, 0.0, 1.0)), 3)
     speech = tuple(float(weights[labels == k].sum()) for k in range(len(centroids)))
     return Diarization(tuple(voices), tuple(confidence), centroids, speech)

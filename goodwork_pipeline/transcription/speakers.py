@@ -20,7 +20,6 @@ Accuracy on real voices is measured in ``bench/speakers.py`` and reported in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ import numpy as np
 from goodwork_pipeline.intake.audio import SAMPLE_RATE, Audio
 from goodwork_pipeline.intake.vad import Span
 from goodwork_pipeline.models import INTERVIEWER, PARTICIPANT, Sidecar, Word
+from goodwork_pipeline.transcription.roles import decide, roles_from_conversation
 
 ROLES = (INTERVIEWER, PARTICIPANT)
 # How a sidecar may name the channels: speakers: {left: interviewer, right: Anna}.
@@ -50,8 +50,6 @@ ROLE_WORDS = {
 # Channels whose loudness differs less than this (median over speech, dB) carry one mix.
 DISTINCT_CHANNELS_DB = 6.0
 OTHER = "other"
-_QUESTION = re.compile(r"\?['\")\]]*$")
-_SENTENCE_END_WORD = re.compile(r"[.!?…]['\")\]]*$")
 
 
 @dataclass(frozen=True)
@@ -135,98 +133,6 @@ def channel_labels(sidecar: Sidecar) -> dict[int, str] | None:
     return labels if len(labels) == 2 else None
 
 
-# Roles from the conversation ----------------------------------------------------------------
-
-# Who is addressed and who speaks of themselves (Dutch and English).
-_YOU = frozenset({"je", "jij", "jou", "jouw", "jullie", "u", "uw", "you", "your"})
-_ME = frozenset({"ik", "mij", "me", "mijn", "i", "my", "mine", "we", "wij", "ons", "onze"})
-# How much more interviewer-like one voice must be than the other to trust the labels.
-ROLE_MARGIN = 0.3
-# A signal counts against a voice when it favours the other by more than this.
-CONTRADICTION = 0.05
-
-
-@dataclass(frozen=True)
-class RoleEvidence:
-    """Which voice is the interviewer, how clearly, and whether any signal disagrees."""
-
-    roles: dict[int, str]
-    margin: float
-    consistent: bool
-
-    @property
-    def trusted(self) -> bool:
-        return self.consistent and self.margin >= ROLE_MARGIN
-
-
-def roles_from_conversation(words: Sequence[Word], voices: Sequence[int | None]) -> RoleEvidence:
-    """Which voice (0 or 1) is the interviewer, from how the two behave in the conversation.
-
-    Four signals, each between 0 and 1 per voice (0.5: no evidence):
-    structure (shorter turns, less talk), addressing ('je'/'u' rather than 'ik'/'mijn'),
-    asking (sentences ending in '?') and framing (who opens and who closes the conversation;
-    it never counts as a contradiction). The interviewer is the voice with the highest sum; the
-    labels are trusted only when the sum is clearly higher, no signal points the other way,
-    and both voices take turns (at least two each).
-    """
-    turns: dict[int, list[float]] = {0: [], 1: []}
-    talk = {0: 0.0, 1: 0.0}
-    you = {0: 0, 1: 0}
-    me = {0: 0, 1: 0}
-    asked = {0: 0, 1: 0}
-    ended = {0: 0, 1: 0}
-    current: tuple[int, float, float] | None = None
-    for word, voice in zip(words, voices, strict=True):
-        if voice is None:
-            continue
-        token = word.text.lower().strip(".,!?…:;\"'()")
-        talk[voice] += max(word.end - word.start, 0.05)
-        you[voice] += token in _YOU
-        me[voice] += token in _ME
-        if _SENTENCE_END_WORD.search(word.text):
-            ended[voice] += 1
-            asked[voice] += bool(_QUESTION.search(word.text))
-        if current is not None and current[0] == voice:
-            current = (voice, current[1], word.end)
-        else:
-            if current is not None:
-                turns[current[0]].append(current[2] - current[1])
-            current = (voice, word.start, word.end)
-    if current is not None:
-        turns[current[0]].append(current[2] - current[1])
-
-    mean_turn = {v: float(np.mean(turns[v])) if turns[v] else 0.0 for v in (0, 1)}
-    total_talk = talk[0] + talk[1] or 1.0
-    total_turn = mean_turn[0] + mean_turn[1] or 1.0
-    structure = {
-        v: 0.5 * (1 - mean_turn[v] / total_turn) + 0.5 * (1 - talk[v] / total_talk) for v in (0, 1)
-    }
-    enough_pronouns = all(you[v] + me[v] >= 3 for v in (0, 1))
-    addressing = {v: you[v] / (you[v] + me[v]) if enough_pronouns else 0.5 for v in (0, 1)}
-    enough_sentences = all(ended[v] >= 3 for v in (0, 1))
-    asking = {v: asked[v] / ended[v] if enough_sentences else 0.5 for v in (0, 1)}
-    spoken = [v for v in voices if v is not None]
-    framing = {
-        v: 0.5
-        + 0.25 * ((spoken[0] == v) - (spoken[0] != v) + (spoken[-1] == v) - (spoken[-1] != v)) / 2
-        if spoken
-        else 0.5
-        for v in (0, 1)
-    }
-    signals = (structure, addressing, asking)
-    score = {v: sum(signal[v] for signal in signals) + framing[v] for v in (0, 1)}
-    interviewer = 0 if score[0] >= score[1] else 1
-    participant = 1 - interviewer
-    consistent = all(
-        signal[interviewer] >= signal[participant] - CONTRADICTION for signal in signals
-    ) and all(len(turns[v]) >= 2 for v in (0, 1))
-    return RoleEvidence(
-        {interviewer: INTERVIEWER, participant: PARTICIPANT},
-        score[interviewer] - score[participant],
-        consistent,
-    )
-
-
 def label_words(
     audio: Audio,
     speech: Sequence[Span],
@@ -251,15 +157,15 @@ def label_words(
     if len(found.centroids) < 2:
         return Labels(unknown, "one voice", found.confidence)
     interviewer, how = _profile_voice(found.centroids, sidecar, profiles or {})
-    if interviewer is None:
-        two = [v if v in (0, 1) else None for v in found.voices]
-        evidence = roles_from_conversation(words, two)
-        if not evidence.trusted:
-            # Two voices that do not behave like an interviewer and a participant: unknown
-            # is better than wrong.
-            return Labels(unknown, "no clear interviewer", found.confidence)
-        interviewer = next(v for v, role in evidence.roles.items() if role == INTERVIEWER)
-        how = "voices, roles from the conversation"
+    two = [v if v in (0, 1) else None for v in found.voices]
+    told = None if interviewer is None else {interviewer: INTERVIEWER}
+    evidence = decide(words, two, told, source=how)
+    if not evidence.trusted:
+        # Two voices that do not behave like an interviewer and a participant: unknown is
+        # better than wrong.
+        return Labels(unknown, "no clear interviewer", found.confidence)
+    interviewer = evidence.interviewer
+    how = how or "voices, roles from the conversation"
     participant = 1 if interviewer == 0 else 0
     roles = {interviewer: INTERVIEWER, participant: PARTICIPANT}
     speakers = tuple(None if v is None else roles.get(v, OTHER) for v in found.voices)
