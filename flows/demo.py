@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from flows._states import results_of
-from flows.cli.output import result_line
+from flows.cli.output import say
 from flows.process_inbox import process_inbox
 from goodwork_pipeline import (
     SAMPLE_CONVERSATION,
@@ -52,7 +52,7 @@ def run_demo(folder: Path, console: Console) -> None:
     first = results_of(process_inbox(str(folder), return_state=True))
     drafts = [Path(o) for r in first for o in r["outputs"] if str(o).endswith(".docx")]
     for result in first:
-        console.print("  " + result_line(result["ok"], result["message_nl"] or result["message"]))
+        say(result["ok"], result["message_nl"] or result["message"], to=console, indent="  ")
     if not drafts:
         store = Store(settings.database_url)
         rows, _ = status_rows(store, settings)
@@ -80,7 +80,7 @@ def run_demo(folder: Path, console: Console) -> None:
     second = results_of(process_inbox(str(folder), return_state=True))
     folders: set[Path] = set()
     for result in second:
-        console.print("  " + result_line(result["ok"], result["message_nl"] or result["message"]))
+        say(result["ok"], result["message_nl"] or result["message"], to=console, indent="  ")
         for output in result["outputs"]:
             path = Path(output)
             if path.is_relative_to(settings.outbox_dir) and path.parent.name != "concepten":

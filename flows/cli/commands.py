@@ -6,6 +6,7 @@ a handler, so that a command loads only what it runs."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 from dataclasses import asdict
@@ -22,7 +23,7 @@ from flows.cli.output import (
     print_result,
     progress_bar,
     report,
-    result_line,
+    say,
     show,
 )
 from flows.exit_codes import finish
@@ -101,7 +102,7 @@ def transcribe(obj: Context, file: Path, **how: Any) -> None:
         transcript, text = transcribe_to(obj.settings, file, **how, progress=update)
     if how["output"] is None:
         return click.echo(text, nl=False)
-    err_console.print(result_line(True, transcript_summary(how["output"], transcript)))
+    say(True, transcript_summary(how["output"], transcript), to=err_console)
 
 
 # status, retry, draft, send, sent, review: where the stories stand, the staff's steps.
@@ -116,20 +117,17 @@ def status(obj: Context, story: str | None, **filters: Any) -> None:
         raise click.BadParameter(str(exc), param_hint="--state") from exc
 
 
-def retry(obj: Context, story: str) -> None:
-    known_story(obj.settings, story)
+def flow(obj: Context, flow: dict[str, Any], **values: Any) -> None:
+    """A command that runs ``flows.<run>.<run>`` on its values and ``with``'s fixed ones, in
+    the programme folder, and prints the results as ``show`` says (see ``output.report``)."""
+    if "story" in values:
+        known_story(obj.settings, values["story"])
     from flows._states import results_of
-    from flows.retry_story import retry_story
 
-    results = results_of(retry_story(story, str(obj.settings.base_dir), return_state=True))
-    report(results, story=False, outputs=False)
-
-
-def draft(obj: Context, story: str, force: bool) -> None:
-    known_story(obj.settings, story)
-    from flows.draft_story import draft_story
-
-    report([draft_story(story, str(obj.settings.base_dir), force)], story=False, notes=True)
+    run = getattr(importlib.import_module(f"flows.{flow['run']}"), flow["run"])
+    folder = str(obj.settings.base_dir)
+    results = results_of(run(**values, **flow.get("with", {}), folder=folder, return_state=True))
+    report(results if isinstance(results, list) else [results], **flow.get("show", {}))
 
 
 def send(obj: Context, story: str, by: str, to: str | None) -> None:
@@ -172,24 +170,6 @@ def channels(ctx: click.Context, param: click.Parameter, value: str) -> list[Cha
         return sorted(parse_channels([value]))
     except ConsentError as exc:
         raise click.BadParameter(f"{exc} {exc.nl}", param_hint="--channels") from exc
-
-
-def consent(obj: Context, story: str, **choices: Any) -> None:
-    known_story(obj.settings, story)
-    from flows.record_consent import record_consent
-
-    result = record_consent(story, **choices, folder=str(obj.settings.base_dir), via_cli=True)
-    report([result], notes=True)
-
-
-def withdraw(obj: Context, story: str, channels: list[Channel], **choices: Any) -> None:
-    known_story(obj.settings, story)
-    from flows.withdraw_consent import withdraw_consent
-
-    folder = str(obj.settings.base_dir)
-    report(
-        [withdraw_consent(story, channels=channels or None, **choices, folder=folder, via_cli=True)]
-    )
 
 
 def pseudonymise(obj: Context, story: str, names: tuple[str, ...]) -> None:
@@ -240,7 +220,7 @@ def interviewer_add(obj: Context, name: str, file: Path) -> None:
     profile = make_profile(name, file, threads=obj.settings.threads)
     path = save_profile(obj.settings.workspace_dir, profile)
     saved = f"Stemprofiel van {profile.name} opgeslagen ({profile.speech_s:.0f} s spraak) in {path}"
-    console.print(result_line(True, saved))
+    say(True, saved)
 
 
 def interviewer_list(obj: Context) -> None:
@@ -253,4 +233,4 @@ def interviewer_remove(obj: Context, name: str) -> None:
     from goodwork_pipeline import remove_profile
 
     remove_profile(obj.settings.workspace_dir, name)
-    console.print(result_line(True, f"Stemprofiel van {name} verwijderd."))
+    say(True, f"Stemprofiel van {name} verwijderd.")

@@ -34,15 +34,20 @@ def result_line(ok: bool, text: str) -> str:
     return f"{'[green]✓[/]' if ok else '[red]✗[/]'} {plain(text)}"
 
 
+def say(ok: bool, text: str, *, to: Console = console, indent: str = "") -> None:
+    """Print that line; soft_wrap: a path in it is never broken in two (it gets copied)."""
+    to.print(indent + result_line(ok, text), soft_wrap=True)
+
+
 def print_result(
     result: Mapping[str, Any], *, story: bool = True, outputs: bool = True, notes: bool = False
 ) -> None:
     """A step result (``asdict(StepResult)``): its line (with ``story``, the story code
     first), then (with ``outputs``) the files it made, (with ``notes``) what its details say."""
     code = f"{result['story_id']}: " if story and result.get("story_id") else ""
-    console.print(result_line(result["ok"], code + (result["message_nl"] or result["message"])))
+    say(result["ok"], code + (result["message_nl"] or result["message"]))
     for output in result.get("outputs") or () if outputs else ():
-        console.print(f"    → {plain(output)}")
+        console.print(f"    → {plain(output)}", soft_wrap=True)
     if notes:
         from goodwork_pipeline import result_notes
 

@@ -5,6 +5,7 @@ and the parsed values; every command's --help ends with the exit codes."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from pathlib import Path
@@ -45,7 +46,10 @@ def group(name: str, spec: dict[str, Any], **attrs: Any) -> click.Group:
 
 
 def command(name: str, spec: dict[str, Any]) -> click.Command:
-    run = click.pass_obj(handler(spec["do"]))
+    run = handler(spec["do"])
+    if "flow" in spec:  # do: flow, with the flow's name, fixed values and how to print
+        run = functools.partial(run, flow=spec["flow"])
+    run = click.pass_obj(run)
     return click.Command(
         name, callback=run, params=parameters(spec), help=spec["help"], epilog=HELP
     )
