@@ -122,6 +122,9 @@ _WHERE: dict[str, str] = {
     "review_intro": "pipeline.reports",
     "review_stopped": "pipeline.reports",
     "PSEUDONYMS_NOTE": "pipeline.reports",
+    "WATCH_STOPPED": "pipeline.reports",
+    "run_report": "pipeline.reports",
+    "watch_intro": "pipeline.reports",
     "ReviewServer": "review_page",
     "ReviewSession": "review_page",
     "open_review": "review_page",
@@ -206,6 +209,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     from goodwork_pipeline.pipeline.report_lines import Line, Table
     from goodwork_pipeline.pipeline.reports import (
         PSEUDONYMS_NOTE,
+        WATCH_STOPPED,
         groups_report,
         names_report,
         profiles_report,
@@ -214,10 +218,12 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
         result_notes,
         review_intro,
         review_stopped,
+        run_report,
         settings_report,
         status_report,
         time_left,
         transcript_summary,
+        watch_intro,
     )
     from goodwork_pipeline.privacy.pseudonymise import story_pseudonyms
     from goodwork_pipeline.publishing.booklet import groups as story_groups

@@ -29,7 +29,7 @@ EXEMPT: set[str] = set()
 # Over the limit today, with their size now (split them, then remove them from here).
 STILL_OVER: dict[str, int] = {}
 # The CLI's Python now (its table of commands and help text is data: commands.yaml).
-CLI_LINES_TODAY = 527  # it may only shrink, down to CLI_LINES
+CLI_LINES_TODAY = 515  # it may only shrink, down to CLI_LINES
 
 
 def lines(path: Path) -> int:

@@ -16,16 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from flows.cli.context import Context
-from flows.cli.output import (
-    console,
-    err_console,
-    plain,
-    print_result,
-    progress_bar,
-    report,
-    say,
-    show,
-)
+from flows.cli.output import console, err_console, print_result, progress_bar, report, say, show
 from flows.exit_codes import finish
 from goodwork_pipeline import ConsentError, known_story
 
@@ -56,29 +47,26 @@ def demo(obj: Context, demo_folder: Path) -> None:
 
 def run(obj: Context) -> None:
     from flows.process_inbox import run_inbox
+    from goodwork_pipeline import run_report
 
     results = run_inbox(obj.settings)
-    if not results:
-        console.print(f"Niets te doen: de inbox ({plain(obj.settings.inbox_dir)}) is leeg.")
     for result in results:
         print_result(result)
-    console.print("\nOverzicht: goodwork status")
+    show(run_report(obj.settings, results))
     finish(results)
 
 
 def watch(obj: Context, rescan: float) -> None:
     from flows.dispatch import server_mode
     from flows.watch_inbox import watch as watch_inbox
-    from goodwork_pipeline import ensure_folders
+    from goodwork_pipeline import WATCH_STOPPED, ensure_folders, watch_intro
 
     ensure_folders(obj.settings)
     where = os.environ.get("PREFECT_API_URL") if server_mode() else "in dit proces (embedded)"
-    inbox = plain(obj.settings.inbox_dir)
-    console.print(f"goodwork houdt {inbox} in de gaten; Prefect: {plain(where)}.")
-    console.print("Stoppen: Ctrl-C.")
+    show(watch_intro(obj.settings, str(where)))
     with contextlib.suppress(KeyboardInterrupt):
         watch_inbox(obj.settings, report=print_result, rescan_seconds=rescan)
-    console.print("Gestopt. Wat half af was, gaat verder bij de volgende start.")
+    show([WATCH_STOPPED])
 
 
 def serve(obj: Context) -> None:

@@ -10,7 +10,7 @@ tables, see ``report_lines``); the CLI draws it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 WIDE = 120  # terminal columns from which the story list is one table
 STATE_STYLE = {State.FAILED: "red", State.PUBLISHED: "green", State.DRAFTED: "yellow"}
 NOTHING_YET = "Zet een opname in de inbox en start 'goodwork run'."
+WATCH_STOPPED = line("Gestopt. Wat half af was, gaat verder bij de volgende start.")
 PSEUDONYMS_NOTE = line(
     "Let op: een concept dat al verstuurd is, bevat de namen nog. De volgende versie en alle "
     "bestanden in de outbox niet."
@@ -284,6 +285,20 @@ def time_left(meter: ProgressMeter) -> str:
 def transcript_summary(output: Path, transcript: Transcript) -> str:
     gaps = f", {len(transcript.gaps)} passage(s) not understood" if transcript.gaps else ""
     return f"{output} ({len(transcript.segments)} segments, {transcript.duration:.0f} s{gaps})"
+
+
+def run_report(settings: Settings, results: Sequence[object]) -> Report:
+    """What 'goodwork run' says after the results: that the inbox was empty, where to look."""
+    if not results:
+        yield line(f"Niets te doen: de inbox ({settings.inbox_dir}) is leeg.")
+    yield line("")
+    yield line("Overzicht: goodwork status")
+
+
+def watch_intro(settings: Settings, prefect: str) -> Report:
+    """What 'goodwork watch' says when it starts (``prefect``: where its runs go)."""
+    yield line(f"goodwork houdt {settings.inbox_dir} in de gaten; Prefect: {prefect}.")
+    yield line("Stoppen: Ctrl-C.")
 
 
 def review_intro(server: ReviewServer) -> Report:
