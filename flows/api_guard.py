@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from goodwork_pipeline import SettingsError
+from goodwork_pipeline import Settings, SettingsError, settings_report
+
+if TYPE_CHECKING:
+    from goodwork_pipeline import Line, Table
 
 # Names that mean "this machine" without asking a resolver (RFC 6761 reserves .localhost).
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
@@ -130,3 +135,8 @@ def warning_for(check: ApiCheck, insecure: bool) -> str | None:
             "(--insecure-api): anyone on this network can record consent and publish."
         )
     return None
+
+
+def settings_shown(settings: Settings) -> Iterable[Line | Table]:
+    """``goodwork settings``: the settings in effect and how Prefect is reached."""
+    return settings_report(settings, prefect=describe(current_api()))

@@ -8,7 +8,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows._prefect_env import flow_settings
-from goodwork_pipeline import Pipeline, StepResult
+from goodwork_pipeline import Pipeline, Settings, StepResult, groups_report
 
 
 @task(name="render-booklet", cache_policy=NO_CACHE)
@@ -25,3 +25,10 @@ def build_booklet(group: str, folder: str | None = None) -> dict[str, object]:
     """
     pipeline = Pipeline(flow_settings(folder), source="flow:build-booklet")
     return asdict(render_booklet(pipeline, group))
+
+
+def build_or_list(settings: Settings, group: str | None) -> object:
+    """``goodwork booklet``: build GROUP's booklet; without a group, list the groups."""
+    if group is None:
+        return groups_report(settings)
+    return build_booklet(group, str(settings.base_dir))

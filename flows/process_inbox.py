@@ -8,6 +8,7 @@ finished. Every file is its own task, so one bad file never stops the others.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -26,7 +27,15 @@ from flows._steps import (
     value,
 )
 from flows.concurrency import ensure_transcription_limit
-from goodwork_pipeline import Kind, Pipeline, Settings, Step, StepResult, ensure_folders
+from goodwork_pipeline import (
+    Kind,
+    Pipeline,
+    Settings,
+    Step,
+    StepResult,
+    ensure_folders,
+    run_report,
+)
 
 
 @flow(name="process-inbox")
@@ -93,3 +102,10 @@ def run_inbox(settings: Settings) -> list[dict[str, object]]:
     # never wrong (each story step runs under its own lock, see Pipeline.story_lock).
     ensure_transcription_limit(settings, reset=not os.environ.get("PREFECT_API_URL"))
     return results_of(process_inbox(str(settings.base_dir), return_state=True))
+
+
+def run_and_report(settings: Settings) -> Iterator[object]:
+    """``goodwork run``: what happened to each file, then what to do next."""
+    results = run_inbox(settings)
+    yield from results
+    yield from run_report(settings, results)

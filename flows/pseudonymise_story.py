@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows._prefect_env import flow_settings
-from goodwork_pipeline import Pipeline, StepResult
+from goodwork_pipeline import (
+    PSEUDONYMS_NOTE,
+    Pipeline,
+    Settings,
+    StepResult,
+    known_story,
+    pseudonyms_report,
+)
 
 
 @task(name="mark-names", cache_policy=NO_CACHE)
@@ -23,3 +31,12 @@ def pseudonymise_story(
     """Add NAMES to the story's pseudoniemen.yaml and republish what consent allows."""
     pipeline = Pipeline(flow_settings(folder), source="flow:pseudonymise-story")
     return asdict(mark_names(pipeline, pipeline.store.story(story).id, names))
+
+
+def mark_or_list(settings: Settings, story: str, names: tuple[str, ...]) -> Iterable[object]:
+    """``goodwork pseudonymise``: mark NAMES (and say what a sent draft still holds); without
+    names, the names replaced so far and their stand-ins."""
+    story_id = known_story(settings, story)
+    if not names:
+        return pseudonyms_report(settings, story_id)
+    return [pseudonymise_story(story, list(names), str(settings.base_dir)), PSEUDONYMS_NOTE]

@@ -125,6 +125,13 @@ _WHERE: dict[str, str] = {
     "WATCH_STOPPED": "pipeline.reports",
     "run_report": "pipeline.reports",
     "watch_intro": "pipeline.reports",
+    "send_newest_draft": "pipeline.actions",
+    "change_names": "pipeline.actions",
+    "mark_newest_sent": "pipeline.actions",
+    "purge_now": "pipeline.actions",
+    "add_interviewer": "pipeline.actions",
+    "list_interviewers": "pipeline.actions",
+    "remove_interviewer": "pipeline.actions",
     "ReviewServer": "review_page",
     "ReviewSession": "review_page",
     "open_review": "review_page",
@@ -206,6 +213,15 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
         Word,
     )
     from goodwork_pipeline.pipeline import Pipeline
+    from goodwork_pipeline.pipeline.actions import (
+        add_interviewer,
+        change_names,
+        list_interviewers,
+        mark_newest_sent,
+        purge_now,
+        remove_interviewer,
+        send_newest_draft,
+    )
     from goodwork_pipeline.pipeline.report_lines import Line, Table
     from goodwork_pipeline.pipeline.reports import (
         PSEUDONYMS_NOTE,

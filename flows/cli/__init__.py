@@ -1,9 +1,10 @@
 """The ``goodwork`` command: parse, call the engine or a flow, print. No logic lives here.
 
 Every command, its options and help text are in ``commands.yaml``, built by ``table``. Commands
-that run the pipeline go through Prefect flows; commands that only read (status, settings) use
-the engine directly so they answer at once. The handlers are in ``commands``, by group and in
-the table's order; ``output`` prints, ``context`` holds the settings.
+that run the pipeline go through Prefect flows (``do: flow``); the others are one call of the
+engine (``do: call``), so reading commands (status, settings) answer at once. Both return step
+results and report lines, which ``output.report`` prints and turns into the exit code. The few
+handlers that need the terminal itself are in ``commands``; ``context`` holds the settings.
 """
 
 from __future__ import annotations

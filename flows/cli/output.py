@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -29,14 +30,10 @@ def plain(value: object) -> str:
     return escape(str(value))
 
 
-def result_line(ok: bool, text: str) -> str:
-    """The one line that says whether a step was done: ✓ (green) or ✗ (red), then the text."""
-    return f"{'[green]✓[/]' if ok else '[red]✗[/]'} {plain(text)}"
-
-
 def say(ok: bool, text: str, *, to: Console = console, indent: str = "") -> None:
-    """Print that line; soft_wrap: a path in it is never broken in two (it gets copied)."""
-    to.print(indent + result_line(ok, text), soft_wrap=True)
+    """The one line that says whether a step was done: ✓ (green) or ✗ (red), then the text;
+    soft_wrap: a path in it is never broken in two (it gets copied)."""
+    to.print(f"{indent}{'[green]✓[/]' if ok else '[red]✗[/]'} {plain(text)}", soft_wrap=True)
 
 
 def print_result(
@@ -54,11 +51,19 @@ def print_result(
         show(result_notes(result))
 
 
-def report(results: Iterable[Mapping[str, Any]], **how: bool) -> None:
-    """Print every step result, then end with the exit code they call for (0 returns)."""
-    results = list(results)
-    for result in results:
-        print_result(result, **how)
+def report(done: Any, **how: bool) -> None:
+    """Print what a command's call returned, in order: a step result (``StepResult`` or its
+    dict) as its line (``how``: see ``print_result``), a report block as it comes, a list or
+    a report of both; then end with the exit code its step results call for (0 returns)."""
+    from goodwork_pipeline import StepResult
+
+    results = []
+    for item in [done] if isinstance(done, StepResult | Mapping) else done or ():
+        if isinstance(item, StepResult | Mapping):
+            results.append(asdict(item) if isinstance(item, StepResult) else item)
+            print_result(results[-1], **how)
+        else:
+            show([item])
     finish(results)
 
 

@@ -47,8 +47,8 @@ def group(name: str, spec: dict[str, Any], **attrs: Any) -> click.Group:
 
 def command(name: str, spec: dict[str, Any]) -> click.Command:
     run = handler(spec["do"])
-    if "flow" in spec:  # do: flow, with the flow's name, fixed values and how to print
-        run = functools.partial(run, flow=spec["flow"])
+    if spec["do"] in ("flow", "call"):  # a shared handler, told what to run (commands.yaml)
+        run = functools.partial(run, **{spec["do"]: spec[spec["do"]]})
     run = click.pass_obj(run)
     return click.Command(
         name, callback=run, params=parameters(spec), help=spec["help"], epilog=HELP
