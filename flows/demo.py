@@ -11,6 +11,7 @@ from flows._states import results_of
 from flows.cli.output import say
 from flows.process_inbox import process_inbox
 from goodwork_pipeline import (
+    DRAFTS_FOLDER,
     SAMPLE_CONVERSATION,
     SAMPLE_SIDECAR,
     SETTINGS_FILE,
@@ -56,7 +57,7 @@ def run_demo(folder: Path, console: Console) -> None:
     if not drafts:
         store = Store(settings.database_url)
         rows, _ = status_rows(store, settings)
-        existing = sorted((settings.outbox_dir / "concepten").glob("*.docx"))
+        existing = sorted((settings.outbox_dir / DRAFTS_FOLDER).glob("*.docx"))
         if not existing:
             console.print("[red]Er is geen concept gemaakt; zie 'goodwork -C demo status'.[/]")
             return
@@ -83,7 +84,7 @@ def run_demo(folder: Path, console: Console) -> None:
         say(result["ok"], result["message_nl"] or result["message"], to=console, indent="  ")
         for output in result["outputs"]:
             path = Path(output)
-            if path.is_relative_to(settings.outbox_dir) and path.parent.name != "concepten":
+            if path.is_relative_to(settings.outbox_dir) and path.parent.name != DRAFTS_FOLDER:
                 folders.add(settings.outbox_dir / path.relative_to(settings.outbox_dir).parts[0])
     for story_id in dict.fromkeys(r["story_id"] for r in second if r["story_id"]):
         approved = approved_text(settings, story_id)

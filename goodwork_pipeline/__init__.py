@@ -103,6 +103,7 @@ _WHERE: dict[str, str] = {
     "parse_channels": "consent.summary",
     "consent_view": "consent.summary",
     "story_groups": "publishing.booklet",
+    "DRAFTS_FOLDER": "publishing.outbox",
     "StatusRow": "status",
     "status_rows": "status",
     "story_history": "status",
@@ -243,6 +244,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     )
     from goodwork_pipeline.privacy.pseudonymise import story_pseudonyms
     from goodwork_pipeline.publishing.booklet import groups as story_groups
+    from goodwork_pipeline.publishing.outbox import DRAFTS_FOLDER
     from goodwork_pipeline.results import StepResult
     from goodwork_pipeline.review.answers import Doubt
     from goodwork_pipeline.review.returned_document import read_document
