@@ -122,3 +122,22 @@ def test_a_file_left_in_the_inbox_comes_again_only_when_it_or_its_sidecar_change
         while recorder.names().count("gesprek.wav") < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
     assert recorder.names() == ["gesprek.wav"] * 3  # the sidecar itself is never handed out
+
+
+def test_a_file_dated_in_the_future_is_handed_out_once_it_stays_unchanged(inbox: Path) -> None:
+    """A recorder whose clock runs an hour ahead: the copy keeps its time. Its age says
+    nothing then; unchanged for the settle time while watched, it is complete (it waited
+    for ever: its modification time never lay far enough in the past)."""
+    from goodwork_pipeline.intake.inbox import wait_until_complete
+
+    ahead = inbox / "klok-voor.wav"
+    ahead.write_bytes(b"RIFF....")
+    future = time.time() + 3600
+    os.utime(ahead, (future, future))
+    started = time.monotonic()
+    assert wait_until_complete(ahead, quiet_seconds=0.5, timeout=10)
+    assert 0.4 <= time.monotonic() - started < 5  # watched for the settle time, not at once
+    with Recorder(inbox, settle=0.5) as recorder:
+        recorder.wait_for("klok-voor.wav", timeout=5)
+        time.sleep(2.5)  # a full rescan passes: not handed out twice
+    assert recorder.names() == ["klok-voor.wav"]

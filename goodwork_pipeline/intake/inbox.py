@@ -110,13 +110,29 @@ def inside_inbox(path: Path, inbox: Path) -> bool:
 
 
 def is_complete(path: Path, *, quiet_seconds: float = 2.0, now: float | None = None) -> bool:
-    """True when the file has not changed for ``quiet_seconds`` (so it is not being copied)."""
+    """True when the file has not changed for ``quiet_seconds`` (so it is not being copied).
+
+    A modification time further in the future than that (a recorder or computer whose clock
+    runs ahead, its time kept by the copy) says nothing about the file's age: not complete at
+    first sight, but see ``changed_lately``: watched unchanged, it is."""
     try:
         stat = path.stat()
     except OSError:
         return False
     now = time.time() if now is None else now
     return now - stat.st_mtime >= quiet_seconds
+
+
+def changed_lately(path: Path, *, quiet_seconds: float = 2.0, now: float | None = None) -> bool:
+    """True when the file's modification time lies within ``quiet_seconds`` of now, so a
+    writer may still be at it; a time far in the future is not a recent write (a write sets
+    the time to now), so a file that stayed unchanged while watched is complete then too."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return True
+    now = time.time() if now is None else now
+    return abs(now - stat.st_mtime) < quiet_seconds
 
 
 def wait_until_complete(
@@ -140,7 +156,7 @@ def wait_until_complete(
         current = (stat.st_size, stat.st_mtime_ns)
         if current != last:
             last, stable_since = current, time.monotonic()
-        elif time.monotonic() - stable_since >= quiet_seconds and is_complete(
+        elif time.monotonic() - stable_since >= quiet_seconds and not changed_lately(
             path, quiet_seconds=quiet_seconds
         ):
             if not is_locked(path):

@@ -27,7 +27,13 @@ from pathlib import Path
 
 import watchfiles
 
-from goodwork_pipeline.intake.inbox import InboxItem, Kind, is_complete, scan_inbox
+from goodwork_pipeline.intake.inbox import (
+    InboxItem,
+    Kind,
+    changed_lately,
+    is_complete,
+    scan_inbox,
+)
 from goodwork_pipeline.logs import fields
 
 log = logging.getLogger(__name__)
@@ -103,7 +109,7 @@ class InboxWatcher:
                 self._seen[item.path] = _Seen(key, now)
                 if not is_complete(item.path, quiet_seconds=self.settle_seconds):
                     continue
-            elif now - seen.since < self.settle_seconds or not is_complete(
+            elif now - seen.since < self.settle_seconds or changed_lately(
                 item.path, quiet_seconds=self.settle_seconds
             ):
                 continue
