@@ -353,6 +353,8 @@ class CorpusResult:
     placed_right: int
     answers: int  # sentences whose true section is a section of the guide
     answers_right: int
+    turns: int  # participant answers (turns) that hold something of a section
+    turns_right: int  # ... placed, by most of their sentences, in their main true section
     interviewer_words: int
     beeld_words: int
     in_budget: bool
@@ -386,6 +388,7 @@ def from_corpus(split: str, guide: Guide) -> list[CorpusResult]:
             for i in keys
         )
         spoken = sum(len(line.text.split()) for line in conversation.lines if line.section)
+        turns, turns_right = _turns_right(conversation, draft)
         results.append(
             CorpusResult(
                 name=conversation.id,
@@ -395,6 +398,8 @@ def from_corpus(split: str, guide: Guide) -> list[CorpusResult]:
                 placed_right=sum(t == p for t, p in pairs),
                 answers=sum(t is not None for t, _ in pairs),
                 answers_right=sum(t is not None and t == p for t, p in pairs),
+                turns=turns,
+                turns_right=turns_right,
                 interviewer_words=interviewer,
                 beeld_words=draft.words,
                 in_budget=draft.words <= guide.max_words
@@ -408,22 +413,55 @@ def from_corpus(split: str, guide: Guide) -> list[CorpusResult]:
     return results
 
 
+def _turns_right(conversation: Conversation, draft: Draft) -> tuple[int, int]:
+    """Answers as the issue counts them: one participant turn (its consecutive lines) is right
+    when most of its sentences are under the section most of its words truly belong to."""
+    turn_of: dict[int, int] = {}  # participant line -> its turn
+    turn = -1
+    for i, line in enumerate(conversation.lines):
+        if line.role == "participant":
+            turn += i - 1 not in turn_of  # a new turn after an interviewer line
+            turn_of[i] = turn
+    truth: dict[int, Counter[str]] = {}
+    for i, turn in turn_of.items():
+        if conversation.lines[i].section:
+            truth.setdefault(turn, Counter())[conversation.lines[i].section] += len(
+                words(conversation.lines[i].text)
+            )
+    placed: dict[int, Counter[str | None]] = {}
+    for p in draft.placements:
+        turn = turn_of.get(p.utterance.segment_ids[0])
+        if turn is not None:
+            placed.setdefault(turn, Counter())[p.section] += 1
+    right = sum(
+        bool(placed.get(turn))
+        and placed[turn].most_common(1)[0][0] == sections.most_common(1)[0][0]
+        for turn, sections in truth.items()
+    )
+    return len(truth), right
+
+
 def corpus_summary(results: list[CorpusResult]) -> str:
     rows = [
         "| split | conversations (long) | placement, all sentences | answers in the right "
-        "section | interviewer words in beeld | beelden in budget | key sentences kept "
-        "(long) | longest: minutes, seconds to draft |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "section | answers, counted by turn | answers, short conversations | interviewer words "
+        "in beeld | beelden in budget | key sentences kept (long) | longest: minutes, seconds "
+        "to draft |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for split in SPLITS:
         group = [r for r in results if r.split == split]
         if not group:
-            rows.append(f"| {split} | 0 | | | | | | |")
+            rows.append(f"| {split} | 0 | | | | | | | | |")
             continue
         sentences = sum(r.sentences for r in group)
         right = sum(r.placed_right for r in group)
         answers = sum(r.answers for r in group)
         answers_right = sum(r.answers_right for r in group)
+        turns, turns_right = sum(r.turns for r in group), sum(r.turns_right for r in group)
+        short = [r for r in group if not r.long]
+        short_answers = sum(r.answers for r in short)
+        short_right = sum(r.answers_right for r in short)
         keys = sum(r.keys for r in group if r.long)
         kept = sum(r.keys_kept for r in group if r.long)
         longest = max(group, key=lambda r: r.minutes)
@@ -432,6 +470,8 @@ def corpus_summary(results: list[CorpusResult]) -> str:
             f"| {split} | {len(group)} ({sum(r.long for r in group)}) "
             f"| {right / sentences:.1%} ({right}/{sentences}) "
             f"| {answers_right / answers:.1%} ({answers_right}/{answers}) "
+            f"| {turns_right / max(turns, 1):.1%} ({turns_right}/{turns}) "
+            f"| {short_right / max(short_answers, 1):.1%} ({short_right}/{short_answers}) "
             f"| {sum(r.interviewer_words for r in group)} "
             f"| {sum(r.in_budget for r in group)}/{len(group)} | {recall} "
             f"| {longest.minutes:.0f} min, {longest.seconds:.1f} s |"
@@ -441,15 +481,16 @@ def corpus_summary(results: list[CorpusResult]) -> str:
 
 def corpus_table(results: list[CorpusResult]) -> str:
     rows = [
-        "| split | conversation | sentences | placement | answers right | interviewer words "
-        "| words | in budget | keys kept | minutes | seconds |",
-        "|---|---|---:|---:|---:|---:|---:|:-:|---:|---:|---:|",
+        "| split | conversation | sentences | placement | answers right | turns right "
+        "| interviewer words | words | in budget | keys kept | minutes | seconds |",
+        "|---|---|---:|---:|---:|---:|---:|---:|:-:|---:|---:|---:|",
     ]
     for r in results:
         keys = f"{r.keys_kept}/{r.keys}" if r.keys else "-"
         rows.append(
             f"| {r.split} | {r.name} | {r.sentences} | {r.placed_right / r.sentences:.1%} "
-            f"| {r.answers_right / max(r.answers, 1):.1%} | {r.interviewer_words} "
+            f"| {r.answers_right / max(r.answers, 1):.1%} | {r.turns_right}/{r.turns} "
+            f"| {r.interviewer_words} "
             f"| {r.beeld_words} | {'yes' if r.in_budget else 'no'} | {keys} "
             f"| {r.minutes:.0f} | {r.seconds:.2f} |"
         )
