@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from goodwork_pipeline.consent.ledger import consent_for
 from goodwork_pipeline.drafting.interviewer_check import current_check, describe_check
+from goodwork_pipeline.intake.inbox import scan_inbox
 from goodwork_pipeline.lifecycle import NEEDS_STAFF, NEXT_NL, STATE_NL
 from goodwork_pipeline.models import State
 from goodwork_pipeline.publishing.outbox import DRAFTS_FOLDER
@@ -53,7 +54,7 @@ def status_rows(
     failed_only: bool = False,
     needs_staff: bool = False,
 ) -> tuple[list[StatusRow], list[InputOutcome]]:
-    """Every story's row (filtered), and the inbox files that could not be used."""
+    """Every story's row (filtered), and the files in the inbox that could not be used."""
     wanted = {parse_state(s) for s in states} if states else None
     if failed_only:
         wanted = {State.FAILED} if wanted is None else wanted & {State.FAILED}
@@ -69,7 +70,9 @@ def status_rows(
     if group:
         stories = [s for s in stories if (s.sidecar.group or "").lower() == group.lower()]
     rows = [_row(store, settings, story) for story in stories]
-    return rows, store.rejected_inputs()
+    # A refused file that was removed or renamed since is no longer waiting for anyone.
+    present = {item.path.name for item in scan_inbox(settings.inbox_dir)}
+    return rows, [item for item in store.rejected_inputs() if item.name in present]
 
 
 def next_step(store: Store, settings: Settings, story: Story) -> str:
