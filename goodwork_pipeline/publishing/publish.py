@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import json
 import re
 import shutil
@@ -303,21 +302,6 @@ def _free_folder(outbox: Path, name: str, story_id: str) -> Path:
     elif candidate.exists() or name in RESERVED:
         return outbox / f"{name}-{story_id[3:].lower()}"
     return candidate
-
-
-def first_page_png(pdf: bytes, width: int) -> bytes:
-    """Page 1 of a PDF as a PNG ``width`` pixels wide (a thumbnail for links and overviews)."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[0]
-        image = page.render(scale=width / page.get_width()).to_pil().convert("RGB")
-    finally:
-        document.close()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 # Group booklets ---------------------------------------------------------------------------
