@@ -19,6 +19,8 @@ TITLE_MIN, TITLE_MAX = 3, 9
 MIN_SENTENCE_WORDS = 3
 GROWTH = 1.5  # a section may grow to this times its budget to reach the beeld's minimum
 DUPLICATE = 0.6  # share of content words in common above which a sentence repeats another
+REDUNDANT = 3.0  # points off per share of a chosen sentence's content words a sentence repeats
+ABUNDANT = 2  # said this many times the beeld's maximum: the sections share all of its room
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Candidate:
 
 
 VALUES = 1.0  # per values word of the guide (at most three)
+DENSE = 12  # content words beyond which a sentence is not counted as more telling
 ASKED = 3  # for a direct answer to a question that named the section (at most)
 FITS = 0.8  # per point of answer evidence for the sentence's own section (at most 3 points)
 
@@ -75,7 +78,7 @@ def score(
         why.append("ik-vorm +1")
     content = len(set(content_stems(candidate.text)))
     if content:
-        part = min(content, 12) / 6
+        part = min(content, DENSE) / 6
         points += part
         why.append(f"{content} inhoudswoorden +{part:.1f}")
     phrase = f" {normal_phrase(candidate.text)} "
@@ -158,18 +161,35 @@ def choose(
     even if long). If the beeld is then shorter than ``min_words``, more sentences are added
     (a section may grow to 1.5 times its budget, and beyond when the beeld is still short:
     a participant may have said most under one heading); if longer than ``max_words``, the
-    weakest go. Repeats of a chosen sentence and fragments are never chosen.
+    weakest go. Repeats of a chosen sentence and fragments are never chosen, and a sentence
+    that partly repeats one chosen in its section loses points for it (``REDUNDANT``). When
+    far more was said than fits, the budgets are scaled up to the maximum (``room``).
     """
     pool = [c for c in candidates if c.words >= MIN_SENTENCE_WORDS]
+    budgets = room(budgets, sum(c.words for c in pool), max_words)
     chosen: list[Candidate] = []
     used = dict.fromkeys(budgets, 0)
-    for candidate in sorted(pool, key=lambda c: -c.score):
+    # each pick lowers the rest of its section by how much they repeat it (MMR): the second
+    # sentence about the same thing then gives way to one that tells something new
+    stems = {id(c): frozenset(content_stems(c.text)) for c in pool}
+    overlap = dict.fromkeys(stems, 0.0)
+    repeated: dict[int, float] = {}  # points off, when chosen, for what it repeats
+    left = list(pool)
+    while left:
+        candidate = max(left, key=lambda c: c.score - REDUNDANT * overlap[id(c)])
+        left.remove(candidate)
         budget = budgets.get(candidate.section, 0)
         first = used[candidate.section] == 0
         fits = used[candidate.section] + candidate.words <= budget
         if (first or fits) and not _repeats(candidate, chosen):
             chosen.append(candidate)
             used[candidate.section] += candidate.words
+            repeated[id(candidate)] = round(REDUNDANT * overlap[id(candidate)], 2)
+            mine = stems[id(candidate)]
+            for other in left:
+                if other.section == candidate.section and mine:
+                    shared = _shared(stems[id(other)], mine)
+                    overlap[id(other)] = max(overlap[id(other)], shared)
     total = sum(used.values())
     # short of the minimum: sections may grow to 1.5 times their budget, then (when most was
     # said under one or two headings) as far as the beeld needs
@@ -191,7 +211,30 @@ def choose(
         chosen.remove(weakest)
         total -= weakest.words
     ids = {id(c) for c in chosen}
-    return [replace(c, chosen=id(c) in ids) for c in candidates]
+    return [_marked(c, id(c) in ids, repeated.get(id(c), 0.0)) for c in candidates]
+
+
+def _marked(candidate: Candidate, chosen: bool, repeated: float) -> Candidate:
+    if not (chosen and repeated):
+        return replace(candidate, chosen=chosen)
+    why = (*candidate.why, f"herhaalt deels een gekozen zin -{repeated}")
+    return replace(candidate, chosen=True, why=why)
+
+
+def room(budgets: dict[str, int], said: int, max_words: int) -> dict[str, int]:
+    """The section budgets, scaled up to the beeld's maximum when far more was said than fits.
+
+    The guide's budgets add up to less than the maximum so that an ordinary conversation gives
+    an ordinary beeld; a long one (``ABUNDANT`` times the maximum said) would otherwise leave
+    the room between them unused while telling sentences are left out."""
+    total = sum(budgets.values())
+    if not total or said < ABUNDANT * max_words or total >= max_words:
+        return dict(budgets)
+    return {key: int(words * max_words / total) for key, words in budgets.items()}
+
+
+def _shared(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _repeats(candidate: Candidate, chosen: Iterable[Candidate]) -> bool:
