@@ -441,6 +441,42 @@ def _turns_right(conversation: Conversation, draft: Draft) -> tuple[int, int]:
     return len(truth), right
 
 
+def unlabelled_summary(splits: tuple[str, ...], guide: Guide) -> str:
+    """The corpus as a mono recording whose two voices were not told apart: no speaker labels,
+    and then also no question marks (speech recognition often drops them)."""
+    rows = [
+        "| split | variant | answers in the right section | interviewer words in beeld |",
+        "|---|---|---:|---:|",
+    ]
+    for split in splits:
+        folder = INTERVIEWS / split
+        for variant, marks in (("no speaker labels", True), ("no labels, no '?'", False)):
+            answers = right = leaked = source = 0
+            for conversation in load_conversations(folder) if folder.is_dir() else []:
+                named = conversation.transcript(names=True)
+                bare = tuple(
+                    dataclasses.replace(
+                        s, speaker=None, text=s.text if marks else s.text.replace("?", ".")
+                    )
+                    for s in named.segments
+                )
+                draft = build_draft(dataclasses.replace(named, segments=bare), Sidecar(), guide)
+                truth = conversation.truth()
+                for p in draft.placements:
+                    true = _true_section(p.utterance.segment_ids, Truth(truth, lambda _s: 0))
+                    answers += true not in (None, "<interviewer>")
+                    right += true not in (None, "<interviewer>") and true == p.section
+                for i in {i for _text, ids, _span in _units(draft) for i in ids}:
+                    size = len(words(conversation.lines[i].text))
+                    source += size
+                    leaked += size if conversation.lines[i].role == "interviewer" else 0
+            rows.append(
+                f"| {split} | {variant} | {right / max(answers, 1):.1%} ({right}/{answers}) "
+                f"| {leaked / max(source, 1):.1%} ({leaked}/{source}) |"
+            )
+    return "\n".join(rows)
+
+
 def corpus_summary(results: list[CorpusResult]) -> str:
     rows = [
         "| split | conversations (long) | placement, all sentences | answers in the right "
@@ -571,6 +607,8 @@ def main() -> int:
     report = (
         f"Command: `.venv/bin/python {command}`\n\n"
         f"## Interview corpus (tests/data/interviews)\n\n{corpus_summary(corpus)}\n\n"
+        f"### Without speaker labels (mono, voices not told apart)\n\n"
+        f"{unlabelled_summary(splits, guide)}\n\n"
         f"## The project's own conversations (tests/data/conversations) and audio\n\n"
         f"{summary(results)}\n\n"
         f"## Per conversation: interview corpus\n\n{corpus_table(corpus)}\n\n"

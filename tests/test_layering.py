@@ -19,6 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "settings",
         "files",
         "text_nl",
+        "speech_acts",
         "clock",
         "logs",
         "lifecycle",

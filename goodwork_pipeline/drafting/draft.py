@@ -47,6 +47,7 @@ from goodwork_pipeline.models import (
     Sidecar,
     Transcript,
 )
+from goodwork_pipeline.speech_acts import is_question, reflects, thanks
 from goodwork_pipeline.text_nl import normal_phrase
 from goodwork_pipeline.transcription.speakers import speaker_role
 
@@ -170,10 +171,10 @@ def utterances(
 ) -> list[Utterance]:
     """Every sentence of the conversation, with its speaker's role and its source span.
 
-    Without speaker labels, a question (or "Vertel eens ...") is taken to be the interviewer's,
-    and so are a short
-    remark just before it in the same segment ("Mooi. En wat deed je toen?") and a closing
-    ("Dank je wel voor het gesprek").
+    Without speaker labels, a question or request (by its form, ``speech_acts``: the '?' may be
+    missing) is taken to be the interviewer's, and so are a short remark just before it in the
+    same segment ("Mooi. En wat deed je toen?"), the participant's words given back ("Dus je
+    belde eerst"), thanks and a closing ("Dank je wel voor het gesprek").
     """
     roles = _roles(segments, sidecar)
     pieces: list[tuple[str | None, Segment, int, int]] = []
@@ -198,7 +199,7 @@ _REQUESTS = ("vertel ", "beschrijf ", "leg eens uit", "noem eens")  # questions 
 
 def _guess_roles(text: str, closings: Sequence[str]) -> list[tuple[str, int, int]]:
     spans = sentence_spans(text)
-    questions = [text[a:b].rstrip().endswith("?") for a, b in spans]
+    questions = [is_question(text[a:b]) for a, b in spans]  # by form: the '?' may be missing
     guessed = []
     for index, (a, b) in enumerate(spans):
         sentence = text[a:b]
@@ -209,8 +210,12 @@ def _guess_roles(text: str, closings: Sequence[str]) -> list[tuple[str, int, int
             and len(sentence.split()) <= LEAD_IN_WORDS
             and all(not q for q in questions[:index])  # not after the participant's own question
         )
-        closes = any(contains_phrase(normal_phrase(sentence), normal_phrase(c)) for c in closings)
-        guessed.append((INTERVIEWER if asks or leads_in or closes else PARTICIPANT, a, b))
+        theirs = (  # thanks, a summary, a closing: the interviewer's too
+            thanks(sentence)
+            or reflects(sentence)
+            or any(contains_phrase(normal_phrase(sentence), normal_phrase(c)) for c in closings)
+        )
+        guessed.append((INTERVIEWER if asks or leads_in or theirs else PARTICIPANT, a, b))
     return guessed
 
 
