@@ -66,6 +66,12 @@ def match_question(text: str, guide: Guide, current: str | None = None) -> Quest
 
 
 _THANKS = re.compile(r"(?i)\b(?:dank|bedankt|merci)")
+# "op dat moment", "op een gegeven moment": when, not which situation ("Waarom vond je dat
+# belangrijk, op dat moment al?" asks for values, not for a moment to tell about)
+_TIME_PHRASE = re.compile(
+    r"(?i)\b(?:op|vanaf|tot|na|voor|in) (?:dat|dit|het|die|datzelfde|hetzelfde|zo'n|"
+    r"een gegeven|dat ene|elk|ieder) (?:moment|ogenblik)\b"
+)
 
 
 def _match(text: str, guide: Guide, current: str | None) -> QuestionMatch:
@@ -81,7 +87,7 @@ def _match(text: str, guide: Guide, current: str | None) -> QuestionMatch:
             return QuestionMatch(None, 0.0, "closing", f"afsluiting '{closing[0]}'")
         what = "samenvatting" if sentences else "alleen een reactie ('hm hm', 'oké')"
         return QuestionMatch(current, 0.0, "none", f"{what}: geen nieuwe vraag")
-    phrase = normal_phrase(asked)
+    phrase = normal_phrase(_TIME_PHRASE.sub(" ", asked))
     follow_up = _first_phrase(phrase, index.follow_ups)
     if follow_up:
         # "Wat gebeurde er daarna?" is a follow-up, even though "wat gebeurde er" is a cue.
