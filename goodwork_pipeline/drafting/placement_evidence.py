@@ -36,6 +36,7 @@ ANSWER_CUE = 2.5  # a sentence opening with a section's answer cue ("Goed werk i
 ANSWER_CUE_INSIDE = 1.5  # ... or with the cue further on ("als je vraagt wat goed werk is")
 ANSWER_WORD = 0.5  # one of a section's answer words anywhere in the sentence
 LATER_KIND = 0.6  # per point of a section's later_kinds, once the section was reached
+TAKEN = 0.5  # share of a kind's points once a later section has taken it over (later_kinds)
 SIDE_WORDS = 25  # words: an answer this long without any sign of a section is a side story
 
 Evidence = list[tuple[str, float, str]]  # (kind of evidence, points, what)
@@ -157,6 +158,9 @@ def _takers(guide: Guide) -> dict[str, tuple[int, frozenset[str]]]:
     return takers
 
 
+_TAKEN_NOTE = ", al verder in het gesprek"
+
+
 def _taken_evidence(text: str, guide: Guide) -> dict[str, tuple[int, Evidence]]:
     """Per section with a taker: its answer evidence without the kinds taken over."""
     takers = _takers(guide)
@@ -169,9 +173,9 @@ def _taken_evidence(text: str, guide: Guide) -> dict[str, tuple[int, Evidence]]:
 
 
 def _answer_evidence(
-    text: str, guide: Guide, without: frozenset[str] = frozenset()
+    text: str, guide: Guide, taken: frozenset[str] = frozenset()
 ) -> dict[str, Evidence]:
-    kinds = {k: v for k, v in answer_kinds(text).items() if k not in without}
+    kinds = answer_kinds(text)
     phrase = normal_phrase(remove_fillers(text))  # "ik heb, eh, eerst" opens "ik heb eerst"
     opening = " ".join(phrase.split()[:10])
     padded = f" {phrase} "
@@ -183,7 +187,9 @@ def _answer_evidence(
         for kind in section.answer_kinds:
             if kind in kinds:
                 signs = ", ".join(f"'{s}'" for s in kinds[kind].signs[:3])
-                found.append(("antwoord", ANSWER * kinds[kind].score, f"{KIND_NL[kind]} ({signs})"))
+                points = ANSWER * kinds[kind].score * (TAKEN if kind in taken else 1.0)
+                what = f"{KIND_NL[kind]} ({signs})" + (_TAKEN_NOTE if kind in taken else "")
+                found.append(("antwoord", points, what))
         cue = next((c for c, normal in cues if _opens_with(opening, normal)), None)
         inside = next((c for c, normal in cues if f" {normal} " in padded), None)
         if cue:
