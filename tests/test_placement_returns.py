@@ -7,11 +7,12 @@ a section after a digression is back in that section's story: its ``later_kinds`
 "When" phrases ("op dat moment") in a question ask for no situation.
 """
 
+import re
 from pathlib import Path
 
 import pytest
 
-from goodwork_pipeline.drafting import placement
+from goodwork_pipeline.drafting import placement, questions
 from goodwork_pipeline.drafting.draft import build_draft
 from goodwork_pipeline.drafting.guide import Guide, load_guide, parse_guide
 from goodwork_pipeline.drafting.placement_evidence import Evidence, Unit
@@ -120,3 +121,34 @@ def _only_when_asked(unit: Unit, a: int, furthest: int, b: int, ready: bool, nam
 def test_a_when_phrase_asks_for_no_situation(question: str, names_puzzle: bool) -> None:
     match = match_question(question, load_guide(bundled_templates_dir()))
     assert (match.score_of("puzzel") >= ENOUGH) is names_puzzle
+
+
+def test_a_tag_makes_a_statement_a_question() -> None:
+    guide = load_guide(bundled_templates_dir())
+    assert match_question("Dat is voor jou echt belangrijk, hè.", guide).asks
+    assert match_question("Je hebt het zelf gedaan, toch.", guide).asks
+    assert not match_question("Dat is voor jou echt belangrijk.", guide).asks
+
+
+REAL = load_guide(bundled_templates_dir())
+BACK_TO_THE_PERSON = [
+    ("interviewer", "Wie ben je?"),
+    ("participant", "Ik ben wijkverpleegkundige in Zwolle, al twaalf jaar."),
+    ("interviewer", "Welke situatie is je bijgebleven?"),
+    ("participant", "Een meneer liet niemand binnen en zijn huis was vervuild."),
+    ("interviewer", "Wat heb je toen gedaan?"),
+    ("participant", "Ik ben elke dag langsgegaan en heb koffie met hem gedronken."),
+    ("interviewer", "Even terug naar jou. Hoe ben je zo geworden?"),
+    ("participant", "Mijn moeder was ook verpleegkundige."),
+    ("participant", "Ik werk graag met mensen die niemand meer ziet."),
+]
+
+
+def test_going_back_when_the_interviewer_says_so_costs_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert match_question("Even terug naar jou. Hoe ben je zo geworden?", REAL).back
+    assert not match_question("Hoe ben je zo geworden?", REAL).back
+    assert _sections(BACK_TO_THE_PERSON, REAL)[-2:] == ["wie", "wie"]
+    monkeypatch.setattr(questions, "_BACK", re.compile("(?!)"))  # never heard
+    assert _sections(BACK_TO_THE_PERSON, REAL)[-2:] != ["wie", "wie"]

@@ -197,7 +197,8 @@ _WEIGHING = re.compile(
     r"door mijn hoofd|in mijn hoofd|voor- en nadelen|nadelen|tegen elkaar|liever|"
     r"heen en weer|ofwel|of dat|ik kon ook|(?:de|een) \w+ (?:weg|route)|"
     # what could have been: the conditional and the counterfactual
-    r"(?:ik|we|wij) (?:zou|zouden)|wat als|stel dat|spijt)\b"
+    r"(?:ik|we|wij) (?:zou|zouden)|wat als|stel dat|spijt|had(?: \w+){0,4} gekund|"
+    r"dan had (?:ik|we|hij|ze|zij)|(?:dacht|denk) (?:ik )?(?:ook )?(?:eerlijk )?als ik)\b"
 )
 _VALUES = re.compile(
     r"\b(?:ik vind|vind ik|voor mij|belangrijk\w*|waarde\w*|ik geloof|geloof ik|"

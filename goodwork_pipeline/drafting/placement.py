@@ -283,8 +283,15 @@ def _order(unit: Unit, a: int, furthest: int, b: int, pace: Pace) -> Evidence:
         stay = STAY_FOLLOW_UP if question.kind == "follow-up" else STAY_QUESTION
         if question.remark:
             stay = STAY_REMARK
+        if question.back:  # "even terug naar ...": the interviewer leaves this section
+            return [*points, ("volgorde", 0.0, "de interviewer gaat terug; zelfde onderdeel")]
         return [*points, ("volgorde", stay, f"{question.evidence}; zelfde onderdeel")]
     if b < a:
+        if question.back:
+            return [
+                *points,
+                ("volgorde", 0.0, "de interviewer gaat terug naar een eerder onderdeel"),
+            ]
         return [*points, ("volgorde", -BACK, "terug naar een eerder onderdeel")]
     if b < furthest:
         return [*points, ("volgorde", 0.0, "terug naar waar het gesprek was")]

@@ -48,6 +48,7 @@ class QuestionMatch:
     # lost ("wat heb je toen gedaan"), or a remark ("Dat is heftig.")
     remark: bool = False
     thanks: bool = False  # the interviewer thanks ("Dank je wel."): maybe the end
+    back: bool = False  # the interviewer goes back ("Even terug naar ..."): leaves this section
 
     def with_thanks(self, thanks: bool) -> QuestionMatch:
         return replace(self, thanks=thanks)
@@ -62,10 +63,13 @@ class QuestionMatch:
 def match_question(text: str, guide: Guide, current: str | None = None) -> QuestionMatch:
     """What an interviewer's turn asks about: a section, a follow-up, a closing, or nothing."""
     match = _match(text, guide, current)
-    return match.with_thanks(bool(_THANKS.search(text)))
+    back = match.asks and bool(_BACK.search(text))
+    return replace(match, thanks=bool(_THANKS.search(text)), back=back)
 
 
 _THANKS = re.compile(r"(?i)\b(?:dank|bedankt|merci)")
+# "Even terug naar het begin.", "Ik ga nog even terug.", "Terug naar Wilma."
+_BACK = re.compile(r"(?i)\b(?:(?:nog )?even terug|terug naar|ga (?:nog )?(?:even )?terug)\b")
 # "op dat moment", "op een gegeven moment": when, not which situation ("Waarom vond je dat
 # belangrijk, op dat moment al?" asks for values, not for a moment to tell about)
 _TIME_PHRASE = re.compile(
@@ -270,9 +274,16 @@ def _sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)] or [text]
 
 
+# A tag at the end makes a statement a question ("Dat is voor jou belangrijk, hè."): it
+# asks the participant to confirm and go on, even when speech recognition heard no '?'
+_TAG = re.compile(r",\s*(?:hè|he|toch|niet|niet waar|nietwaar)\s*[.!]*$")
+
+
 def _asks(sentence: str) -> bool:
     low = sentence.strip().lower()
-    return low.endswith("?") or low.startswith(_REQUESTS) or " vertel" in low
+    return (
+        low.endswith("?") or low.startswith(_REQUESTS) or " vertel" in low or bool(_TAG.search(low))
+    )
 
 
 def _only_ack(sentence: str, index: _Index) -> bool:
