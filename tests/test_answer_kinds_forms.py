@@ -51,7 +51,13 @@ def test_someone_elses_perfect_tense_is_what_happened(sentence: str) -> None:
 
 @pytest.mark.parametrize(
     "sentence",
-    ["Ik zou het team eerder laten meelezen.", "Maar wat als ze gelijk had?", "Spijt heb ik niet."],
+    [
+        "Ik zou het team eerder laten meelezen.",
+        "Maar wat als ze gelijk had?",
+        "Spijt heb ik niet.",
+        "Dat had gekund, formeel.",
+        "Dan had ik een paar moeilijke vergaderingen gehad.",
+    ],
 )
 def test_what_could_have_been_is_weighing(sentence: str) -> None:
     assert "weighing" in answer_kinds(sentence)
@@ -70,6 +76,8 @@ GUIDE = load_guide(bundled_templates_dir())
         ("Wat woog voor jou het zwaarst?", "afweging"),
         ("Als je het opnieuw moest doen, wat zou je anders doen?", "afweging"),
         ("Zijt ge fier op hoe het gelopen is?", "goed-werk"),
+        # the question word decides what is asked; 'gedaan' is what the reason is about
+        ("Waarom heb je het zo gedaan?", "belangrijk"),
     ],
 )
 def test_the_guide_names_the_section_of_common_rewordings(question: str, section: str) -> None:

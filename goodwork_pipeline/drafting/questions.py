@@ -32,6 +32,8 @@ MAX_GAP = 2  # words allowed between a cue's words
 STRONG = 2.0  # a follow-up or closing names another section only with a match this strong
 ENOUGH = 0.9  # a question names a section with a match this strong
 MAX_SCORE = 3.0
+OPENING = 0.5  # a cue that opens a question: its question word says what it asks
+OPENING_WORDS = 6
 SHORT = 2  # words: a question this short that names nothing ("En?", "Hoezo?") is a follow-up
 _REQUESTS = ("vertel", "beschrijf", "leg", "noem", "geef", "schets", "neem me mee", "zeg eens")
 
@@ -96,7 +98,8 @@ def _match(text: str, guide: Guide, current: str | None) -> QuestionMatch:
     if follow_up:
         # "Wat gebeurde er daarna?" is a follow-up, even though "wat gebeurde er" is a cue.
         phrase = _without(phrase, follow_up[1])
-    scores = tuple((s.key, *_score(index, s, phrase)) for s in guide.sections)
+    openings = [_opening(normal_phrase(q)) for q in questions]
+    scores = tuple((s.key, *_score(index, s, phrase, openings)) for s in guide.sections)
     best_key, best, evidence = max(scores, key=lambda item: item[1])
     asks = bool(questions)
     if closing and best < STRONG:
@@ -170,11 +173,21 @@ def _distinct(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple((written, normal) for normal, written in seen.items())
 
 
-def _score(index: _Index, section: GuideSection, phrase: str) -> tuple[float, str]:
+def _opening(phrase: str) -> str:
+    """The first words of a question, where its question word sits."""
+    return " ".join(phrase.split()[:OPENING_WORDS])
+
+
+def _score(
+    index: _Index, section: GuideSection, phrase: str, openings: list[str] | None = None
+) -> tuple[float, str]:
     """How close a question comes to a section: its best cue counts fully, a second half,
     the closest typical question or paraphrase up to 2 points; at most MAX_SCORE in all (a long
-    question that touches many cues is no clearer than one that names the section once)."""
+    question that touches many cues is no clearer than one that names the section once).
+    A cue that opens a question ("Waarom heb je het zo gedaan?") names what it asks: the
+    question word decides, the rest is what the question is about (OPENING more)."""
     phrase = " ".join(index.synonyms.get(w, w) for w in phrase.split())
+    opened = [" ".join(index.synonyms.get(w, w) for w in o.split()) for o in openings or ()]
     hits: list[tuple[float, str]] = []
     for cue, cue_phrase in index.cues[section.key]:
         if contains_phrase(phrase, cue_phrase):
@@ -195,7 +208,12 @@ def _score(index: _Index, section: GuideSection, phrase: str) -> tuple[float, st
             dice = 2 * shared / (len(stems) + len(asked))
             if dice > similarity:
                 similarity, closest = dice, question
-    score = min(MAX_SCORE, cue_score + 2.0 * similarity)
+    opens = any(
+        o.startswith(cue_phrase.split()[0]) and contains_phrase(o, cue_phrase)
+        for o in opened
+        for _cue, cue_phrase in index.cues[section.key]
+    )
+    score = min(MAX_SCORE, cue_score + 2.0 * similarity + (OPENING if opens else 0.0))
     parts = [f"'{hits[0][1]}'"] if hits else []
     if closest:
         parts.append(f"lijkt op '{closest}'")
