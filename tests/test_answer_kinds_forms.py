@@ -83,3 +83,11 @@ GUIDE = load_guide(bundled_templates_dir())
 def test_the_guide_names_the_section_of_common_rewordings(question: str, section: str) -> None:
     match = match_question(question, GUIDE)
     assert max(GUIDE.keys, key=match.score_of) == section
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Dat is waar het om draait.", "Dat is waar het mij om gaat.", "Het gaat niet om geld."],
+)
+def test_what_matters_with_the_verb_last_or_negated_is_values(sentence: str) -> None:
+    assert "values" in answer_kinds(sentence)
