@@ -87,7 +87,12 @@ def test_the_guide_names_the_section_of_common_rewordings(question: str, section
 
 @pytest.mark.parametrize(
     "sentence",
-    ["Dat is waar het om draait.", "Dat is waar het mij om gaat.", "Het gaat niet om geld."],
+    [
+        "Dat is waar het om draait.",
+        "Dat is waar het mij om gaat.",
+        "Het gaat niet om geld.",
+        "Het ging niet om schuld, het ging om zien.",  # also told in the past
+    ],
 )
 def test_what_matters_with_the_verb_last_or_negated_is_values(sentence: str) -> None:
     assert "values" in answer_kinds(sentence)

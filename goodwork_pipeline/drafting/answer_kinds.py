@@ -202,10 +202,10 @@ _WEIGHING = re.compile(
 )
 _VALUES = re.compile(
     r"\b(?:ik vind|vind ik|voor mij|belangrijk\w*|waarde\w*|ik geloof|geloof ik|"
-    r"(?:het|waar het) (?:mij )?(?:gaat|draait) (?:niet )?(?:om|erom)|"
-    r"gaat het (?:mij )?(?:om|erom)|"
+    r"(?:het|waar het) (?:mij )?(?:gaat|ging|draait|draaide) (?:niet )?(?:om|erom)|"
+    r"(?:gaat|ging) het (?:mij )?(?:om|erom)|"
     # the verb last in a subordinate clause: 'waar het (mij) om gaat', 'waar het om draait'
-    r"waar het (?:mij |ons |je )?(?:eigenlijk )?om (?:gaat|draait)|"
+    r"waar het (?:mij |ons |je )?(?:eigenlijk )?om (?:gaat|ging|draait|draaide)|"
     r"principe\w*|"
     r"ik sta voor|drijft|wat telt|verdien\w+|het recht|mens\w* moet\w*)\b"
 )
