@@ -149,7 +149,12 @@ _STRONG_PAST = frozenset(
         "boden",
     ]
 )
-_AUX = frozenset(["heb", "hebben", "had", "hadden", "ben", "zijn", "was", "waren", "hebt", "heeft"])
+_HAVE = frozenset(["heb", "hebben", "had", "hadden", "hebt", "heeft"])
+_AUX = _HAVE | frozenset(["ben", "zijn", "was", "waren", "is", "bent"])
+# Someone else as the subject of a perfect tense ("hij heeft ... gebeld", "ze is gebleven")
+_OTHER_SUBJECTS = frozenset(
+    ["hij", "zij", "ze", "men", "iemand", "niemand", "iedereen", "mevrouw", "meneer"]
+)
 _PERSON_VERBS = r"(?:ben|werk|zit|studeer|heet|doe|geef|leid|begeleid|coordineer|volg)"
 _ROLE_WORDS = re.compile(
     r"\b(?:als|functie|rol|beroep|vak|opleiding|studie|student|stage|jaar|jaren|sinds|"
@@ -190,11 +195,17 @@ _WEIGHING = re.compile(
     r"keuze\w*|kiezen|koos|gekozen|optie\w*|mogelijkhe\w+|alternatie\w+|overwo\w+|"
     r"overweg\w*|risico\w*|dilemma|zou ik|moest ik|vroeg (?:ik )?me af|"
     r"door mijn hoofd|in mijn hoofd|voor- en nadelen|nadelen|tegen elkaar|liever|"
-    r"heen en weer|ofwel|of dat|ik kon ook|(?:de|een) \w+ (?:weg|route))\b"
+    r"heen en weer|ofwel|of dat|ik kon ook|(?:de|een) \w+ (?:weg|route)|"
+    # what could have been: the conditional and the counterfactual
+    r"(?:ik|we|wij) (?:zou|zouden)|wat als|stel dat|spijt|had(?: \w+){0,4} gekund|"
+    r"dan had (?:ik|we|hij|ze|zij)|(?:dacht|denk) (?:ik )?(?:ook )?(?:eerlijk )?als ik)\b"
 )
 _VALUES = re.compile(
     r"\b(?:ik vind|vind ik|voor mij|belangrijk\w*|waarde\w*|ik geloof|geloof ik|"
-    r"(?:het|waar het) (?:mij )?(?:gaat|draait) (?:om|erom)|gaat het (?:mij )?(?:om|erom)|"
+    r"(?:het|waar het) (?:mij )?(?:gaat|ging|draait|draaide) (?:niet )?(?:om|erom)|"
+    r"(?:gaat|ging) het (?:mij )?(?:om|erom)|"
+    # the verb last in a subordinate clause: 'waar het (mij) om gaat', 'waar het om draait'
+    r"waar het (?:mij |ons |je )?(?:eigenlijk )?om (?:gaat|ging|draait|draaide)|"
     r"principe\w*|"
     r"ik sta voor|drijft|wat telt|verdien\w+|het recht|mens\w* moet\w*)\b"
 )
@@ -229,7 +240,7 @@ def answer_kinds(text: str) -> dict[str, KindScore]:
     found["actions"] += _actions(tokens)
     found["actions"] += [m.group(0) for m in _OUTCOME.finditer(plain)]
     found["events"] += [m.group(0) for m in _EVENT_START.finditer(plain)]
-    found["events"] += [m.group(0) for m in _OTHER_PAST.finditer(plain)][:2]
+    found["events"] += ([m.group(0) for m in _OTHER_PAST.finditer(plain)] + _others_did(tokens))[:2]
     found["events"] += [m.group(0) for m in _HARD.finditer(plain)]
     found["weighing"] += [m.group(0) for m in _WEIGHING.finditer(plain)]
     found["values"] += [m.group(0) for m in _VALUES.finditer(plain)]
@@ -260,8 +271,11 @@ def _actions(tokens: list[str]) -> list[str]:
     subjects = [i for i, t in enumerate(tokens) if t in ("ik", "we", "wij", "'k")]
     for i in subjects:
         window = tokens[max(0, i - 2) : i + 9]
+        if any(t in ("zou", "zouden") for t in window[1:4]):
+            continue  # 'ik zou eerder zijn gaan kijken': what could have been, not done
         if any(t in _AUX for t in window[:5]):
-            participle = next((t for t in window if _participle(t)), None)
+            have = any(t in _HAVE for t in window[:5])
+            participle = next((t for t in window if _participle(t, have)), None)
             if participle:
                 signs.append(f"{tokens[i]} ... {participle}")
                 continue
@@ -277,13 +291,40 @@ def _actions(tokens: list[str]) -> list[str]:
     return signs[:2]
 
 
-def _participle(token: str) -> bool:
+def _others_did(tokens: list[str]) -> list[str]:
+    """Someone else in the perfect tense: 'hij heeft de huisarts gebeld', 'ze is gebleven'."""
+    signs = []
+    for i, token in enumerate(tokens):
+        if token not in _OTHER_SUBJECTS:
+            continue
+        aux = next((j for j in range(i + 1, min(i + 3, len(tokens))) if tokens[j] in _AUX), None)
+        if aux is None:
+            continue
+        have = tokens[aux] in _HAVE
+        after = tokens[aux + 1 : aux + 8]
+        participle = next((t for t in after if _participle(t, have)), None)
+        if participle:
+            signs.append(f"{token} ... {participle}")
+    return signs
+
+
+def _participle(token: str, have: bool = False) -> bool:
+    """'gebeld', 'opgebeld'; after a form of 'hebben' also the participles without 'ge-'
+    ('besproken', 'verteld', 'ontdekt', 'herhaald', 'erkend'), which after 'zijn' are
+    mostly adjectives ('ik was bezorgd', 'ze is bekend')."""
     if token in _NOT_ACTIONS or len(token) < 5:
         return False
     if token.startswith("ge") and token.endswith(("d", "t", "n")):
         return True
     prefixed = token.startswith(("be", "ver", "ont", "her", "op", "aan", "uit", "voor"))
-    return prefixed and len(token) >= 7 and token.endswith(("d", "t", "n")) and "ge" in token[2:]
+    if prefixed and len(token) >= 7 and token.endswith(("d", "t", "n")) and "ge" in token[2:]:
+        return True
+    unprefixed = have and token.startswith(("be", "ver", "ont", "her", "er")) and len(token) >= 7
+    if not unprefixed or token.endswith("heid"):
+        return False
+    # a strong participle's last vowel is a short o or e ('besproken', 'beschreven'); not a
+    # noun or infinitive ('vertrouwen', 'verlangen')
+    return token.endswith(("d", "t")) or re.search(r"[oe][^aeiou]{1,2}en$", token) is not None
 
 
 def _weak_past(token: str) -> bool:

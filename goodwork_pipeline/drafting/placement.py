@@ -163,12 +163,12 @@ def _viterbi(units: Sequence[Unit], states: tuple[str, ...], pace: Pace) -> list
     pairs = [(0, 0)] + [(c, f) for f in range(1, last) for c in range(1, f + 1)] + [(last, last)]
     starts = [pair for pair in pairs if pair[0] == pair[1]]
     best: dict[State, float] = {
-        (c, f, False): _transition(units[0], 0, 0, c, pace) + _emission(units[0], states[c])
+        (c, f, False): _transition(units[0], 0, 0, c, pace) + _emission(units[0], states[c], f)
         for c, f in starts
     }
     back: list[dict[State, State]] = [{}]
     for unit in units[1:]:
-        emissions = [_emission(unit, state) for state in states]
+        emissions: dict[tuple[int, int], float] = {}  # (section, furthest) -> points
         later = [_later(unit, state) for state in states]
         named = [_names(unit, state) for state in states]
         cache: dict[tuple[int, int, int], float] = {}
@@ -187,16 +187,17 @@ def _viterbi(units: Sequence[Unit], states: tuple[str, ...], pace: Pace) -> list
                 total = score + cache[key]
                 if total <= IMPOSSIBLE / 2:
                     continue
-                # the section was asked for (by this question or one before it that the
-                # conversation has stayed with since); not when an answer ran into it
-                reached = (ready and a == b) or (unit.turn_start and named[b])
+                reached = _reached(unit, a, fa, b, ready, named[b])
                 if reached:
                     total += later[b]
                 target = (b, fb, reached)
                 if total > step.get(target, IMPOSSIBLE):
                     step[target] = total
                     pointers[target] = (a, fa, ready)
-        best = {target: score + emissions[target[0]] for target, score in step.items()}
+        for c, f, _asked_for in step:
+            if (c, f) not in emissions:
+                emissions[c, f] = _emission(unit, states[c], f)
+        best = {target: score + emissions[target[:2]] for target, score in step.items()}
         back.append(pointers)
     state = max(best, key=lambda target: best[target])
     path = [state]
@@ -206,12 +207,27 @@ def _viterbi(units: Sequence[Unit], states: tuple[str, ...], pace: Pace) -> list
     return path[::-1]
 
 
-def _emission(unit: Unit, state: str) -> float:
+def _reached(unit: Unit, a: int, furthest: int, b: int, ready: bool, named: bool) -> bool:
+    """Whether section b's ``later_kinds`` count: it was asked for (by this question, or by
+    one before it that the conversation has stayed with since), or the conversation comes
+    back to it after a digression; not when an answer ran on into it."""
+    returns = unit.turn_start and b != a and 0 < b <= furthest
+    return (ready and a == b) or (unit.turn_start and named) or returns
+
+
+def _emission(unit: Unit, state: str, furthest: int) -> float:
     if state in (BEFORE, AFTER):
         fits = 0.0 if unit.answer else SMALL_TALK
         long = state == BEFORE and unit.turn_words >= LONG_ANSWER
         return fits - SMALL_TALK_LONG if long else fits
-    return sum(points for _kind, points, _what in unit.answer.get(state, ()))
+    return sum(points for _kind, points, _what in _answer(unit, state, furthest))
+
+
+def _answer(unit: Unit, state: str, furthest: int) -> Evidence:
+    """The answer evidence for a section; once the conversation has reached a later section
+    that takes over some of its kinds (``later_kinds``), without those."""
+    taker, without = unit.taken.get(state, (0, []))
+    return without if taker and furthest >= taker else unit.answer.get(state, [])
 
 
 def _names(unit: Unit, state: str) -> bool:
@@ -267,8 +283,15 @@ def _order(unit: Unit, a: int, furthest: int, b: int, pace: Pace) -> Evidence:
         stay = STAY_FOLLOW_UP if question.kind == "follow-up" else STAY_QUESTION
         if question.remark:
             stay = STAY_REMARK
+        if question.back:  # "even terug naar ...": the interviewer leaves this section
+            return [*points, ("volgorde", 0.0, "de interviewer gaat terug; zelfde onderdeel")]
         return [*points, ("volgorde", stay, f"{question.evidence}; zelfde onderdeel")]
     if b < a:
+        if question.back:
+            return [
+                *points,
+                ("volgorde", 0.0, "de interviewer gaat terug naar een eerder onderdeel"),
+            ]
         return [*points, ("volgorde", -BACK, "terug naar een eerder onderdeel")]
     if b < furthest:
         return [*points, ("volgorde", 0.0, "terug naar waar het gesprek was")]
@@ -330,7 +353,7 @@ def _placement(
     order = _order(unit, previous, furthest, here, pace)
     evidence = list(order)
     if state not in (BEFORE, AFTER):
-        evidence += unit.answer.get(state, [])
+        evidence += _answer(unit, state, path[t][1])
         if reached:
             evidence += unit.later.get(state, [])
     evidence = [(kind, round(points, 2), what) for kind, points, what in evidence]

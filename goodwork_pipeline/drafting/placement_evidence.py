@@ -36,6 +36,7 @@ ANSWER_CUE = 2.5  # a sentence opening with a section's answer cue ("Goed werk i
 ANSWER_CUE_INSIDE = 1.5  # ... or with the cue further on ("als je vraagt wat goed werk is")
 ANSWER_WORD = 0.5  # one of a section's answer words anywhere in the sentence
 LATER_KIND = 0.6  # per point of a section's later_kinds, once the section was reached
+TAKEN = 0.5  # share of a kind's points once a later section has taken it over (later_kinds)
 SIDE_WORDS = 25  # words: an answer this long without any sign of a section is a side story
 
 Evidence = list[tuple[str, float, str]]  # (kind of evidence, points, what)
@@ -69,6 +70,10 @@ class Unit:
     answer: dict[str, Evidence]  # state -> answer evidence
     # state -> evidence that counts only when the conversation reached that section before
     later: dict[str, Evidence] = field(default_factory=dict)
+    # state -> (section index, evidence): the answer evidence of an earlier section once the
+    # conversation has reached the later section (index in the guide, from 1) whose
+    # ``later_kinds`` take over one of its kinds
+    taken: dict[str, tuple[int, Evidence]] = field(default_factory=dict)
     aside: str = ""  # not for the beeld: a bare "Ja." or a question back to the interviewer
 
 
@@ -92,6 +97,7 @@ def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
         size = sum(len(u.text.split()) for u in turn)
         bare = all(_only_confirms(u.text, guide) for u in turn)
         evidence = [_answer_evidence(u.text, guide) for u in turn]
+        taken = [_taken_evidence(u.text, guide) for u in turn]
         later = [_later_evidence(u.text, guide) for u in turn]
         # A side story: after 'hm hm' or a question that names no section, an answer with no
         # sign of any section ("Mijn man zegt altijd dat ik slecht lieg.")
@@ -111,6 +117,7 @@ def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
                     turn_start=position == 0,
                     answer={} if aside else evidence[position],
                     later={} if aside else later[position],
+                    taken={} if aside else taken[position],
                     aside=aside,
                 )
             )
@@ -136,7 +143,38 @@ def _acknowledgements(guide: Guide) -> frozenset[str]:
     return frozenset(normal_phrase(a) for a in guide.acknowledgements)
 
 
-def _answer_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
+@lru_cache(maxsize=16)
+def _takers(guide: Guide) -> dict[str, tuple[int, frozenset[str]]]:
+    """Per section: the first later section (index from 1) whose ``later_kinds`` take over some
+    of its answer kinds, and those kinds. Once "Wat ik deed" has begun, what happened next is
+    part of what was done: it no longer points back to "De puzzel"."""
+    takers: dict[str, tuple[int, frozenset[str]]] = {}
+    for i, section in enumerate(guide.sections):
+        for j, later in enumerate(guide.sections[i + 1 :], start=i + 2):
+            kinds = frozenset(section.answer_kinds) & frozenset(later.later_kinds)
+            if kinds:
+                takers[section.key] = (j, kinds)
+                break
+    return takers
+
+
+_TAKEN_NOTE = ", al verder in het gesprek"
+
+
+def _taken_evidence(text: str, guide: Guide) -> dict[str, tuple[int, Evidence]]:
+    """Per section with a taker: its answer evidence without the kinds taken over."""
+    takers = _takers(guide)
+    if not takers:
+        return {}
+    return {
+        key: (index, _answer_evidence(text, guide, kinds).get(key, []))
+        for key, (index, kinds) in takers.items()
+    }
+
+
+def _answer_evidence(
+    text: str, guide: Guide, taken: frozenset[str] = frozenset()
+) -> dict[str, Evidence]:
     kinds = answer_kinds(text)
     phrase = normal_phrase(remove_fillers(text))  # "ik heb, eh, eerst" opens "ik heb eerst"
     opening = " ".join(phrase.split()[:10])
@@ -149,7 +187,9 @@ def _answer_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
         for kind in section.answer_kinds:
             if kind in kinds:
                 signs = ", ".join(f"'{s}'" for s in kinds[kind].signs[:3])
-                found.append(("antwoord", ANSWER * kinds[kind].score, f"{KIND_NL[kind]} ({signs})"))
+                points = ANSWER * kinds[kind].score * (TAKEN if kind in taken else 1.0)
+                what = f"{KIND_NL[kind]} ({signs})" + (_TAKEN_NOTE if kind in taken else "")
+                found.append(("antwoord", points, what))
         cue = next((c for c, normal in cues if _opens_with(opening, normal)), None)
         inside = next((c for c, normal in cues if f" {normal} " in padded), None)
         if cue:

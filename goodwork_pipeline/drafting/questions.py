@@ -32,6 +32,8 @@ MAX_GAP = 2  # words allowed between a cue's words
 STRONG = 2.0  # a follow-up or closing names another section only with a match this strong
 ENOUGH = 0.9  # a question names a section with a match this strong
 MAX_SCORE = 3.0
+OPENING = 0.5  # a cue that opens a question: its question word says what it asks
+OPENING_WORDS = 6
 SHORT = 2  # words: a question this short that names nothing ("En?", "Hoezo?") is a follow-up
 _REQUESTS = ("vertel", "beschrijf", "leg", "noem", "geef", "schets", "neem me mee", "zeg eens")
 
@@ -48,6 +50,7 @@ class QuestionMatch:
     # lost ("wat heb je toen gedaan"), or a remark ("Dat is heftig.")
     remark: bool = False
     thanks: bool = False  # the interviewer thanks ("Dank je wel."): maybe the end
+    back: bool = False  # the interviewer goes back ("Even terug naar ..."): leaves this section
 
     def with_thanks(self, thanks: bool) -> QuestionMatch:
         return replace(self, thanks=thanks)
@@ -62,10 +65,19 @@ class QuestionMatch:
 def match_question(text: str, guide: Guide, current: str | None = None) -> QuestionMatch:
     """What an interviewer's turn asks about: a section, a follow-up, a closing, or nothing."""
     match = _match(text, guide, current)
-    return match.with_thanks(bool(_THANKS.search(text)))
+    back = match.asks and bool(_BACK.search(text))
+    return replace(match, thanks=bool(_THANKS.search(text)), back=back)
 
 
 _THANKS = re.compile(r"(?i)\b(?:dank|bedankt|merci)")
+# "Even terug naar het begin.", "Ik ga nog even terug.", "Terug naar Wilma."
+_BACK = re.compile(r"(?i)\b(?:(?:nog )?even terug|terug naar|ga (?:nog )?(?:even )?terug)\b")
+# "op dat moment", "op een gegeven moment": when, not which situation ("Waarom vond je dat
+# belangrijk, op dat moment al?" asks for values, not for a moment to tell about)
+_TIME_PHRASE = re.compile(
+    r"(?i)\b(?:op|vanaf|tot|na|voor|in) (?:dat|dit|het|die|datzelfde|hetzelfde|zo'n|"
+    r"een gegeven|dat ene|elk|ieder) (?:moment|ogenblik)\b"
+)
 
 
 def _match(text: str, guide: Guide, current: str | None) -> QuestionMatch:
@@ -81,12 +93,13 @@ def _match(text: str, guide: Guide, current: str | None) -> QuestionMatch:
             return QuestionMatch(None, 0.0, "closing", f"afsluiting '{closing[0]}'")
         what = "samenvatting" if sentences else "alleen een reactie ('hm hm', 'oké')"
         return QuestionMatch(current, 0.0, "none", f"{what}: geen nieuwe vraag")
-    phrase = normal_phrase(asked)
+    phrase = normal_phrase(_TIME_PHRASE.sub(" ", asked))
     follow_up = _first_phrase(phrase, index.follow_ups)
     if follow_up:
         # "Wat gebeurde er daarna?" is a follow-up, even though "wat gebeurde er" is a cue.
         phrase = _without(phrase, follow_up[1])
-    scores = tuple((s.key, *_score(index, s, phrase)) for s in guide.sections)
+    openings = [_opening(normal_phrase(q)) for q in questions]
+    scores = tuple((s.key, *_score(index, s, phrase, openings)) for s in guide.sections)
     best_key, best, evidence = max(scores, key=lambda item: item[1])
     asks = bool(questions)
     if closing and best < STRONG:
@@ -160,11 +173,21 @@ def _distinct(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple((written, normal) for normal, written in seen.items())
 
 
-def _score(index: _Index, section: GuideSection, phrase: str) -> tuple[float, str]:
+def _opening(phrase: str) -> str:
+    """The first words of a question, where its question word sits."""
+    return " ".join(phrase.split()[:OPENING_WORDS])
+
+
+def _score(
+    index: _Index, section: GuideSection, phrase: str, openings: list[str] | None = None
+) -> tuple[float, str]:
     """How close a question comes to a section: its best cue counts fully, a second half,
     the closest typical question or paraphrase up to 2 points; at most MAX_SCORE in all (a long
-    question that touches many cues is no clearer than one that names the section once)."""
+    question that touches many cues is no clearer than one that names the section once).
+    A cue that opens a question ("Waarom heb je het zo gedaan?") names what it asks: the
+    question word decides, the rest is what the question is about (OPENING more)."""
     phrase = " ".join(index.synonyms.get(w, w) for w in phrase.split())
+    opened = [" ".join(index.synonyms.get(w, w) for w in o.split()) for o in openings or ()]
     hits: list[tuple[float, str]] = []
     for cue, cue_phrase in index.cues[section.key]:
         if contains_phrase(phrase, cue_phrase):
@@ -185,7 +208,12 @@ def _score(index: _Index, section: GuideSection, phrase: str) -> tuple[float, st
             dice = 2 * shared / (len(stems) + len(asked))
             if dice > similarity:
                 similarity, closest = dice, question
-    score = min(MAX_SCORE, cue_score + 2.0 * similarity)
+    opens = any(
+        o.startswith(cue_phrase.split()[0]) and contains_phrase(o, cue_phrase)
+        for o in opened
+        for _cue, cue_phrase in index.cues[section.key]
+    )
+    score = min(MAX_SCORE, cue_score + 2.0 * similarity + (OPENING if opens else 0.0))
     parts = [f"'{hits[0][1]}'"] if hits else []
     if closest:
         parts.append(f"lijkt op '{closest}'")
@@ -264,9 +292,16 @@ def _sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)] or [text]
 
 
+# A tag at the end makes a statement a question ("Dat is voor jou belangrijk, hè."): it
+# asks the participant to confirm and go on, even when speech recognition heard no '?'
+_TAG = re.compile(r",\s*(?:hè|he|toch|niet|niet waar|nietwaar)\s*[.!]*$")
+
+
 def _asks(sentence: str) -> bool:
     low = sentence.strip().lower()
-    return low.endswith("?") or low.startswith(_REQUESTS) or " vertel" in low
+    return (
+        low.endswith("?") or low.startswith(_REQUESTS) or " vertel" in low or bool(_TAG.search(low))
+    )
 
 
 def _only_ack(sentence: str, index: _Index) -> bool:
