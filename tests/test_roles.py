@@ -105,3 +105,12 @@ def test_voices_beyond_two_and_unknown_words_are_not_counted() -> None:
     third: list[int | None] = [2 if i % 9 == 4 else v for i, v in enumerate(voices)]
     unknown = [None if i % 7 == 3 else v for i, v in enumerate(third)]
     assert roles_from_conversation(words, unknown).roles == {0: INTERVIEWER, 1: PARTICIPANT}
+
+
+def test_questions_are_asking_without_their_question_mark() -> None:
+    """Speech recognition often writes a question with a full stop: its form still asks."""
+    words, voices = conversation(
+        [(v, text.replace("?", ".")) for v, text in CLEAR] + [(1, "Graag gedaan.")]
+    )
+    by_signal = {vote.signal: vote for vote in roles_from_conversation(words, voices).votes}
+    assert by_signal["asking"].voice == 0 and by_signal["asking"].strength > 0

@@ -3,7 +3,8 @@
 Six signals each cast a weighted vote for one voice as the interviewer, with a strength
 (its weight times how clearly the signal leans, 0 when there is no evidence):
 
-- **asking**: the share of a voice's sentences that end in a question mark;
+- **asking**: the share of a voice's sentences that ask, by their form (``speech_acts``: a
+  question mark, or question word order, which speech recognition keeps when it drops the "?");
 - **turns**: the interviewer takes shorter turns;
 - **opens** and **closes**: the interviewer usually speaks first and last (weak votes);
 - **addressing**: "je"/"u" rather than "ik"/"mijn" (shrunk when there are few pronouns);
@@ -24,14 +25,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from goodwork_pipeline.models import INTERVIEWER, PARTICIPANT, Word
+from goodwork_pipeline.speech_acts import is_question
 
 # Who is addressed and who speaks of themselves (Dutch and English).
 _YOU = frozenset({"je", "jij", "jou", "jouw", "jullie", "u", "uw", "you", "your"})
 _ME = frozenset({"ik", "mij", "me", "mijn", "i", "my", "mine", "we", "wij", "ons", "onze"})
-_QUESTION = re.compile(r"\?['\")\]]*$")
 _SENTENCE_END_WORD = re.compile(r"[.!?…]['\")\]]*$")
 
 WEIGHTS = {
@@ -84,6 +85,7 @@ class _Tally:
     me: int = 0
     asked: int = 0
     ended: int = 0
+    sentence: list[str] = field(default_factory=list)  # the words of the sentence under way
 
 
 def _tally(
@@ -101,9 +103,11 @@ def _tally(
         mine.talk += max(word.end - word.start, 0.05)
         mine.you += token in _YOU
         mine.me += token in _ME
+        mine.sentence.append(word.text)
         if _SENTENCE_END_WORD.search(word.text):
             mine.ended += 1
-            mine.asked += bool(_QUESTION.search(word.text))
+            mine.asked += is_question(" ".join(mine.sentence))  # by form: '?' is often lost
+            mine.sentence.clear()
         if current is not None and current[0] == voice:
             current = (voice, current[1], word.end)
             continue
