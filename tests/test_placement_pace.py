@@ -140,6 +140,7 @@ def test_a_silent_interviewer_lets_the_answer_move_through_the_sections(
     section inside the answer cheaper."""
     assert _sections(SILENT, GUIDE)[:6] == ["wie", "wie", "puzzel", "puzzel", "deed", "deed"]
     monkeypatch.setattr(placement, "FEW_QUESTIONS", 1.0)  # as if every section had a question
+    monkeypatch.setattr(placement, "SUSTAINED", 0.0)  # and without the sustained-evidence rebate
     assert set(_sections(SILENT, GUIDE)) == {"wie"}
 
 
@@ -187,3 +188,37 @@ def test_fillers_do_not_hide_an_answer_cue() -> None:
         )
     ]
     assert any("begint met 'ik heb eerst'" in what for _k, _p, what in unit.answer["deed"])
+
+
+SUSTAINED = [
+    ("interviewer", "Wat heb je toen gedaan?"),
+    ("participant", "Ik heb de huisarts gebeld en daarna heb ik de dochter gesproken."),
+    ("participant", "Wachten was ook een optie."),
+    ("participant", "Misschien had ik eerder moeten bellen."),
+    ("participant", "Of dat slim was, weet ik niet."),
+    ("participant", "We hebben toen samen een plan gemaakt."),
+]
+
+
+def _jump_cost(lines: list[tuple[str, str]], position: int) -> float:
+    """The order's points for going from 'deed' to 'afweging' at this participant sentence."""
+    utterances = [
+        Utterance(text, speaker, i * 6.0, i * 6.0 + 5, (i,), 0 if i == 0 else 1)
+        for i, (speaker, text) in enumerate(lines)
+    ]
+    unit = units_of(utterances, GUIDE)[position]
+    pace = placement.Pace(unmatched=0.0, in_turn=1.0)
+    deed, afweging = unit.states.index("deed"), unit.states.index("afweging")
+    return sum(p for _k, p, _w in placement._within_turn(unit, deed, deed, afweging, pace))
+
+
+def test_a_sustained_change_of_section_inside_an_answer_costs_less(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After what was done, three sentences of weighing: changing section there costs less
+    than at a sentence with no sign of it (where the cost stays whole)."""
+    sustained, none = _jump_cost(SUSTAINED, 1), _jump_cost(SUSTAINED, 4)
+    assert none == pytest.approx(-placement.IN_TURN_JUMP)
+    assert sustained > none + 0.5
+    monkeypatch.setattr(placement, "SUSTAINED", 0.0)  # the cost as if nothing were sustained
+    assert _jump_cost(SUSTAINED, 1) == pytest.approx(none)

@@ -79,6 +79,12 @@ SKIP_FROM_START = 0.2  # per section skipped by the first question of the interv
 SKIP_IN_TURN = 1.2  # per section skipped inside one answer
 IN_TURN_BACK = 8.0  # going back inside one answer
 TURN_ASKED = 0.2  # per sentence of an answer that stays in the section its question named
+
+# ... less when the answer goes on about the new section: per point of answer evidence it has
+# over the current one in this sentence and the next few of the answer (Unit.ahead), when this
+# sentence already speaks more for it; down to SUSTAINED_MIN of the cost
+SUSTAINED = 0.2
+SUSTAINED_MIN = 0.5
 COMBINED = 0.8  # per point of the question's match with the section jumped to in a turn
 CLOSING = 6.0  # a closing ends the interview
 THANKS = 0.5  # thanks without a new question may end it: more than the answer running on
@@ -330,11 +336,28 @@ def _within_turn(unit: Unit, a: int, furthest: int, b: int, pace: Pace) -> Evide
         return [("volgorde", IMPOSSIBLE, "binnen een antwoord")]
     if b < a:
         return [("volgorde", -IN_TURN_BACK, "terug binnen een antwoord")]
-    points = -pace.in_turn * (IN_TURN_JUMP + SKIP_IN_TURN * max(0, b - max(a, furthest) - 1))
+    share = _sustained(unit, unit.states[a], unit.states[b])
+    points = (
+        -pace.in_turn * share * (IN_TURN_JUMP + SKIP_IN_TURN * max(0, b - max(a, furthest) - 1))
+    )
     asked = unit.turn_question.score_of(unit.states[b]) if unit.turn_question else 0.0
     if asked:  # a combined question ("wat deed je, en waarom?") asked for this one too
         points += COMBINED * min(asked, 2.0)
     return [("volgorde", points, "binnen een antwoord naar een volgend onderdeel")]
+
+
+def _sustained(unit: Unit, here: str, there: str) -> float:
+    """The share of the cost of changing section inside an answer: less when this sentence
+    and the next few speak clearly more for the new section than for the current one (the
+    participant tells what they did, then goes on weighing it or saying what matters)."""
+    if _points(unit, there) <= _points(unit, here):
+        return 1.0
+    more = unit.ahead.get(there, 0.0) - unit.ahead.get(here, 0.0)
+    return max(SUSTAINED_MIN, 1.0 - SUSTAINED * max(0.0, more))
+
+
+def _points(unit: Unit, state: str) -> float:
+    return sum(points for _kind, points, _what in unit.answer.get(state, ()))
 
 
 def _asked(unit: Unit, key: str) -> str:

@@ -37,6 +37,7 @@ ANSWER_CUE_INSIDE = 1.5  # ... or with the cue further on ("als je vraagt wat go
 ANSWER_WORD = 0.5  # one of a section's answer words anywhere in the sentence
 LATER_KIND = 0.6  # per point of a section's later_kinds, once the section was reached
 TAKEN = 0.5  # share of a kind's points once a later section has taken it over (later_kinds)
+AHEAD = 3  # sentences after this one whose answer evidence counts for Unit.ahead
 SIDE_WORDS = 25  # words: an answer this long without any sign of a section is a side story
 
 Evidence = list[tuple[str, float, str]]  # (kind of evidence, points, what)
@@ -75,6 +76,9 @@ class Unit:
     # ``later_kinds`` take over one of its kinds
     taken: dict[str, tuple[int, Evidence]] = field(default_factory=dict)
     aside: str = ""  # not for the beeld: a bare "Ja." or a question back to the interviewer
+    # state -> answer points for that section in this sentence and the next AHEAD ones of the
+    # same answer: a change of section inside an answer is cheaper when they are sustained
+    ahead: dict[str, float] = field(default_factory=dict)
 
 
 def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
@@ -103,6 +107,7 @@ def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
         # sign of any section ("Mijn man zegt altijd dat ik slecht lieg.")
         side = bool(units) and not any(evidence) and question.score < ENOUGH and size >= SIDE_WORDS
         for position, utterance in enumerate(turn):
+            ahead = _ahead(evidence[position : position + AHEAD + 1])
             aside = "alleen een bevestiging" if bare else _counter_question(utterance.text)
             if side and not aside:
                 aside = "zijpad: geen vraag naar een onderdeel en geen teken ervan in het antwoord"
@@ -119,6 +124,7 @@ def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
                     later={} if aside else later[position],
                     taken={} if aside else taken[position],
                     aside=aside,
+                    ahead={} if aside else ahead,
                 )
             )
         if all(_counter_question(u.text) for u in turn):
@@ -203,6 +209,15 @@ def _answer_evidence(
         if found:
             evidence[section.key] = found
     return evidence
+
+
+def _ahead(evidence: list[dict[str, Evidence]]) -> dict[str, float]:
+    """Per section: its answer points summed over these sentences (a sentence's at most 2)."""
+    points: dict[str, float] = {}
+    for sentence in evidence:
+        for key, found in sentence.items():
+            points[key] = points.get(key, 0.0) + min(2.0, sum(p for _k, p, _w in found))
+    return points
 
 
 def _later_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
