@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from goodwork_pipeline.consent.ledger import consent_for
 from goodwork_pipeline.drafting.interviewer_check import current_check, describe_check
+from goodwork_pipeline.intake.door import asked_from_outside
 from goodwork_pipeline.intake.inbox import scan_inbox
 from goodwork_pipeline.lifecycle import NEEDS_STAFF, NEXT_NL, STATE_NL
 from goodwork_pipeline.models import State
@@ -70,9 +71,11 @@ def status_rows(
     if group:
         stories = [s for s in stories if (s.sidecar.group or "").lower() == group.lower()]
     rows = [_row(store, settings, story) for story in stories]
-    # A refused file that was removed or renamed since is no longer waiting for anyone.
+    # A refused inbox file that was removed or renamed since is no longer waiting for anyone
+    # (a refused path from outside the inbox was never in it: it stays listed).
     present = {item.path.name for item in scan_inbox(settings.inbox_dir)}
-    return rows, [item for item in store.rejected_inputs() if item.name in present]
+    refused = store.rejected_inputs()
+    return rows, [i for i in refused if i.name in present or asked_from_outside(i)]
 
 
 def next_step(store: Store, settings: Settings, story: Story) -> str:

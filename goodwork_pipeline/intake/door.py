@@ -17,6 +17,7 @@ from goodwork_pipeline.intake.inbox import InboxItem, inside_inbox, wait_until_c
 from goodwork_pipeline.logs import fields
 from goodwork_pipeline.results import StepResult
 from goodwork_pipeline.store.context import StepContext
+from goodwork_pipeline.store.inputs import InputOutcome
 from goodwork_pipeline.store.repository import Story
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class InboxDoor:
             "inbox. Er is niets gelezen, verplaatst of verwijderd.",
             path=path,
         )
-        return self.reject(path, fingerprint(f"outside:{path}", None), kind, error)
+        return self.reject(path, fingerprint(f"{OUTSIDE}{path}", None), kind, error)
 
     def reject_unsupported(self, item: InboxItem) -> StepResult:
         path = item.path
@@ -118,6 +119,14 @@ class InboxDoor:
         if self.context.store.input_outcome(print_, path.name) is not None:
             return StepResult(False, message=f"{path.name}: already reported")
         return self.reject(path, print_, "unsupported", _unsupported(path))
+
+
+OUTSIDE = "outside:"  # starts the fingerprint of a path refused for leaving the inbox
+
+
+def asked_from_outside(outcome: InputOutcome) -> bool:
+    """A refused path outside the inbox (a flow parameter): never a file in the inbox."""
+    return outcome.sha256.startswith(OUTSIDE)
 
 
 def remove_from_inbox(*paths: Path | None) -> None:
