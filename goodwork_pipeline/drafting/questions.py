@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from goodwork_pipeline.drafting.cleanup import sentence_spans
 from goodwork_pipeline.drafting.guide import Guide, GuideSection
+from goodwork_pipeline.speech_acts import QUESTION_WORDS
 from goodwork_pipeline.text_nl import content_stems, normal_phrase
 
 MAX_GAP = 2  # words allowed between a cue's words
@@ -316,25 +317,6 @@ def _only_ack(sentence: str, index: _Index) -> bool:
     return not words or " ".join(words) in index.acknowledgements
 
 
-_INTERROGATIVE = frozenset(
-    [
-        "wat",
-        "hoe",
-        "waarom",
-        "welk",
-        "welke",
-        "wie",
-        "waar",
-        "wanneer",
-        "waarop",
-        "waarin",
-        "waarmee",
-        "waardoor",
-        "hoezo",
-    ]
-)
-
-
 def _asked_part(sentence: str, index: _Index) -> str:
     """The part of a sentence that asks something new; '' for a summary.
 
@@ -349,6 +331,6 @@ def _asked_part(sentence: str, index: _Index) -> str:
         return sentence
     tokens = sentence.split()
     for position, token in enumerate(tokens):
-        if position and token.strip(",.?!").lower() in _INTERROGATIVE:
+        if position and token.strip(",.?!").lower() in QUESTION_WORDS:
             return " ".join(tokens[position:])
     return ""
