@@ -30,6 +30,22 @@ def test_a_participle_without_ge_is_an_action(sentence: str) -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
+        "Ik heb het hele team bijeengeroepen.",
+        "We hebben de ouders dezelfde middag nog teruggebeld.",
+        "Ik heb het plan aan de directie voorgelegd.",
+        "Ik heb de dochter erbij meegenomen.",
+        "We hebben een nieuw rooster samengesteld.",
+    ],
+)
+def test_a_separable_verbs_participle_is_an_action(sentence: str) -> None:
+    """The particle comes before 'ge-' ('terug-ge-beld', 'bijeen-ge-roepen'): any particle of
+    Dutch, not only the four that were listed before."""
+    assert "actions" in answer_kinds(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         "Ik heb vertrouwen in haar.",  # a noun, not a participle
         "Ik was bezorgd.",  # after 'zijn' mostly an adjective
         "Ik heb de verantwoordelijkheid.",
@@ -75,6 +91,9 @@ GUIDE = load_guide(bundled_templates_dir())
         # 'zwaar' in 'woog het zwaarst' weighs; it is no synonym of 'lastig'
         ("Wat woog voor jou het zwaarst?", "afweging"),
         ("Als je het opnieuw moest doen, wat zou je anders doen?", "afweging"),
+        # what could have been done, asked in the counterfactual
+        ("Wat had je nog meer kunnen doen?", "afweging"),
+        ("Wat had u verder nog kunnen proberen?", "afweging"),
         ("Zijt ge fier op hoe het gelopen is?", "goed-werk"),
         # the question word decides what is asked; 'gedaan' is what the reason is about
         ("Waarom heb je het zo gedaan?", "belangrijk"),

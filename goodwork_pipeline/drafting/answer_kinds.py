@@ -149,6 +149,34 @@ _STRONG_PAST = frozenset(
         "boden",
     ]
 )
+# Particles of separable verbs, longest first ('bijeen' before 'bij').
+_PARTICLES = (
+    "samen",
+    "bijeen",
+    "terug",
+    "binnen",
+    "buiten",
+    "achter",
+    "langs",
+    "tegen",
+    "over",
+    "door",
+    "voor",
+    "rond",
+    "neer",
+    "mee",
+    "aan",
+    "uit",
+    "bij",
+    "toe",
+    "weg",
+    "los",
+    "af",
+    "in",
+    "na",
+    "om",
+    "op",
+)
 _HAVE = frozenset(["heb", "hebben", "had", "hadden", "hebt", "heeft"])
 _AUX = _HAVE | frozenset(["ben", "zijn", "was", "waren", "is", "bent"])
 # Someone else as the subject of a perfect tense ("hij heeft ... gebeld", "ze is gebleven")
@@ -309,15 +337,20 @@ def _others_did(tokens: list[str]) -> list[str]:
 
 
 def _participle(token: str, have: bool = False) -> bool:
-    """'gebeld', 'opgebeld'; after a form of 'hebben' also the participles without 'ge-'
-    ('besproken', 'verteld', 'ontdekt', 'herhaald', 'erkend'), which after 'zijn' are
+    """'gebeld'; a separable verb's, with its particle before 'ge-' ('opgebeld',
+    'teruggebeld', 'bijeengeroepen'); after a form of 'hebben' also the participles without
+    'ge-' ('besproken', 'verteld', 'ontdekt', 'herhaald', 'erkend'), which after 'zijn' are
     mostly adjectives ('ik was bezorgd', 'ze is bekend')."""
     if token in _NOT_ACTIONS or len(token) < 5:
         return False
     if token.startswith("ge") and token.endswith(("d", "t", "n")):
         return True
-    prefixed = token.startswith(("be", "ver", "ont", "her", "op", "aan", "uit", "voor"))
+    prefixed = token.startswith(("be", "ver", "ont", "her"))
     if prefixed and len(token) >= 7 and token.endswith(("d", "t", "n")) and "ge" in token[2:]:
+        return True
+    # a separable verb: the particle before 'ge' ('opgebeld', 'bijeengeroepen', 'voorgelegd')
+    particle = next((p for p in _PARTICLES if token.startswith(p + "ge")), None)
+    if particle and len(token) >= len(particle) + 5 and token.endswith(("d", "t", "n")):
         return True
     unprefixed = have and token.startswith(("be", "ver", "ont", "her", "er")) and len(token) >= 7
     if not unprefixed or token.endswith("heid"):
