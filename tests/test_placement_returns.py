@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from goodwork_pipeline.drafting import placement, questions
+from goodwork_pipeline.drafting import answer_kinds, placement, questions
 from goodwork_pipeline.drafting.draft import build_draft
 from goodwork_pipeline.drafting.guide import Guide, load_guide, parse_guide
 from goodwork_pipeline.drafting.placement_evidence import Evidence, Unit
@@ -76,6 +76,8 @@ def test_what_happened_after_the_actions_began_does_not_go_back_to_the_puzzle(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     lines = [*START, ("interviewer", "En de wethouder, wat vond die ervan?"), *AFTERMATH]
+    assert _sections(lines)[2:] == ["aanpak"] * 3
+    monkeypatch.setattr(answer_kinds, "MODEL", 0.0)  # the rule alone, without learned signs
     assert _sections(lines)[2:] == ["aanpak"] * 3
     monkeypatch.setattr(placement, "_answer", _untaken)  # events keep pointing back
     assert _sections(lines)[2:] == ["aanleiding"] * 3
@@ -149,6 +151,8 @@ def test_going_back_when_the_interviewer_says_so_costs_nothing(
 ) -> None:
     assert match_question("Even terug naar jou. Hoe ben je zo geworden?", REAL).back
     assert not match_question("Hoe ben je zo geworden?", REAL).back
+    assert _sections(BACK_TO_THE_PERSON, REAL)[-2:] == ["wie", "wie"]
+    monkeypatch.setattr(answer_kinds, "MODEL", 0.0)  # the rule alone, without learned signs
     assert _sections(BACK_TO_THE_PERSON, REAL)[-2:] == ["wie", "wie"]
     monkeypatch.setattr(questions, "_BACK", re.compile("(?!)"))  # never heard
     assert _sections(BACK_TO_THE_PERSON, REAL)[-2:] != ["wie", "wie"]

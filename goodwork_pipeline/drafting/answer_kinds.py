@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from goodwork_pipeline.drafting.answer_model import NONE, features, prior, probabilities
 from goodwork_pipeline.text_nl import fold, words
 
 ANSWER_KINDS = ("person", "events", "actions", "weighing", "values", "definition")
@@ -37,8 +38,13 @@ KIND_NL = {
     "definition": "zegt wat goed werk is",
 }
 
-CAP = 1.5  # one kind never counts for more than this in one sentence
+CAP = 1.5  # the forms of one kind never count for more than this in one sentence
 HIT = 0.6  # one sign of a kind
+# The learned reader: per unit of probability over the kind's share of all answers plus a
+# margin (so a bland "Ja, heel veel." is no action just because actions are common); chosen
+# out of fold on tune/ (bench/train_answer_model.py --check)
+MODEL = 2.5
+MODEL_MARGIN = 0.1
 
 _SUBJECT_1 = r"(?:ik|we|wij|'k)"
 # Past tenses and participles that are thinking or feeling, not doing.
@@ -260,7 +266,32 @@ class KindScore:
 
 
 def answer_kinds(text: str) -> dict[str, KindScore]:
-    """Every kind of answer found in a sentence, with its score and the words that show it."""
+    """Every kind of answer that the hand-written forms find in a sentence, with its score and
+    the words that show it."""
+    _tokens, found = form_kinds(text)
+    return {
+        kind: KindScore(kind, min(CAP, HIT * len(signs)), tuple(dict.fromkeys(signs)))
+        for kind, signs in found.items()
+    }
+
+
+def learned_kinds(text: str) -> dict[str, KindScore]:
+    """The kinds the learned reader (``answer_model``) finds clearly more likely in this
+    sentence than they are in general (their share of all answers, plus MODEL_MARGIN); it also
+    reads sentences that show none of the forms. Its sign says how sure it is."""
+    tokens, found = form_kinds(text)
+    shares = prior()
+    learned = {}
+    for kind, p in probabilities(features(tokens, found)).items():
+        lift = p - shares[kind] - MODEL_MARGIN
+        if lift > 0 and MODEL and kind != NONE:
+            learned[kind] = KindScore(kind, MODEL * lift, (f"taalmodel {p:.0%}",))
+    return learned
+
+
+def form_kinds(text: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The sentence's folded words, and per kind found by its hand-written forms the words
+    that show it (only kinds with at least one)."""
     tokens = [fold(w) for w in words(text)]
     plain = " ".join(tokens)
     found: dict[str, list[str]] = {kind: [] for kind in ANSWER_KINDS}
@@ -273,11 +304,7 @@ def answer_kinds(text: str) -> dict[str, KindScore]:
     found["weighing"] += [m.group(0) for m in _WEIGHING.finditer(plain)]
     found["values"] += [m.group(0) for m in _VALUES.finditer(plain)]
     found["definition"] += [m.group(0) for m in _DEFINITION.finditer(plain)]
-    return {
-        kind: KindScore(kind, min(CAP, HIT * len(signs)), tuple(dict.fromkeys(signs)))
-        for kind, signs in found.items()
-        if signs
-    }
+    return tokens, {kind: signs for kind, signs in found.items() if signs}
 
 
 def _person(plain: str) -> list[str]:

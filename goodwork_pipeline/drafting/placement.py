@@ -223,7 +223,7 @@ def _reached(unit: Unit, a: int, furthest: int, b: int, ready: bool, named: bool
 
 def _emission(unit: Unit, state: str, furthest: int) -> float:
     if state in (BEFORE, AFTER):
-        fits = 0.0 if unit.answer else SMALL_TALK
+        fits = 0.0 if unit.signs else SMALL_TALK
         long = state == BEFORE and unit.turn_words >= LONG_ANSWER
         return fits - SMALL_TALK_LONG if long else fits
     return sum(points for _kind, points, _what in _answer(unit, state, furthest))

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from goodwork_pipeline.drafting.answer_kinds import KIND_NL, answer_kinds
+from goodwork_pipeline.drafting.answer_kinds import KIND_NL, answer_kinds, learned_kinds
 from goodwork_pipeline.drafting.cleanup import remove_fillers
 from goodwork_pipeline.drafting.guide import Guide
 from goodwork_pipeline.drafting.questions import ENOUGH, QuestionMatch, match_question
@@ -39,6 +39,7 @@ LATER_KIND = 0.6  # per point of a section's later_kinds, once the section was r
 TAKEN = 0.5  # share of a kind's points once a later section has taken it over (later_kinds)
 AHEAD = 3  # sentences after this one whose answer evidence counts for Unit.ahead
 SIDE_WORDS = 25  # words: an answer this long without any sign of a section is a side story
+LEARNED = "taalmodel"  # the kind of evidence from the learned reader (answer_kinds.learned_kinds)
 
 Evidence = list[tuple[str, float, str]]  # (kind of evidence, points, what)
 
@@ -76,6 +77,7 @@ class Unit:
     # ``later_kinds`` take over one of its kinds
     taken: dict[str, tuple[int, Evidence]] = field(default_factory=dict)
     aside: str = ""  # not for the beeld: a bare "Ja." or a question back to the interviewer
+    signs: bool = False  # a sign of some section besides the learned reader's (_has_signs)
     # state -> answer points for that section in this sentence and the next AHEAD ones of the
     # same answer: a change of section inside an answer is cheaper when they are sustained
     ahead: dict[str, float] = field(default_factory=dict)
@@ -105,7 +107,8 @@ def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
         later = [_later_evidence(u.text, guide) for u in turn]
         # A side story: after 'hm hm' or a question that names no section, an answer with no
         # sign of any section ("Mijn man zegt altijd dat ik slecht lieg.")
-        side = bool(units) and not any(evidence) and question.score < ENOUGH and size >= SIDE_WORDS
+        signs = [_has_signs(e) for e in evidence]
+        side = bool(units) and not any(signs) and question.score < ENOUGH and size >= SIDE_WORDS
         for position, utterance in enumerate(turn):
             ahead = _ahead(evidence[position : position + AHEAD + 1])
             aside = "alleen een bevestiging" if bare else _counter_question(utterance.text)
@@ -124,6 +127,7 @@ def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
                     later={} if aside else later[position],
                     taken={} if aside else taken[position],
                     aside=aside,
+                    signs=not aside and signs[position],
                     ahead={} if aside else ahead,
                 )
             )
@@ -182,6 +186,7 @@ def _answer_evidence(
     text: str, guide: Guide, taken: frozenset[str] = frozenset()
 ) -> dict[str, Evidence]:
     kinds = answer_kinds(text)
+    learned = learned_kinds(text)
     phrase = normal_phrase(remove_fillers(text))  # "ik heb, eh, eerst" opens "ik heb eerst"
     opening = " ".join(phrase.split()[:10])
     padded = f" {phrase} "
@@ -196,6 +201,10 @@ def _answer_evidence(
                 points = ANSWER * kinds[kind].score * (TAKEN if kind in taken else 1.0)
                 what = f"{KIND_NL[kind]} ({signs})" + (_TAKEN_NOTE if kind in taken else "")
                 found.append(("antwoord", points, what))
+            if kind in learned:
+                points = ANSWER * learned[kind].score * (TAKEN if kind in taken else 1.0)
+                what = f"{KIND_NL[kind]} ({learned[kind].signs[0]})"
+                found.append((LEARNED, points, what + (_TAKEN_NOTE if kind in taken else "")))
         cue = next((c for c, normal in cues if _opens_with(opening, normal)), None)
         inside = next((c for c, normal in cues if f" {normal} " in padded), None)
         if cue:
@@ -209,6 +218,13 @@ def _answer_evidence(
         if found:
             evidence[section.key] = found
     return evidence
+
+
+def _has_signs(evidence: dict[str, Evidence]) -> bool:
+    """Whether a sentence shows a sign of a section besides the learned reader's, which reads
+    something in almost every sentence (so small talk and side stories are told by the
+    forms)."""
+    return any(kind != LEARNED for found in evidence.values() for kind, _p, _w in found)
 
 
 def _ahead(evidence: list[dict[str, Evidence]]) -> dict[str, float]:
@@ -225,13 +241,16 @@ def _later_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
     if not any(s.later_kinds for s in guide.sections):
         return {}
     kinds = answer_kinds(text)
+    learned = learned_kinds(text)
     evidence: dict[str, Evidence] = {}
     for section in guide.sections:
         found: Evidence = []
         for kind in section.later_kinds:
+            what = f"{KIND_NL[kind]}, na de start van dit onderdeel"
             if kind in kinds:
-                what = f"{KIND_NL[kind]}, na de start van dit onderdeel"
                 found.append(("antwoord", LATER_KIND * kinds[kind].score, what))
+            if kind in learned:
+                found.append((LEARNED, LATER_KIND * learned[kind].score, what))
         if found:
             evidence[section.key] = found
     return evidence
