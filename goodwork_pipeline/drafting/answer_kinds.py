@@ -268,25 +268,31 @@ class KindScore:
 def answer_kinds(text: str) -> dict[str, KindScore]:
     """Every kind of answer that the hand-written forms find in a sentence, with its score and
     the words that show it."""
-    _tokens, found = form_kinds(text)
-    return {
-        kind: KindScore(kind, min(CAP, HIT * len(signs)), tuple(dict.fromkeys(signs)))
-        for kind, signs in found.items()
-    }
+    return read_kinds(text)[0]
 
 
 def learned_kinds(text: str) -> dict[str, KindScore]:
     """The kinds the learned reader (``answer_model``) finds clearly more likely in this
     sentence than they are in general (their share of all answers, plus MODEL_MARGIN); it also
     reads sentences that show none of the forms. Its sign says how sure it is."""
+    return read_kinds(text)[1]
+
+
+def read_kinds(text: str) -> tuple[dict[str, KindScore], dict[str, KindScore]]:
+    """A sentence read once: the kinds of its hand-written forms, and the learned reader's."""
     tokens, found = form_kinds(text)
-    shares = prior()
+    forms = {
+        kind: KindScore(kind, min(CAP, HIT * len(signs)), tuple(dict.fromkeys(signs)))
+        for kind, signs in found.items()
+    }
     learned = {}
-    for kind, p in probabilities(features(tokens, found)).items():
-        lift = p - shares[kind] - MODEL_MARGIN
-        if lift > 0 and MODEL and kind != NONE:
-            learned[kind] = KindScore(kind, MODEL * lift, (f"taalmodel {p:.0%}",))
-    return learned
+    if MODEL:
+        shares = prior()
+        for kind, p in probabilities(features(tokens, found)).items():
+            lift = p - shares[kind] - MODEL_MARGIN
+            if lift > 0 and kind != NONE:
+                learned[kind] = KindScore(kind, MODEL * lift, (f"taalmodel {p:.0%}",))
+    return forms, learned
 
 
 def form_kinds(text: str) -> tuple[list[str], dict[str, list[str]]]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -59,10 +58,9 @@ def probabilities(found: Sequence[str]) -> dict[str, float]:
 
 
 def prior() -> dict[str, float]:
-    """Per kind, its share of the training sentences (1 for every kind without a model, so
-    nothing stands out)."""
+    """Per kind, its share of the training sentences; empty when the model file is missing."""
     model = _model()
-    return model[3] if model else defaultdict(lambda: 1.0)
+    return model[3] if model else {}
 
 
 _Model = tuple[tuple[str, ...], tuple[float, ...], dict[str, tuple[float, ...]], dict[str, float]]

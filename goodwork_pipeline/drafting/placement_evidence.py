@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from goodwork_pipeline.drafting.answer_kinds import KIND_NL, answer_kinds, learned_kinds
+from goodwork_pipeline.drafting.answer_kinds import KIND_NL, KindScore, read_kinds
 from goodwork_pipeline.drafting.cleanup import remove_fillers
 from goodwork_pipeline.drafting.guide import Guide
 from goodwork_pipeline.drafting.questions import ENOUGH, QuestionMatch, match_question
@@ -39,7 +39,9 @@ LATER_KIND = 0.6  # per point of a section's later_kinds, once the section was r
 TAKEN = 0.5  # share of a kind's points once a later section has taken it over (later_kinds)
 AHEAD = 3  # sentences after this one whose answer evidence counts for Unit.ahead
 SIDE_WORDS = 25  # words: an answer this long without any sign of a section is a side story
-LEARNED = "taalmodel"  # the kind of evidence from the learned reader (answer_kinds.learned_kinds)
+# a sentence's kinds: by the hand-written forms, and by the learned reader (read_kinds)
+Reading = tuple[dict[str, KindScore], dict[str, KindScore]]
+LEARNED = "taalmodel"  # the kind of evidence from the learned reader (read_kinds)
 
 Evidence = list[tuple[str, float, str]]  # (kind of evidence, points, what)
 
@@ -102,9 +104,10 @@ def units_of(utterances: list[Utterance], guide: Guide) -> list[Unit]:
             continue
         size = sum(len(u.text.split()) for u in turn)
         bare = all(_only_confirms(u.text, guide) for u in turn)
-        evidence = [_answer_evidence(u.text, guide) for u in turn]
-        taken = [_taken_evidence(u.text, guide) for u in turn]
-        later = [_later_evidence(u.text, guide) for u in turn]
+        readings = [read_kinds(u.text) for u in turn]  # each sentence's kinds, read once
+        evidence = [_answer_evidence(u.text, r, guide) for u, r in zip(turn, readings, strict=True)]
+        taken = [_taken_evidence(u.text, r, guide) for u, r in zip(turn, readings, strict=True)]
+        later = [_later_evidence(r, guide) for r in readings]
         # A side story: after 'hm hm' or a question that names no section, an answer with no
         # sign of any section ("Mijn man zegt altijd dat ik slecht lieg.")
         signs = [_has_signs(e) for e in evidence]
@@ -171,22 +174,21 @@ def _takers(guide: Guide) -> dict[str, tuple[int, frozenset[str]]]:
 _TAKEN_NOTE = ", al verder in het gesprek"
 
 
-def _taken_evidence(text: str, guide: Guide) -> dict[str, tuple[int, Evidence]]:
+def _taken_evidence(text: str, reading: Reading, guide: Guide) -> dict[str, tuple[int, Evidence]]:
     """Per section with a taker: its answer evidence without the kinds taken over."""
     takers = _takers(guide)
     if not takers:
         return {}
     return {
-        key: (index, _answer_evidence(text, guide, kinds).get(key, []))
+        key: (index, _answer_evidence(text, reading, guide, kinds).get(key, []))
         for key, (index, kinds) in takers.items()
     }
 
 
 def _answer_evidence(
-    text: str, guide: Guide, taken: frozenset[str] = frozenset()
+    text: str, reading: Reading, guide: Guide, taken: frozenset[str] = frozenset()
 ) -> dict[str, Evidence]:
-    kinds = answer_kinds(text)
-    learned = learned_kinds(text)
+    kinds, learned = reading
     phrase = normal_phrase(remove_fillers(text))  # "ik heb, eh, eerst" opens "ik heb eerst"
     opening = " ".join(phrase.split()[:10])
     padded = f" {phrase} "
@@ -236,12 +238,11 @@ def _ahead(evidence: list[dict[str, Evidence]]) -> dict[str, float]:
     return points
 
 
-def _later_evidence(text: str, guide: Guide) -> dict[str, Evidence]:
+def _later_evidence(reading: Reading, guide: Guide) -> dict[str, Evidence]:
     """A section's ``later_kinds``: "Wat ik deed" may go on telling what happened next."""
     if not any(s.later_kinds for s in guide.sections):
         return {}
-    kinds = answer_kinds(text)
-    learned = learned_kinds(text)
+    kinds, learned = reading
     evidence: dict[str, Evidence] = {}
     for section in guide.sections:
         found: Evidence = []
