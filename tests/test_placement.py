@@ -9,25 +9,19 @@ from pathlib import Path
 
 import pytest
 import yaml
+from scripted import transcript
 
 from goodwork_pipeline.drafting.answer_kinds import answer_kinds
 from goodwork_pipeline.drafting.draft import beeld_json, build_draft
 from goodwork_pipeline.drafting.guide import load_guide, parse_guide
 from goodwork_pipeline.drafting.placement import match_question
 from goodwork_pipeline.errors import GuideError
-from goodwork_pipeline.models import Segment, Sidecar, Transcript
+from goodwork_pipeline.models import Sidecar
 from goodwork_pipeline.settings import bundled_templates_dir
 from goodwork_pipeline.testing.conversations import load_conversation, load_conversations
 
 GUIDE = load_guide(bundled_templates_dir())
 INTERVIEWS = Path(__file__).parent / "data" / "interviews"
-
-
-def transcript(lines: list[tuple[str, str]]) -> Transcript:
-    segments = tuple(
-        Segment(i, i * 6.0, i * 6.0 + 5, text, speaker) for i, (speaker, text) in enumerate(lines)
-    )
-    return Transcript(segments, "nl", len(lines) * 6.0, "test", "test")
 
 
 def placed(lines: list[tuple[str, str]], guide=GUIDE) -> dict[str, str | None]:

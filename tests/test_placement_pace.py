@@ -12,14 +12,13 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from scripted import sections
 
 from goodwork_pipeline.drafting import answer_kinds, placement
-from goodwork_pipeline.drafting.draft import build_draft
-from goodwork_pipeline.drafting.guide import Guide, load_guide, parse_guide
+from goodwork_pipeline.drafting.guide import load_guide, parse_guide
 from goodwork_pipeline.drafting.placement import pace_scale
 from goodwork_pipeline.drafting.placement_evidence import Utterance, units_of
 from goodwork_pipeline.errors import GuideError
-from goodwork_pipeline.models import Segment, Sidecar, Transcript
 from goodwork_pipeline.settings import bundled_templates_dir
 
 GUIDE_TEXT = """\
@@ -58,17 +57,6 @@ STORY = [
 ]
 
 
-def _transcript(lines: list[tuple[str, str]]) -> Transcript:
-    segments = tuple(
-        Segment(i, i * 6.0, i * 6.0 + 5, text, speaker) for i, (speaker, text) in enumerate(lines)
-    )
-    return Transcript(segments, "nl", len(lines) * 6.0, "test", "test")
-
-
-def _sections(lines: list[tuple[str, str]], guide: Guide) -> list[str | None]:
-    return [p.section for p in build_draft(_transcript(lines), Sidecar(), guide).placements]
-
-
 def test_the_guide_reads_later_kinds() -> None:
     guide = parse_guide(GUIDE_TEXT, Path("leidraad.yaml"))
     assert guide.section("aanpak").later_kinds == ("events",)
@@ -93,23 +81,23 @@ def test_what_happened_after_the_actions_stays_with_the_actions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     guide = parse_guide(GUIDE_TEXT, Path("leidraad.yaml"))
-    assert _sections(STORY, guide) == ["aanleiding"] * 2 + ["aanpak"] * 4
+    assert sections(STORY, guide) == ["aanleiding"] * 2 + ["aanpak"] * 4
     # The rule alone: the learned reader (answer_kinds.learned_kinds) reads these sentences
     # as actions too and would hold them by itself, so it is off from here.
     monkeypatch.setattr(answer_kinds, "MODEL", 0.0)
-    assert _sections(STORY, guide) == ["aanleiding"] * 2 + ["aanpak"] * 4
+    assert sections(STORY, guide) == ["aanleiding"] * 2 + ["aanpak"] * 4
     # the same guide without later_kinds moves the story after the actions elsewhere
     without = dataclasses.replace(
         guide,
         sections=tuple(dataclasses.replace(s, later_kinds=()) for s in guide.sections),
     )
-    assert "aanpak" not in _sections(STORY, without)[-3:]
+    assert "aanpak" not in sections(STORY, without)[-3:]
 
 
 def test_later_kinds_do_not_open_a_section() -> None:
     """Events before the section was reached do not count for it."""
     guide = parse_guide(GUIDE_TEXT, Path("leidraad.yaml"))
-    assert _sections(STORY[:3], guide) == ["aanleiding", "aanleiding"]
+    assert sections(STORY[:3], guide) == ["aanleiding", "aanleiding"]
 
 
 def test_the_next_section_bonus_follows_the_pace() -> None:
@@ -139,17 +127,17 @@ SILENT = [
 ]
 
 
-def test_a_silent_interviewer_lets_the_answer_move_through_the_sections(
+def test_a_silent_interviewer_lets_the_answer_move_through_thesections(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """One prompt for the whole story: fewer questions than sections make a change of
     section inside the answer cheaper."""
-    assert _sections(SILENT, GUIDE)[:6] == ["wie", "wie", "puzzel", "puzzel", "deed", "deed"]
+    assert sections(SILENT, GUIDE)[:6] == ["wie", "wie", "puzzel", "puzzel", "deed", "deed"]
     monkeypatch.setattr(answer_kinds, "MODEL", 0.0)  # the rules alone, without learned signs
-    assert _sections(SILENT, GUIDE)[:6] == ["wie", "wie", "puzzel", "puzzel", "deed", "deed"]
+    assert sections(SILENT, GUIDE)[:6] == ["wie", "wie", "puzzel", "puzzel", "deed", "deed"]
     monkeypatch.setattr(placement, "FEW_QUESTIONS", 1.0)  # as if every section had a question
     monkeypatch.setattr(placement, "SUSTAINED", 0.0)  # and without the sustained-evidence rebate
-    assert set(_sections(SILENT, GUIDE)) == {"wie"}
+    assert set(sections(SILENT, GUIDE)) == {"wie"}
 
 
 NAMED = [
@@ -175,9 +163,9 @@ def test_a_clearly_named_question_holds_for_its_whole_answer(
     the weighing. (The learned reader, off here, reads them as actions and may move them to
     "Wat ik deed", which is where the corpus's labelling rules put what was done.)"""
     monkeypatch.setattr(answer_kinds, "MODEL", 0.0)
-    assert _sections(NAMED, GUIDE)[3:] == ["afweging"] * 5
+    assert sections(NAMED, GUIDE)[3:] == ["afweging"] * 5
     monkeypatch.setattr(placement, "TURN_ASKED", 0.0)  # the question only for its first sentence
-    assert _sections(NAMED, GUIDE)[3:5] == ["deed", "deed"]
+    assert sections(NAMED, GUIDE)[3:5] == ["deed", "deed"]
 
 
 def test_fillers_do_not_hide_an_answer_cue() -> None:

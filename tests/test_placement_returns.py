@@ -11,13 +11,14 @@ import re
 from pathlib import Path
 
 import pytest
+from scripted import sections, transcript
 
 from goodwork_pipeline.drafting import answer_kinds, placement, questions
 from goodwork_pipeline.drafting.draft import build_draft
 from goodwork_pipeline.drafting.guide import Guide, load_guide, parse_guide
 from goodwork_pipeline.drafting.placement_evidence import Evidence, Unit
 from goodwork_pipeline.drafting.questions import ENOUGH, match_question
-from goodwork_pipeline.models import Segment, Sidecar, Transcript
+from goodwork_pipeline.models import Sidecar
 from goodwork_pipeline.settings import bundled_templates_dir
 
 GUIDE_TEXT = """\
@@ -57,15 +58,8 @@ AFTERMATH = [
 ]
 
 
-def _transcript(lines: list[tuple[str, str]]) -> Transcript:
-    segments = tuple(
-        Segment(i, i * 6.0, i * 6.0 + 5, text, speaker) for i, (speaker, text) in enumerate(lines)
-    )
-    return Transcript(segments, "nl", len(lines) * 6.0, "test", "test")
-
-
 def _sections(lines: list[tuple[str, str]], guide: Guide = GUIDE) -> list[str | None]:
-    return [p.section for p in build_draft(_transcript(lines), Sidecar(), guide).placements]
+    return sections(lines, guide)
 
 
 def _untaken(unit: Unit, state: str, furthest: int) -> Evidence:
@@ -86,7 +80,7 @@ def test_what_happened_after_the_actions_began_does_not_go_back_to_the_puzzle(
 def test_before_the_actions_began_what_happened_counts_for_the_puzzle() -> None:
     """beeld.json records the evidence that held where the sentence is."""
     lines = [*START, ("interviewer", "En de wethouder, wat vond die ervan?"), *AFTERMATH]
-    first, *_rest, last = build_draft(_transcript(lines), Sidecar(), GUIDE).placements
+    first, *_rest, last = build_draft(transcript(lines), Sidecar(), GUIDE).placements
     assert first.section == "aanleiding"
     assert any("vertelt wat er gebeurde ('er waren'" in what for _k, _p, what in first.evidence)
     assert last.section == "aanpak"
