@@ -30,7 +30,7 @@ bench/DRAFTS.md says how they were chosen (on the tune/ split only).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from goodwork_pipeline.drafting.guide import Guide
 from goodwork_pipeline.drafting.placement_evidence import (
@@ -113,7 +113,29 @@ def place(utterances: list[Utterance], guide: Guide) -> list[Placement]:
     states = (BEFORE, *guide.keys, AFTER)
     pace = _pace(units, len(guide.keys))
     path = _viterbi(units, states, pace)
-    return [_unless_unsure(_placement(unit, path, t, states, pace)) for t, unit in enumerate(units)]
+    placed = [_placement(unit, path, t, states, pace) for t, unit in enumerate(units)]
+    return [_unless_unsure(p) for p in _asked_through(placed)]
+
+
+def _asked_through(placements: Sequence[Placement]) -> list[Placement]:
+    """How clearly a sentence's section was asked for, carried through the follow-ups.
+
+    A section is asked for once ("Wat heb je toen gedaan?") and then told over many answers
+    to follow-ups that name nothing ("En toen?", "Hoe reageerde ze?"). While the conversation
+    stays in the section (a remark of no section in between does not end it), those answers
+    answer the same question, so they keep its score; a change of section ends it (a stretch
+    that drifted into a section was not asked for)."""
+    result: list[Placement] = []
+    section, carried = None, 0.0
+    for placement in placements:
+        if placement.section is None:  # small talk or a bare "Ja." in between
+            result.append(placement)
+            continue
+        if placement.section != section:
+            section, carried = placement.section, 0.0
+        carried = max(carried, placement.asked)
+        result.append(replace(placement, asked=carried) if carried else placement)
+    return result
 
 
 @dataclass(frozen=True)
