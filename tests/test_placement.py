@@ -229,3 +229,24 @@ def test_placement_on_the_short_tune_conversations() -> None:
                 assert not set(sentence.segment_ids) & interviewer
         assert draft.words <= GUIDE.max_words
     assert right / total >= 0.8, right / total
+
+
+def test_answers_to_follow_ups_keep_the_question_that_asked_for_the_section() -> None:
+    """A section is asked for once and told over follow-ups that name nothing ("En toen?"):
+    while the conversation stays there, those answers answer the same question, and
+    selection counts that for them too; an answer that drifts into a section was not asked."""
+    lines = [
+        ("Sam", "Wat heb je toen gedaan?"),
+        ("Ingrid", "Ik ben eerst naar de dochter gegaan, thuis, met de arts erbij."),
+        ("Sam", "En toen?"),
+        ("Ingrid", "Daarna heb ik de melding zelf geschreven, met wat ik had gemist."),
+        ("Sam", "Hm hm. En daarna?"),
+        ("Ingrid", "Ik heb het team diezelfde week bij elkaar geroepen en alles verteld."),
+    ]
+    draft = build_draft(transcript(lines), Sidecar(participant="Ingrid", interviewer="Sam"), GUIDE)
+    asked = {p.utterance.text: p.asked for p in draft.placements}
+    assert [p.section for p in draft.placements] == ["deed"] * 3
+    first = asked[lines[1][1]]
+    assert first > 0 and asked[lines[3][1]] == first and asked[lines[5][1]] == first
+    for candidate in draft.candidates:
+        assert any(w.startswith("antwoord op de vraag naar dit onderdeel") for w in candidate.why)
