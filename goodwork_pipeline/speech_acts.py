@@ -106,6 +106,17 @@ _REQUEST_VERBS = frozenset(
 _REQUEST_MARKS = frozenset(["eens", "maar", "even", "me", "ons"]) | ADDRESSED
 _TOLD = frozenset(["zei", "zegt", "vertelde", "vertelt", "noemde", "noemt", "bedoelde"])
 _THANKS = ("dank je", "dank u", "bedankt", "merci", "dankjewel", "dankuwel")
+_WISHES = (
+    "succes met",
+    "succes ermee",
+    "veel succes",
+    "sterkte",
+    "veel plezier",
+    "fijne dag",
+    "fijne avond",
+    "fijn weekend",
+    "goede reis",
+)
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[,:;]", re.UNICODE)
 
 
@@ -146,8 +157,12 @@ def _asks(tokens: list[str]) -> bool:
 def reflects(sentence: str) -> bool:
     """The listener's own words given back ("Je zei eerder ...", "U vertelde het team alles",
     "Dus eigenlijk heb je ..."): an interviewer's summary, with "je"/"u" among its first words
-    and no "ik"."""
+    and no "ik"; or a summary by its opening ("Dus eigenlijk: ...", "Oftewel ...",
+    "Samengevat ...", "Met andere woorden ...") with no "ik" or "we" in it at all: a
+    participant who sums up says what they did ("Dus eigenlijk heb ik ...")."""
     tokens = [t.lower() for t in _TOKEN.findall(sentence)]
+    if not FIRST_PERSON & {*tokens} and _sums_up(tokens):
+        return True
     if tokens[:1] == ["dus"]:
         tokens = tokens[2:] if tokens[1:2] == ["eigenlijk"] else tokens[1:]
         head = tokens[:3]
@@ -155,7 +170,60 @@ def reflects(sentence: str) -> bool:
     return len(tokens) > 2 and tokens[0] in ADDRESSED and tokens[1] in _TOLD
 
 
+_SUMS_UP = (
+    ("dus", "eigenlijk"),
+    ("dus", ":"),
+    ("oftewel",),
+    ("samengevat",),
+    ("met", "andere", "woorden"),
+)
+
+
+def _sums_up(tokens: list[str]) -> bool:
+    while tokens[:1] and tokens[0] in ("en", "o", "oké", "ja", "mooi", ","):
+        tokens = tokens[1:]
+    return any(tuple(tokens[: len(opening)]) == opening for opening in _SUMS_UP)
+
+
 def thanks(sentence: str) -> bool:
-    """A short word of thanks ("Dank je wel, Rik.", "Merci."): nothing for a portrait."""
+    """A short word of thanks or a good wish at parting ("Dank je wel, Rik.", "Merci.",
+    "Succes met je les."): nothing for a portrait."""
     tokens = _tokens(sentence)
-    return len(tokens) <= 8 and " ".join(tokens).startswith(_THANKS)
+    if len(tokens) > 8:
+        return False
+    return " ".join(tokens).startswith(_THANKS + _WISHES)
+
+
+# A question at the end of the speaker's own sentence, asking for no answer ("..., toch?").
+_SPEAKER = frozenset(["ik", "mij", "me", "mijn", "m'n", "mezelf"])
+_TAGS = frozenset(
+    [
+        "toch",
+        "hè",
+        "he",
+        "niet",
+        "weet je",
+        "weet je wel",
+        "snap je",
+        "snapt u",
+        "begrijp je",
+        "zie je",
+        "weet je wat ik bedoel",
+        "snap je wat ik bedoel",
+        "begrijp je wat ik bedoel",
+        "weet u wat ik bedoel",
+        "of niet",
+        "toch niet",
+    ]
+)
+
+
+def own_question(sentence: str) -> bool:
+    """A question the speaker asks themselves or tags on to their own words ("Wat moest ik
+    nou?", "Toch?", "Snap je wat ik bedoel?"): it asks for no answer, so the speaker goes on.
+    Not "Mag ik je iets vragen?": that addresses the listener."""
+    last = sentence.split(":")[-1]
+    tokens = [t for t in _tokens(last) if t not in ",:;"]
+    # "ik", not "we" ("Zullen we beginnen?"), and not "Mag ik je ..." (that addresses the listener)
+    mine = bool(_SPEAKER & {*tokens[1:3]}) and not ADDRESSED & {*tokens}
+    return " ".join(tokens) in _TAGS or mine

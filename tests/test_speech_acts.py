@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from goodwork_pipeline.models import Segment, Sidecar
-from goodwork_pipeline.speech_acts import is_question, reflects, thanks
+from goodwork_pipeline.speech_acts import is_question, own_question, reflects, thanks
 
 ASKS = [
     "Wat deed je toen",
@@ -51,6 +51,45 @@ def test_summaries_and_thanks_are_the_listener_addressed() -> None:
     assert not thanks("Dankzij haar ging het goed.")
 
 
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Dus eigenlijk: een leerplicht, en een gezin in nood.",
+        "O, dus eigenlijk botste het formulier met wat de moeder wilde.",
+        "Oftewel: de regel volgen, maar het verhaal meenemen.",
+        "Met andere woorden, de afdeling wist het al.",
+    ],
+)
+def test_a_summary_is_read_from_its_opening(summary: str) -> None:
+    assert reflects(summary)
+
+
+def test_a_participant_summing_up_their_own_story_is_not_the_interviewer() -> None:
+    assert not reflects("Dus eigenlijk heb ik toen de hele planning omgegooid.")
+    assert not reflects("Dus eigenlijk: wij wisten het al maanden.")
+    assert not reflects("Dus de dochter wist van niks.")  # plain "dus" tells on
+
+
+def test_a_good_wish_at_parting_is_like_thanks() -> None:
+    assert thanks("Succes met je les.") and thanks("En veel succes met Carla's afscheid.")
+    assert not thanks("Succes was er niet, die eerste weken.")
+
+
+@pytest.mark.parametrize(
+    ("question", "own"),
+    [
+        ("Wat moest ik nou?", True),
+        ("Toch?", True),
+        ("Snap je wat ik bedoel?", True),
+        ("Mag ik je iets vragen?", False),
+        ("Zullen we beginnen?", False),
+        ("Maar waar ik benieuwd naar ben: wat deed je toen?", False),
+    ],
+)
+def test_a_question_the_speaker_asks_themselves(question: str, own: bool) -> None:
+    assert own_question(question) == own
+
+
 def test_without_labels_or_question_marks_the_questions_stay_out_of_the_beeld() -> None:
     """A mono recording whose voices could not be told apart, transcribed without '?': the
     interviewer's questions are read from their form and kept out of the participant's text."""
@@ -71,3 +110,29 @@ def test_without_labels_or_question_marks_the_questions_stay_out_of_the_beeld() 
     roles = {u.text: u.role for u in utterances(segments, Sidecar())}
     interviewer = {t for t, role in roles.items() if role == "interviewer"}
     assert interviewer == {lines[0], lines[2], lines[4], lines[6]}, roles
+
+
+def test_without_labels_what_leads_up_to_a_question_in_its_segment_is_the_askers() -> None:
+    """A chatty interviewer's remark before the question, however long, is one stretch of
+    speech with it (a segment runs between pauses); a participant who asks themselves a
+    question goes on speaking; a summary and a good wish are the interviewer's."""
+    from goodwork_pipeline.drafting.draft import utterances
+
+    lines = [
+        "O, dat is een mooie mix. Ik heb zelf ook jaren in een wijkteam gewerkt, met van die "
+        "lange dagen. Maar wat deed je toen?",
+        "Ik belde de huisarts. Wat moest ik anders? Ze lag al twee dagen op de grond.",
+        "Dus eigenlijk: een vrouw die geen hulp wilde, en een team dat het niet zag.",
+        "Ja, zo was het wel.",
+        "Dank je wel. Succes met de verhuizing.",
+    ]
+    segments = tuple(
+        Segment(id=i, start=i * 9.0, end=i * 9.0 + 8.5, text=text) for i, text in enumerate(lines)
+    )
+    roles = {u.text: u.role for u in utterances(segments, Sidecar())}
+    assert [t for t, role in roles.items() if role == "participant"] == [
+        "Ik belde de huisarts.",
+        "Wat moest ik anders?",
+        "Ze lag al twee dagen op de grond.",
+        "Ja, zo was het wel.",
+    ], roles

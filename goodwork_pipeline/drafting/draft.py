@@ -47,7 +47,7 @@ from goodwork_pipeline.models import (
     Sidecar,
     Transcript,
 )
-from goodwork_pipeline.speech_acts import is_question, reflects, thanks
+from goodwork_pipeline.speech_acts import is_question, own_question, reflects, thanks
 from goodwork_pipeline.text_nl import normal_phrase
 from goodwork_pipeline.transcription.speakers import speaker_role
 
@@ -172,9 +172,10 @@ def utterances(
     """Every sentence of the conversation, with its speaker's role and its source span.
 
     Without speaker labels, a question or request (by its form, ``speech_acts``: the '?' may be
-    missing) is taken to be the interviewer's, and so are a short remark just before it in the
-    same segment ("Mooi. En wat deed je toen?"), the participant's words given back ("Dus je
-    belde eerst"), thanks and a closing ("Dank je wel voor het gesprek").
+    missing) is taken to be the interviewer's, and so is what comes before it in the same
+    segment ("Mooi. Dat ken ik. En wat deed je toen?"), a summary ("Dus eigenlijk: ..."), the
+    participant's words given back ("Dus je belde eerst"), thanks, a good wish and a closing
+    ("Dank je wel voor het gesprek"); see ``_guess_roles``.
     """
     roles = _roles(segments, sidecar)
     pieces: list[tuple[str | None, Segment, int, int]] = []
@@ -193,28 +194,34 @@ def utterances(
     return result
 
 
-LEAD_IN_WORDS = 12  # a remark this short right before a question is the interviewer's
 _REQUESTS = ("vertel ", "beschrijf ", "leg eens uit", "noem eens")  # questions without '?'
 
 
 def _guess_roles(text: str, closings: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Who said each sentence of a segment with no speaker label.
+
+    A question or request to the listener is the interviewer's, and so is what comes before it
+    in the same segment ("O, dat is een mooie mix. Ik ken dat wel. Maar wat deed je toen?"):
+    a segment runs between pauses, and the asker's remark and question are one stretch of
+    speech. Not when the segment's first question is one the speaker asks themselves ("Wat
+    moest ik nou?") or tags on ("..., toch?"): that asks nothing of the listener. Thanks, a
+    summary and a closing are the interviewer's too."""
     spans = sentence_spans(text)
-    questions = [is_question(text[a:b]) for a, b in spans]  # by form: the '?' may be missing
+    questions = [is_question(text[a:b]) for a, b in spans]
+    asking = [i for i, question in enumerate(questions) if question]
+    own = asking and own_question(text[slice(*spans[asking[0]])])
+    lead_in = asking[0] if asking and not own else 0  # sentences before it lead in to it
     guessed = []
     for index, (a, b) in enumerate(spans):
         sentence = text[a:b]
-        asks = questions[index] or sentence.lower().startswith(_REQUESTS)
-        leads_in = (
-            index + 1 < len(spans)
-            and questions[index + 1]
-            and len(sentence.split()) <= LEAD_IN_WORDS
-            and all(not q for q in questions[:index])  # not after the participant's own question
-        )
+        to_listener = questions[index] and not own_question(sentence)
+        asks = to_listener or sentence.lower().startswith(_REQUESTS)
         theirs = (  # thanks, a summary, a closing: the interviewer's too
             thanks(sentence)
             or reflects(sentence)
             or any(contains_phrase(normal_phrase(sentence), normal_phrase(c)) for c in closings)
         )
+        leads_in = index < lead_in
         guessed.append((INTERVIEWER if asks or leads_in or theirs else PARTICIPANT, a, b))
     return guessed
 
