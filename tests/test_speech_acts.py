@@ -93,8 +93,6 @@ def test_a_question_the_speaker_asks_themselves(question: str, own: bool) -> Non
 def test_without_labels_or_question_marks_the_questions_stay_out_of_the_beeld() -> None:
     """A mono recording whose voices could not be told apart, transcribed without '?': the
     interviewer's questions are read from their form and kept out of the participant's text."""
-    from goodwork_pipeline.drafting.draft import utterances
-
     lines = [
         "Kun je jezelf even voorstellen.",
         "Ik ben wijkverpleegkundige in Deventer, al twaalf jaar.",
@@ -104,20 +102,25 @@ def test_without_labels_or_question_marks_the_questions_stay_out_of_the_beeld() 
         "Ik heb toen eerst met hem zelf gepraat, alleen.",
         "Dank je wel, Mirjam.",
     ]
-    segments = tuple(
-        Segment(id=i, start=i * 5.0, end=i * 5.0 + 4.5, text=text) for i, text in enumerate(lines)
-    )
-    roles = {u.text: u.role for u in utterances(segments, Sidecar())}
+    roles = _unlabelled_roles(lines)
     interviewer = {t for t, role in roles.items() if role == "interviewer"}
     assert interviewer == {lines[0], lines[2], lines[4], lines[6]}, roles
+
+
+def _unlabelled_roles(lines: list[str]) -> dict[str, str]:
+    """Each sentence's role when every line is a segment with no speaker label."""
+    from goodwork_pipeline.drafting.draft import utterances
+
+    segments = tuple(
+        Segment(id=i, start=i * 9.0, end=i * 9.0 + 8.5, text=text) for i, text in enumerate(lines)
+    )
+    return {u.text: u.role for u in utterances(segments, Sidecar())}
 
 
 def test_without_labels_what_leads_up_to_a_question_in_its_segment_is_the_askers() -> None:
     """A chatty interviewer's remark before the question, however long, is one stretch of
     speech with it (a segment runs between pauses); a participant who asks themselves a
     question goes on speaking; a summary and a good wish are the interviewer's."""
-    from goodwork_pipeline.drafting.draft import utterances
-
     lines = [
         "O, dat is een mooie mix. Ik heb zelf ook jaren in een wijkteam gewerkt, met van die "
         "lange dagen. Maar wat deed je toen?",
@@ -126,10 +129,7 @@ def test_without_labels_what_leads_up_to_a_question_in_its_segment_is_the_askers
         "Ja, zo was het wel.",
         "Dank je wel. Succes met de verhuizing.",
     ]
-    segments = tuple(
-        Segment(id=i, start=i * 9.0, end=i * 9.0 + 8.5, text=text) for i, text in enumerate(lines)
-    )
-    roles = {u.text: u.role for u in utterances(segments, Sidecar())}
+    roles = _unlabelled_roles(lines)
     assert [t for t, role in roles.items() if role == "participant"] == [
         "Ik belde de huisarts.",
         "Wat moest ik anders?",
