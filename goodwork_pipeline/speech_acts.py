@@ -101,7 +101,19 @@ _FILLER_PAIRS = frozenset(
     {("weet", "je"), ("zie", "je"), ("snap", "je"), ("hoor", "je"), ("begrijp", "je")}
 )
 _REQUEST_VERBS = frozenset(
-    ["vertel", "beschrijf", "leg", "noem", "geef", "schets", "zeg", "stel", "neem", "probeer"]
+    [
+        "vertel",
+        "beschrijf",
+        "leg",
+        "noem",
+        "geef",
+        "schets",
+        "zeg",
+        "stel",
+        "neem",
+        "probeer",
+        "begin",
+    ]
 )
 _REQUEST_MARKS = frozenset(["eens", "maar", "even", "me", "ons"]) | ADDRESSED
 _TOLD = frozenset(["zei", "zegt", "vertelde", "vertelt", "noemde", "noemt", "bedoelde"])

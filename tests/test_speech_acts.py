@@ -17,6 +17,7 @@ ASKS = [
     "Oké, en waarom koos je daarvoor.",
     "Vertel maar.",
     "Zeg het eens.",
+    "Begin maar waar je wilt.",
     "Laatste vraag dan: wat wil je een nieuwe collega meegeven.",
     "Weet je nog hoe het begon",
     "Was dit een vraag?",
@@ -107,14 +108,23 @@ def test_without_labels_or_question_marks_the_questions_stay_out_of_the_beeld() 
     assert interviewer == {lines[0], lines[2], lines[4], lines[6]}, roles
 
 
-def _unlabelled_roles(lines: list[str]) -> dict[str, str]:
+def _unlabelled_roles(lines: list[str], sidecar: Sidecar | None = None) -> dict[str, str]:
     """Each sentence's role when every line is a segment with no speaker label."""
     from goodwork_pipeline.drafting.draft import utterances
 
     segments = tuple(
         Segment(id=i, start=i * 9.0, end=i * 9.0 + 8.5, text=text) for i, text in enumerate(lines)
     )
-    return {u.text: u.role for u in utterances(segments, Sidecar())}
+    return {u.text: u.role for u in utterances(segments, sidecar or Sidecar())}
+
+
+def test_without_labels_the_participant_addressed_by_name_is_asked() -> None:
+    """ "Daan, stel je even voor" asks, once the sidecar says the participant is Daan; without
+    the name the comma hides the request."""
+    lines = ["Daan, stel je even voor.", "Ik ben coassistent in het ziekenhuis."]
+    named = _unlabelled_roles(lines, Sidecar(participant="Daan de Wit"))
+    assert named == {lines[0]: "interviewer", lines[1]: "participant"}
+    assert _unlabelled_roles(lines)[lines[0]] == "participant"
 
 
 def test_without_labels_what_leads_up_to_a_question_in_its_segment_is_the_askers() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -184,7 +185,7 @@ def utterances(
         if segment.speaker is not None and role is None:
             continue  # a third speaker: never the participant's words
         if role is None:
-            for who, a, b in _guess_roles(segment.text, closings):
+            for who, a, b in _guess_roles(segment.text, closings, _first_names(sidecar)):
                 pieces.append((who, segment, a, b))
         else:
             pieces.append((role, segment, 0, len(segment.text)))
@@ -197,7 +198,25 @@ def utterances(
 _REQUESTS = ("vertel ", "beschrijf ", "leg eens uit", "noem eens")  # questions without '?'
 
 
-def _guess_roles(text: str, closings: Sequence[str]) -> list[tuple[str, int, int]]:
+def _first_names(sidecar: Sidecar) -> tuple[str, ...]:
+    """The participant's first names, as an interviewer addresses them ("Daan, stel je even
+    voor")."""
+    names = (sidecar.participant, *sidecar.also_known_as)
+    return tuple(dict.fromkeys(n.split()[0] for n in names if n and n.split()))
+
+
+def _addressed(sentence: str, names: Sequence[str]) -> str:
+    """The sentence without the participant's name in front ("Daan, wie ben je?")."""
+    for name in names:
+        found = re.match(rf"\s*{re.escape(name)}\s*,\s*", sentence, re.IGNORECASE)
+        if found:
+            return sentence[found.end() :]
+    return sentence
+
+
+def _guess_roles(
+    text: str, closings: Sequence[str], names: Sequence[str] = ()
+) -> list[tuple[str, int, int]]:
     """Who said each sentence of a segment with no speaker label.
 
     A question or request to the listener is the interviewer's, and so is what comes before it
@@ -205,9 +224,10 @@ def _guess_roles(text: str, closings: Sequence[str]) -> list[tuple[str, int, int
     a segment runs between pauses, and the asker's remark and question are one stretch of
     speech. Not when the segment's first question is one the speaker asks themselves ("Wat
     moest ik nou?") or tags on ("..., toch?"): that asks nothing of the listener. Thanks, a
-    summary and a closing are the interviewer's too."""
+    summary and a closing are the interviewer's too. The participant's name in front ("Daan,
+    stel je even voor") is read past: only the interviewer addresses them so."""
     spans = sentence_spans(text)
-    questions = [is_question(text[a:b]) for a, b in spans]
+    questions = [is_question(_addressed(text[a:b], names)) for a, b in spans]
     asking = [i for i, question in enumerate(questions) if question]
     own = asking and own_question(text[slice(*spans[asking[0]])])
     lead_in = asking[0] if asking and not own else 0  # sentences before it lead in to it
@@ -215,7 +235,7 @@ def _guess_roles(text: str, closings: Sequence[str]) -> list[tuple[str, int, int
     for index, (a, b) in enumerate(spans):
         sentence = text[a:b]
         to_listener = questions[index] and not own_question(sentence)
-        asks = to_listener or sentence.lower().startswith(_REQUESTS)
+        asks = to_listener or _addressed(sentence, names).lower().startswith(_REQUESTS)
         theirs = (  # thanks, a summary, a closing: the interviewer's too
             thanks(sentence)
             or reflects(sentence)
