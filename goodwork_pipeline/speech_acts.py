@@ -170,9 +170,12 @@ def reflects(sentence: str) -> bool:
     """The listener's own words given back ("Je zei eerder ...", "U vertelde het team alles",
     "Dus eigenlijk heb je ..."): an interviewer's summary, with "je"/"u" among its first words
     and no "ik"; or a summary by its opening ("Dus eigenlijk: ...", "Oftewel ...",
-    "Samengevat ...", "Met andere woorden ...") with no "ik" or "we" in it at all: a
-    participant who sums up says what they did ("Dus eigenlijk heb ik ...")."""
+    "Samengevat ...", "Met andere woorden ...", "Als ik je goed begrijp ...") with no "ik" or
+    "we" in it: a participant who sums up says what they did ("Dus eigenlijk heb ik ...")."""
     tokens = [t.lower() for t in _TOKEN.findall(sentence)]
+    heard = _checks_understanding(tokens)  # "Als ik je goed begrijp, ..."
+    if heard is not None:
+        return not FIRST_PERSON & {*heard}
     if not FIRST_PERSON & {*tokens} and _sums_up(tokens):
         return True
     if tokens[:1] == ["dus"]:
@@ -189,6 +192,24 @@ _SUMS_UP = (
     ("samengevat",),
     ("met", "andere", "woorden"),
 )
+
+
+_UNDERSTOOD = (
+    ("als", "ik", "je", "goed", "begrijp"),
+    ("als", "ik", "u", "goed", "begrijp"),
+    ("als", "ik", "het", "goed", "begrijp"),
+    ("als", "ik", "je", "goed", "hoor"),
+    ("als", "ik", "u", "goed", "hoor"),
+    ("als", "ik", "het", "goed", "hoor"),
+)
+
+
+def _checks_understanding(tokens: list[str]) -> list[str] | None:
+    """What follows "Als ik je goed begrijp" (the listener's story given back), or None."""
+    for opening in _UNDERSTOOD:
+        if tuple(tokens[: len(opening)]) == opening:
+            return tokens[len(opening) :]
+    return None
 
 
 def _sums_up(tokens: list[str]) -> bool:

@@ -59,6 +59,7 @@ def test_summaries_and_thanks_are_the_listener_addressed() -> None:
         "O, dus eigenlijk botste het formulier met wat de moeder wilde.",
         "Oftewel: de regel volgen, maar het verhaal meenemen.",
         "Met andere woorden, de afdeling wist het al.",
+        "Als ik je goed begrijp, was de dochter er niet bij.",
     ],
 )
 def test_a_summary_is_read_from_its_opening(summary: str) -> None:
@@ -69,6 +70,7 @@ def test_a_participant_summing_up_their_own_story_is_not_the_interviewer() -> No
     assert not reflects("Dus eigenlijk heb ik toen de hele planning omgegooid.")
     assert not reflects("Dus eigenlijk: wij wisten het al maanden.")
     assert not reflects("Dus de dochter wist van niks.")  # plain "dus" tells on
+    assert not reflects("Als ik het goed begrijp, moest ik het zelf regelen.")
 
 
 def test_a_good_wish_at_parting_is_like_thanks() -> None:
