@@ -18,7 +18,6 @@ written.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -40,8 +39,6 @@ from goodwork_pipeline.errors import DraftError
 from goodwork_pipeline.intake.transcript_files import format_timestamp
 from goodwork_pipeline.models import Beeld, Section, Sentence, Sidecar, Transcript
 from goodwork_pipeline.transcription.speakers import speaker_role
-
-log = logging.getLogger(__name__)
 
 __all__ = [
     "Draft",
